@@ -1,0 +1,71 @@
+# The whole flow, as make targets:
+#   sources (optional download) -> snapshot (import) -> db (build) -> serve (Datasette)
+# `make help` lists the targets and the variables you can set.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+# Where the pinned research artifacts are (see ../shared/sources/README.md).
+SOURCES ?= ../shared/sources
+# The raw snapshot the database is built from. The default one is imported from $(SOURCES).
+DEFAULT_SNAPSHOT := snapshots/icse23-replication-2022
+SNAPSHOT ?= $(DEFAULT_SNAPSHOT)
+DB     ?= ptm_reuse.db
+HOST   ?= 127.0.0.1
+PORT   ?= 8001
+
+.PHONY: help venv sources snapshot db serve test card mine bench browser clean
+
+help:  ## Show this help
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
+	@echo
+	@echo "Variables: SOURCES=$(SOURCES) SNAPSHOT=$(SNAPSHOT) DB=$(DB) PORT=$(PORT)"
+
+venv: $(VENV)/.installed  ## Create the virtual environment with the pinned dependencies
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+sources: venv  ## Download the pinned source files into SOURCES and verify their sha256 (for users without ../shared)
+	$(PY) -m scripts.fetch_sources --dest $(SOURCES)
+
+snapshot: venv  ## Import the default raw snapshot from the published sources in SOURCES
+	$(PY) -m scripts.import_sources --sources $(SOURCES) --out $(DEFAULT_SNAPSHOT)
+
+# The default snapshot is re-imported when the importer changes; any other
+# SNAPSHOT folder (e.g. one the miner wrote) is taken as it is.
+$(DEFAULT_SNAPSHOT)/snapshot.json: $(wildcard scripts/import_sources.py scripts/sources.py) | venv
+	$(PY) -m scripts.import_sources --sources $(SOURCES) --out $(DEFAULT_SNAPSHOT)
+
+db: venv $(SNAPSHOT)/snapshot.json  ## Build (or rebuild when inputs changed) DB from SNAPSHOT
+	$(PY) -m build $(SNAPSHOT) $(DB)
+
+serve: db  ## Build the default snapshot and serve it with Datasette on http://HOST:PORT
+	$(VENV)/bin/datasette serve $(DB) --metadata metadata.yml \
+	    --plugins-dir plugins --template-dir templates \
+	    $$($(PY) -m build.settings) -h $(HOST) -p $(PORT)
+
+test: venv browser  ## Run the whole test suite (unit, integration on the real sources, Datasette, browser)
+	$(PY) -m pytest
+
+card: venv  ## Check a model card: make card CARD=path/to/README.md (prints JSON)
+	@test -n "$(CARD)" || { echo "usage: make card CARD=path/to/README.md" >&2; exit 2; }
+	@$(PY) -m build.cards $(CARD)
+
+mine: venv  ## Mine the live Hub into a raw snapshot: make mine [OUT=folder] [LIMIT=n]
+	$(PY) -m scripts.mine_hub $(if $(OUT),--out $(OUT)) $(if $(LIMIT),--limit $(LIMIT))
+
+bench: venv  ## Run the benchmarks (import+build, card scoring, canned queries, miner) and print the figures
+	$(PY) -m scripts.bench
+
+browser:  ## Install Debian's chromium for the end-to-end tests (needs root; skipped otherwise)
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's chromium for the browser tests..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "chromium not installed and not root: browser tests will be skipped (apt-get install chromium)"; fi
+
+clean:  ## Remove the built snapshot and database (not the venv)
+	rm -rf snapshots $(DB)

@@ -1,0 +1,64 @@
+"""Shared fixtures.
+
+- `sources_dir`: the pinned research artifacts (../shared/sources, or $PTM_SOURCES).
+- `real_snapshot` / `real_db`: the default snapshot imported from the real sources and the
+  database built from it, once per test session (the integration tests and the Datasette
+  tests use them; nothing is faked).
+- `datasette_for(db_path)`: a Datasette configured exactly as `make serve` configures it
+  (metadata.yml, plugins/, templates/, settings.json), driven in-process.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SOURCES = ROOT.parent / "shared" / "sources"
+
+
+@pytest.fixture(scope="session")
+def sources_dir() -> Path:
+    path = Path(os.environ.get("PTM_SOURCES", DEFAULT_SOURCES))
+    if not (path / "SOURCES.json").exists():
+        pytest.skip(f"real sources not found at {path} (set PTM_SOURCES or run `make sources`)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def real_snapshot(sources_dir, tmp_path_factory) -> Path:
+    from scripts.import_sources import import_sources
+
+    out = tmp_path_factory.mktemp("snapshot") / "icse23-replication-2022"
+    import_sources(sources_dir, out, progress=False)
+    return out
+
+
+@pytest.fixture(scope="session")
+def real_db(real_snapshot, tmp_path_factory) -> Path:
+    from build.db import build
+
+    db_path = tmp_path_factory.mktemp("db") / "ptm_reuse.db"
+    build(real_snapshot, db_path, progress=False)
+    return db_path
+
+
+def make_datasette(db_path: Path):
+    """A Datasette instance configured like `make serve`."""
+    from datasette.app import Datasette
+
+    from build.settings import load as load_settings
+
+    return Datasette(
+        [str(db_path)],
+        metadata=yaml.safe_load((ROOT / "metadata.yml").read_text()),
+        plugins_dir=str(ROOT / "plugins"),
+        template_dir=str(ROOT / "templates"),
+        settings=load_settings(),
+    )
+
+
+@pytest.fixture(scope="session")
+def datasette_for():
+    return make_datasette

@@ -1,0 +1,912 @@
+"""Model cards: metadata, sections, template filler and a completeness score.
+
+`analyze(text, tags)` turns one README.md into the flat fields of the `cards`
+table and the rows of `card_sections` (docs/cards.md documents every field, the
+section table and the score). The builder calls it for every card of a raw
+snapshot, so it never raises and its cost is bounded for any input string:
+
+- YAML front matter is split off with the Hub's own regex and read as
+  `huggingface_hub.ModelCardData` (model-index through
+  `model_index_to_eval_results`), so fields mean what the Hub means. The YAML
+  is parsed with limits on its size, before and after aliases are expanded
+  (YAML bombs), by libyaml when it is installed. Cards without front matter fill the same fields from the
+  Hub tags that came with them (`license:mit`, `dataset:squad`, ...).
+- The Markdown body is parsed with markdown-it-py, block rules only, into a
+  flat list of headings; each heading is mapped to a canonical section of the
+  Hugging Face template, Mitchell et al. (2019) or the Trainer's generated
+  card. A section whose text is only template filler counts as absent.
+
+Problems are recorded in the `parse_error` field; text-derived strings
+(headings) are returned unchanged and nothing here produces HTML.
+
+`python -m build.cards PATH [PATH...]` prints the analysis as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import time
+from functools import lru_cache
+from typing import Iterable
+
+import yaml
+from huggingface_hub import ModelCardData, fastai_utils, hub_mixin
+from huggingface_hub.repocard import REGEX_YAML_BLOCK, TEMPLATE_MODELCARD_PATH
+from huggingface_hub.repocard_data import model_index_to_eval_results
+from markdown_it import MarkdownIt
+
+# ---------------------------------------------------------------------------
+# Limits: they bound the time and memory one card can take.
+
+MAX_FRONT_MATTER_CHARS = 512 * 1024  # the largest real model-index blocks are far smaller
+MAX_YAML_NODES = 200_000  # YAML nodes once aliases are expanded (billion laughs, merge-key bombs)
+MAX_BODY_CHARS = 500_000  # Markdown parsed per card (the largest of the 803 real cards: 117 kB)
+MAX_ERROR_CHARS = 200
+
+# ---------------------------------------------------------------------------
+# Canonical sections: (name, pattern over the normalized heading), first match
+# wins. Normalized = lower case, "&" -> "and", "[optional]"/"(optional)", links,
+# HTML tags, leading numbering and every non-alphanumeric run removed or turned
+# into one space. Sources: HF = huggingface_hub's modelcard_template.md,
+# M = Mitchell et al. 2019, T = the transformers Trainer's generated card,
+# + = a frequent synonym on the Hub. docs/cards.md shows this table.
+SECTION_PATTERNS: tuple[tuple[str, str], ...] = (
+    # T "Intended uses & limitations" covers both uses and limitations.
+    ("intended_uses_limitations",
+     r"(?:intended )?uses? (?:and )?limitations?(?: and (?:risks?|bias(?:es)?))?"
+     r"|uses limitations and risks|intended use and limitations"),
+    ("training_evaluation_data",  # T
+     r"train(?:ing)? and eval(?:uation)? data(?:sets?)?"),
+    ("model_details",  # HF, M
+     r"model details?|details of (?:the )?model|model (?:information|info)"),
+    ("model_description",  # HF, T
+     r"(?:model )?description|model summary|(?:model )?overview|introduction|intro"
+     r"|about(?: (?:the|this) model)?"),
+    ("model_sources",  # HF
+     r"model sources?|sources|(?:model )?resources(?: for more information)?|(?:useful )?links"),
+    ("uses",  # HF "Uses", M "Intended Use"
+     r"uses|intended uses?|intended use cases?|use cases?"),
+    ("direct_use", r"direct us(?:es?|age)"),  # HF
+    ("downstream_use", r"downstream us(?:es?|age)"),  # HF
+    ("out_of_scope_use",  # HF
+     r"(?:misuse (?:malicious use )?(?:and )?)?out of scope us(?:es?|age)(?: cases)?"
+     r"|misuse(?: and malicious use)?|unintended uses?"),
+    ("bias_risks_limitations",  # HF "Bias, Risks, and Limitations"
+     r"(?:(?:known|potential) )?(?:bias(?:es)?|risks?|limitations?)"
+     r"(?: (?:and )?(?:bias(?:es)?|risks?|limitations?))*"),
+    ("recommendations", r"recommendations?"),  # HF
+    ("ethical_considerations",  # M
+     r"ethical considerations?(?: and limitations)?|ethics(?: statement)?|ethical (?:concerns|statement|issues)"),
+    ("caveats_recommendations", r"caveats?(?: and recommendations?)?"),  # M
+    ("how_to_get_started",  # HF
+     r"how to (?:get started|use|run|start|load|download)(?: .+)?|getting started|get started|quick ?start"
+     r"|(?:model )?usage(?: .+)?|example usage|(?:simple |code )?examples?(?: python)?(?: code)?"
+     r"|inference(?: .+)?|using (?:the |this )?model|use (?:it )?(?:with|in) .+|installation"),
+    ("training_details", r"training(?: details?| information| info)?|model training"),  # HF
+    ("training_data",  # HF, M
+     r"(?:pre ?)?train(?:ing)? (?:data(?:sets?)?|datasets?|corpus|corpora)|data(?:sets?)?|datasets?"),
+    ("preprocessing", r"(?:data )?pre ?processing"),  # HF
+    ("training_hyperparameters",  # HF, T
+     r"(?:training )?hyper ?parameters|training (?:regime|arguments|args|parameters|config(?:uration)?)"),
+    ("training_procedure",  # HF, T
+     r"(?:pre ?)?training (?:procedure|process|setup|methodology|approach)|fine ?tuning(?: procedure| details)?"),
+    ("speeds_sizes_times", r"speeds? sizes? (?:and )?times?"),  # HF
+    ("training_results", r"training (?:results?|logs?|metrics|loss)"),  # T
+    ("framework_versions", r"framework versions?|frameworks?|software versions?|library versions?"),  # T
+    ("testing_data_factors_metrics", r"testing data factors (?:and )?metrics"),  # HF
+    ("testing_data",  # HF, M "Evaluation Data"
+     r"test(?:ing)? (?:data(?:sets?)?|sets?|datasets?)|eval(?:uation)? (?:data(?:sets?)?|datasets?)"
+     r"|benchmark datasets?"),
+    ("factors", r"(?:relevant |evaluation )?factors"),  # HF, M
+    ("metrics", r"(?:evaluation )?metrics?|(?:model )?performance measures"),  # HF, M
+    ("results",  # HF, M "Quantitative Analyses"
+     r"results|(?:.+ )?eval(?:uation)? results?(?: .+)?|benchmarks?|benchmark results?|(?:model )?performance"
+     r"|scores?|quantitative analys[ie]s|test results?|evaluation and results|validation (?:metrics|results)"),
+    ("evaluation", r"eval(?:uation)?s?|model evaluation|evaluation (?:procedure|protocol|methodology|setup)"),  # HF
+    ("model_examination", r"model examination|interpretability|explainability"),  # HF
+    ("environmental_impact",  # HF
+     r"environmental impact|carbon (?:emissions?|footprint)|co2 emissions?|energy (?:use|consumption)"),
+    ("technical_specifications", r"technical (?:specifications?|specs|details)|(?:model )?specifications?"),  # HF
+    ("model_architecture_objective", r"(?:full )?model architecture(?: and objective)?|architecture"),  # HF
+    ("compute_infrastructure", r"compute infrastructure|infrastructure|hardware and software"),  # HF
+    ("hardware", r"hardware(?: requirements| used)?"),  # HF
+    ("software", r"software(?: requirements)?|dependencies|requirements"),  # HF
+    ("citation",  # HF
+     r"citations?(?: information| info)?|cite(?: (?:this|us|as))?|how to cite(?: this(?: model| work)?)?"
+     r"|citing(?: and authors)?"
+     r"|bibtex(?: entry)?(?: and citation info(?:rmation)?)?|references?"),
+    ("glossary", r"glossary|definitions|terminology"),  # HF
+    ("more_information", r"more information|further information|additional information|more info"),  # HF
+    ("model_card_authors", r"model card authors?|authors?|contributors"),  # HF
+    ("model_card_contact", r"(?:model card )?contacts?(?: info(?:rmation)?| us| details)?"),  # HF
+    ("license", r"licen[cs]es?(?: information| info)?|licensing"),  # +
+)
+CANONICAL_SECTIONS = tuple(name for name, _ in SECTION_PATTERNS)
+_SECTION_RE = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in SECTION_PATTERNS))
+
+# Sections the Trainer fills by itself: their content does not make a card
+# "human-written" (see template_only).
+TRAINER_AUTO_SECTIONS = frozenset(
+    {"training_procedure", "training_hyperparameters", "training_results", "framework_versions"}
+)
+# Sections whose code blocks count as a usage example (has_usage_code); code in
+# e.g. a citation or training section is not one.
+USAGE_CODE_SECTIONS = frozenset(
+    {None, "how_to_get_started", "uses", "direct_use", "downstream_use", "intended_uses_limitations",
+     "model_description", "model_details"}
+)
+# Tables here are training logs, not evaluation reports (eval_reporting).
+NOT_EVALUATION_TABLE_SECTIONS = frozenset({"training_results", "training_hyperparameters", "framework_versions"})
+
+# ---------------------------------------------------------------------------
+# Hub vocabularies used to read tags.
+
+# huggingface.js packages/tasks/src/pipelines.ts, in its order (which the Hub
+# uses to choose a default), then newer tasks and the legacy "conversational".
+PIPELINE_TAGS = (
+    "text-classification token-classification table-question-answering question-answering "
+    "zero-shot-classification translation summarization feature-extraction text-generation "
+    "text2text-generation fill-mask sentence-similarity text-to-speech text-to-audio "
+    "automatic-speech-recognition audio-to-audio audio-classification voice-activity-detection "
+    "depth-estimation image-classification object-detection image-segmentation text-to-image "
+    "image-to-text image-to-image image-to-video unconditional-image-generation video-classification "
+    "reinforcement-learning robotics tabular-classification tabular-regression tabular-to-text "
+    "table-to-text multiple-choice text-retrieval time-series-forecasting text-to-video "
+    "image-text-to-text visual-question-answering document-question-answering "
+    "zero-shot-image-classification graph-ml mask-generation zero-shot-object-detection text-to-3d "
+    "image-to-3d image-feature-extraction video-text-to-text keypoint-detection any-to-any "
+    "audio-text-to-text image-text-to-image image-text-to-video text-ranking video-to-video "
+    "visual-document-retrieval other conversational"
+).split()
+_PIPELINE_RANK = {tag: rank for rank, tag in enumerate(PIPELINE_TAGS)}
+
+# Library tags, the more specific first: a sentence-transformers or PEFT model
+# also carries the "transformers" tag (ids from huggingface.js model-libraries.ts).
+LIBRARY_TAGS = (
+    "peft sentence-transformers setfit span-marker diffusers adapter-transformers mlx transformers "
+    "timm open_clip spacy flair stanza fastai keras tf-keras sklearn stable-baselines3 ml-agents "
+    "sample-factory espnet speechbrain nemo pyannote-audio asteroid fairseq allennlp paddlenlp "
+    "bertopic fasttext transformers.js gguf onnx"
+).split()
+_LIBRARY_RANK = {tag: rank for rank, tag in enumerate(LIBRARY_TAGS)}
+
+# ISO 639-1 codes. A Hub tag that is one of them is a language. Three-letter
+# codes are not read from tags: they collide with model tags (vit, opt, trl...).
+ISO_639_1 = frozenset(
+    "aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de "
+    "dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id "
+    "ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu "
+    "lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu "
+    "rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr "
+    "ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu multilingual".split()
+)
+BASE_MODEL_RELATIONS = frozenset({"finetune", "adapter", "quantized", "merge"})
+
+# ---------------------------------------------------------------------------
+# Completeness score: (item, weight, how it is met). docs/cards.md gives the
+# rationale. explain() evaluates them on the flat card fields.
+INTENDED_USE = frozenset({"uses", "direct_use", "downstream_use", "intended_uses_limitations"})
+LIMITATIONS = frozenset({"bias_risks_limitations", "out_of_scope_use", "recommendations",
+                         "ethical_considerations", "caveats_recommendations", "intended_uses_limitations"})
+TRAINING_DATA = frozenset({"training_data", "training_evaluation_data"})
+EVALUATION = frozenset({"evaluation", "testing_data", "testing_data_factors_metrics", "factors", "metrics",
+                        "results"})
+DESCRIPTION = frozenset({"model_description", "model_details"})
+SCORE_WEIGHTS = {
+    "intended use": 0.15,
+    "limitations": 0.15,
+    "training data": 0.15,
+    "evaluation": 0.15,
+    "license": 0.15,
+    "how to use": 0.10,
+    "description": 0.10,
+    "task": 0.05,
+}
+INTRO_MIN_WORDS = 10  # prose before the first section that counts as a description
+
+# ---------------------------------------------------------------------------
+# Regular expressions (compiled once).
+
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)  # an unclosed comment runs to the end: linear time
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_TAG = re.compile(r"<[^<>]*>")  # [^<>] keeps it linear on "<<<<..."
+_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
+_NON_ALNUM = re.compile(r"[\W_]+")
+_ALNUM = re.compile(r"[^\W_]")
+_OPTIONAL = re.compile(r"[\[(]\s*optional\s*[\])]", re.I)
+_NUMBERING = re.compile(r"^\s*(?:(?:\d+\.)*\d+|[ivxIVX]{1,4}|[A-Za-z])[.)]\s+|^\s*(?:\d+\.)*\d+\s+")
+_LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])(?:\s+|$)")
+_LABEL = re.compile(r"^(?:\*\*|__)?[^:\n]{1,80}?:(?!//)(?:\*\*|__)?\s*")  # "Label:", not "https:"
+# Lines the Trainer writes about a fine-tune: its intro and its result bullets,
+# "- Loss: 0.61" or, for seqeval, "- Answer: {'precision': 0.70, ...}".
+_TRAINER_LINE = re.compile(
+    r"(?:this model is a fine-tuned version of|this model was trained from scratch on"
+    r"|it achieves the following results on the evaluation set"
+    r"|the following hyperparameters were used during training)"
+    r"|[\w .()/@-]{1,60}:\s*(?:[-+]?(?:\d[\d.,e+-]*|nan|inf)|\{'[^\n]*\},?)\s*$",
+    re.I,
+)
+# A setext "heading" whose text has list-item or quote lines is a list or quote
+# followed by a thematic break: list and blockquote rules are off (see _MD).
+_LISTY = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)]|>)(?:[ \t]|$)", re.M)
+# GFM table: a header row followed by a delimiter row.
+_TABLE_HEADER = re.compile(
+    r"^(?=[^\n]*\|)([^\n]*)\n[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$", re.M
+)
+_METRIC_HEADER = re.compile(
+    r"\b(?:acc(?:uracy)?|f1(?:[ -]?score)?|f-?(?:score|measure)|precision|recall(?:@\d+)?|(?:sacre)?bleu"
+    r"|chr-?f\+*|rouge[-\w]*|meteor|ter|wer|cer|em|exact[ _-]?match|perplexity|ppl|auc|roc[- ]?auc|map"
+    r"|m?iou|dice|psnr|ssim|lpips|fid|mse|rmse|mae|mape|r2|spearman|pearson|mcc|matthews|top-?[15]"
+    r"|bertscore|comet|mrr|ndcg(?:@\d+)?|hits@\d+|pass@\d+|mmlu|hellaswag|arc|truthfulqa|winogrande"
+    r"|gsm8k|humaneval|score|avg|average)\b",
+    re.I,
+)
+# Lines markdown-it can only read as paragraph text or as the inside of an open
+# fence or HTML block (see _skeleton): at most 3 spaces of indent, a first
+# character that cannot open a block, and no ">" that could close an HTML block.
+_RULE = re.compile(r" {0,3}[-*_=][-*_= \t]*")  # thematic break or setext underline
+_PLAIN = re.compile(rf"(?!{_RULE.pattern}$) {{0,3}}[^\s#`~<>][^>]*")
+_HTML_START = re.compile(r" {0,3}<")
+
+# Block rules only, and only those that decide where headings are: fences,
+# indented code and HTML blocks hide "#" lines; thematic breaks and setext
+# underlines are told apart. Lists, block quotes, tables and link reference
+# definitions are read as paragraphs (their headings are not card sections),
+# which makes the parse about twice as fast; tables are found in paragraphs.
+# _blocks() calls the block parser only (no inline parsing at all).
+_MD = MarkdownIt("zero", {"html": True}).enable(["heading", "lheading", "fence", "code", "html_block", "hr"])
+
+
+def _template_filler(*templates: str) -> frozenset[str]:
+    """Normalized lines of the unfilled model card templates of huggingface_hub.
+
+    The templates are the source of the boilerplate an unfilled card keeps:
+    placeholder defaults ("[More Information Needed]", the default
+    recommendation) and fixed sentences ("Use the code below to get started
+    with the model.", fastai's "Congratulations on hosting your fastai model").
+    Reading them keeps this list in step with the library.
+    """
+    lines = set()
+    for template in templates:
+        match = REGEX_YAML_BLOCK.match(template)
+        for line in template[match.end() if match else 0:].split("\n"):
+            if not line.lstrip().startswith("#"):  # headings are not filler
+                lines.update(re.findall(r'default\("((?:[^"\\]|\\.)*)"', line))
+                line = re.sub(r"\{\{.*?\}\}", "", _COMMENT.sub("", line)).strip()
+                lines.add(_LABEL.sub("", _LIST_MARKER.sub("", line), count=1))
+    return frozenset(filter(None, map(_norm, lines)))
+
+
+def _norm(text: str) -> str:
+    return " ".join(_NON_ALNUM.sub(" ", text.lower()).split())
+
+
+FILLER_PHRASES = _template_filler(
+    TEMPLATE_MODELCARD_PATH.read_text(encoding="utf-8"),  # ModelCard.from_template()
+    fastai_utils.README_TEMPLATE,  # push_to_hub_fastai()
+    hub_mixin.DEFAULT_MODEL_CARD,  # ModelHubMixin.push_to_hub()
+) | frozenset(map(_norm, (
+    "More information needed",  # the Trainer's placeholder
+    "[Needs More Information]",  # older Hub templates
+    "More info needed",
+    "This is the model card of a 🤗 transformers model that has been pushed on the Hub. "
+    "This model card has been automatically generated.",  # transformers' push_to_hub default
+    "TBD", "TODO", "Coming soon", "N/A", "None",
+)))
+_MAX_FILLER_CHARS = 2 * max(map(len, FILLER_PHRASES))  # room for the markup _norm drops
+
+# ---------------------------------------------------------------------------
+# Front matter.
+
+
+class _FrontMatterLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """yaml.safe_load's loader (libyaml when installed) that notes duplicate keys.
+
+    PyYAML keeps the last value of a duplicated key silently, but YAML
+    requires unique keys and stricter parsers refuse them: worth a parse_error.
+    """
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.duplicate_keys: list[str] = []
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                if key_node.value in seen:
+                    self.duplicate_keys.append(key_node.value)
+                seen.add(key_node.value)
+        return super().construct_mapping(node, deep)
+
+
+def _expanded_nodes(block: str) -> int:
+    """The number of YAML nodes once every alias is replaced by its anchor's node.
+
+    Counted on the parser's events, before anything is built: aliases make a
+    YAML bomb only when something walks the data, but merge keys ("<<: *a")
+    copy the aliased entries while the data is built. Stops counting early.
+    """
+    sizes: dict[str, int] = {}  # anchor -> expanded size of its node
+    open_nodes: list[list] = [[None, 0]]  # [anchor, size] of the collections being read
+    for event in yaml.parse(block, Loader=_FrontMatterLoader):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            open_nodes.append([event.anchor, 1])
+            continue
+        if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            anchor, size = open_nodes.pop()
+        elif isinstance(event, yaml.AliasEvent):
+            anchor, size = None, sizes.get(event.anchor, 1)
+        elif isinstance(event, yaml.ScalarEvent):
+            anchor, size = event.anchor, 1
+        else:
+            continue
+        if anchor:
+            sizes[anchor] = size
+        open_nodes[-1][1] += size
+        if open_nodes[-1][1] > MAX_YAML_NODES:
+            break
+    return sum(size for _, size in open_nodes)
+
+
+def _load_yaml(block: str) -> tuple[object, list[str]]:
+    """Parse front matter YAML; raise ValueError with a short reason if refused."""
+    if len(block) > MAX_FRONT_MATTER_CHARS:
+        raise ValueError(f"front matter is {len(block):,} characters, over the {MAX_FRONT_MATTER_CHARS:,} limit")
+    if "&" in block and "*" in block:
+        nodes = _expanded_nodes(block)
+        if nodes > MAX_YAML_NODES:
+            raise ValueError(f"front matter expands to over {MAX_YAML_NODES:,} YAML nodes (aliases)")
+    loader = _FrontMatterLoader(block)
+    try:
+        return loader.get_single_data(), loader.duplicate_keys
+    finally:
+        loader.dispose()
+
+
+def _strings(value, *, language: bool = False) -> list[str]:
+    """A metadata value (string, number or list of them) as a list of strings."""
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else [value]
+    out = []
+    for item in items:
+        if language and item is False:
+            item = "no"  # YAML 1.1 reads the Norwegian code `no` as false
+        if isinstance(item, str):
+            if item.strip():
+                out.append(item.strip())
+        elif isinstance(item, (int, float)) and not isinstance(item, bool):
+            out.append(str(item))
+    return list(dict.fromkeys(out))
+
+
+def _front_matter(text: str) -> tuple[dict, str, bool, list[str]]:
+    """Split a card into (metadata dict, Markdown body, has front matter, errors)."""
+    match = REGEX_YAML_BLOCK.match(text)
+    if not match:
+        return {}, text, False, []
+    body = text[match.end():]
+    try:
+        data, duplicates = _load_yaml(match.group(2))
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        where = f" at line {text.count(chr(10), 0, match.start(2)) + mark.line + 1}" if mark else ""
+        return {}, body, True, [f"invalid YAML front matter{where}: {e.problem or e.context}"]
+    except Exception as e:  # our limits (ValueError), bad !!binary or dates, recursion...
+        return {}, body, True, [f"front matter refused: {e}"]
+    errors = [f"duplicate key {key!r} in front matter" for key in dict.fromkeys(duplicates)]
+    if data is None:
+        return {}, body, True, errors
+    if not isinstance(data, dict):
+        return {}, body, True, errors + [f"front matter is a {type(data).__name__}, not a mapping"]
+    if any(not isinstance(key, str) for key in data):
+        errors.append("front matter has non-string keys (ignored)")
+    return {k: v for k, v in data.items() if isinstance(k, str)}, body, True, errors
+
+
+_NO_CARD_DATA = ModelCardData()  # read only: the fields of a card without front matter
+
+
+def _metadata(meta: dict, tags: list[str]) -> tuple[dict, bool, list[str]]:
+    """The metadata fields, from front matter read as ModelCardData, else from Hub tags.
+
+    Also returns whether the tags say the card has a model-index (the Hub tags
+    a model "model-index" when its card metadata has one).
+    """
+    errors = []
+    meta = dict(meta)
+    model_index = meta.pop("model-index", None)
+    meta.pop("ignore_metadata_errors", None)
+    meta.pop("eval_results", None)  # only ever derived from model-index
+    if "tags" in meta and not isinstance(meta["tags"], (list, str)):
+        errors.append(f"front matter 'tags' is a {type(meta.pop('tags')).__name__}, not a list")
+    try:
+        data = ModelCardData(ignore_metadata_errors=True, **meta) if meta else _NO_CARD_DATA
+    except Exception as e:  # a field of a type it cannot take; keep going without front matter fields
+        errors.append(f"front matter not readable as ModelCardData: {type(e).__name__}: {e}")
+        data = _NO_CARD_DATA
+    eval_results = None
+    if model_index is not None:
+        try:
+            _, results = model_index_to_eval_results(model_index)
+            eval_results = len(results)
+        except Exception as e:  # untrusted structure: KeyError, TypeError, ValueError...
+            errors.append(f"invalid model-index: {type(e).__name__}: {e}")
+            eval_results = 0
+
+    license_ = _strings(data.license)
+    fields = {
+        "license": ", ".join(license_) or None,
+        "datasets": _strings(data.datasets),
+        "language": _strings(data.language, language=True),
+        "base_model": _strings(data.base_model),
+        "library_name": next(iter(_strings(data.library_name)), None),
+        "pipeline_tag": next(iter(_strings(data.pipeline_tag)), None),
+        "tags": _strings(data.tags),
+        "metrics": _strings(data.metrics),
+        "eval_results": eval_results,
+    }
+    from_tags = _tag_fields(tags)
+    used_tags = False
+    for key, value in from_tags.items():
+        if fields[key] in (None, []) and value not in (None, []):
+            fields[key] = value
+            used_tags = True
+    used_front_matter = bool(meta) or model_index is not None
+    fields["metadata_source"] = (
+        {(True, True): "both", (True, False): "front matter", (False, True): "tags"}.get(
+            (used_front_matter, used_tags), "none")
+    )
+    return fields, "model-index" in tags, errors
+
+
+def _tag_fields(tags: list[str]) -> dict:
+    """Metadata fields as the Hub encodes them in a model's tags."""
+    fields = {"license": None, "datasets": [], "language": [], "base_model": [], "library_name": None,
+              "pipeline_tag": None, "tags": list(tags)}
+    pipelines, libraries = [], []
+    for tag in tags:
+        prefix, _, rest = tag.partition(":")
+        if rest and prefix == "license" and fields["license"] is None:
+            fields["license"] = rest
+        elif rest and prefix == "dataset":
+            fields["datasets"].append(rest)
+        elif rest and prefix == "base_model":
+            relation, _, model = rest.partition(":")
+            fields["base_model"].append(model if model and relation in BASE_MODEL_RELATIONS else rest)
+        elif tag in ISO_639_1:
+            fields["language"].append(tag)
+        elif tag in _PIPELINE_RANK:
+            pipelines.append(tag)
+        elif tag in _LIBRARY_RANK:
+            libraries.append(tag)
+    fields["pipeline_tag"] = min(pipelines, key=_PIPELINE_RANK.get, default=None)
+    fields["library_name"] = min(libraries, key=_LIBRARY_RANK.get, default=None)
+    for key in ("datasets", "language", "base_model"):
+        fields[key] = list(dict.fromkeys(fields[key]))
+    return fields
+
+
+# ---------------------------------------------------------------------------
+# Markdown body.
+
+
+@lru_cache(maxsize=8192)
+def canonical_section(heading: str) -> str | None:
+    """The canonical section name of a heading text, or None if unmapped."""
+    if len(heading) > 200:  # no section name is that long; keeps the regexes cheap
+        return None
+    text = _TAG.sub(" ", _LINK.sub(r"\1", heading))
+    text = _NUMBERING.sub("", _OPTIONAL.sub(" ", text)).replace("&", " and ")
+    match = _SECTION_RE.fullmatch(_norm(text))
+    return match.lastgroup if match else None
+
+
+def _skeleton(lines: list[str]) -> tuple[str, list[tuple[int, int]]]:
+    """A shorter Markdown source with the same headings and blocks, for speed.
+
+    markdown-it-py spends its time per line. With the rules of _MD, a _PLAIN
+    line cannot start a block or end one, so after a first plain line F the
+    plain lines that follow it -- and blank lines with more plain lines, unless
+    F may be inside an HTML block that a blank line ends -- are dropped. F then
+    stands for them: spans[i] is the (start, end) range of original lines that
+    line i of the skeleton stands for. A run just before a setext underline is
+    kept whole (it is the heading's text). tests/test_cards.py checks that the
+    analysis is the same with and without this step.
+    """
+    plain = list(map(_PLAIN.fullmatch, lines))  # a match object or None per line
+    plain.append(None)  # a sentinel: the scans below stop at the end
+    out, spans = [], []
+    n, i = len(lines), 0
+    html_group = False  # a line since the last blank one starts with "<"
+    while i < n:
+        if not plain[i]:
+            if not lines[i].strip(" \t"):
+                html_group = False
+            elif _HTML_START.match(lines[i]):
+                html_group = True
+            out.append(lines[i])
+            spans.append((i, i + 1))
+            i += 1
+            continue
+        # The chunk: plain lines, and blank lines between them unless html_group.
+        j = last = plain.index(None, i + 1)  # first line after the run of plain lines
+        while j < n and not html_group and not lines[j].strip(" \t"):
+            j += 1
+            if plain[j]:
+                j = last = plain.index(None, j + 1)
+        last -= 1  # the last plain line of the chunk
+        if last == j - 1 and j < n and _RULE.fullmatch(lines[j]):
+            out.extend(lines[i:j])
+            spans.extend(zip(range(i, j), range(i + 1, j + 1)))
+        else:
+            out.append(lines[i])
+            spans.append((i, last + 1))
+            if last + 1 < j:  # keep one blank line: it ends the paragraph
+                out.append("")
+                spans.append((last + 1, j))
+                html_group = False
+        i = j
+    return "\n".join(out), spans
+
+
+def _blocks(lines: list[str], compress: bool = True) -> list[tuple]:
+    """Headings and content blocks of a body, with original line ranges.
+
+    Returns ("heading", start, end, level, text), ("paragraph", start, end),
+    ("html", start, end) and ("code", start, end, has_text) tuples. Paragraphs
+    and HTML blocks are read later from the original lines; a code block of the
+    skeleton is empty only if the original's is (lines are dropped only after a
+    non-blank one).
+    """
+    if compress:
+        src, spans = _skeleton(lines)
+    else:
+        src, spans = "\n".join(lines), [(k, k + 1) for k in range(len(lines))]
+    # The block parser alone: MarkdownIt.parse() would first run the core
+    # "normalize" rule, whose regex rewrites every newline (a fifth of the
+    # time); analyze() has already normalized line endings.
+    tokens = []
+    _MD.block.parse(src, _MD, {}, tokens)
+    blocks = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.map is None:
+            i += 1
+            continue
+        start, end = spans[token.map[0]][0], spans[token.map[1] - 1][1]
+        if token.type == "heading_open":
+            text = tokens[i + 1].content
+            if token.markup in ("=", "-"):
+                # A setext heading's text is its paragraph, which the skeleton
+                # may have shortened: take it from the original lines, as
+                # markdown-it does (lines joined, then stripped).
+                text = "\n".join(lines[start:end - 1]).strip()
+                if _LISTY.search(text):
+                    blocks.append(("paragraph", start, end))
+                    i += 3
+                    continue
+            blocks.append(("heading", start, end, int(token.tag[1]), text))
+            i += 3
+            continue
+        if token.type == "paragraph_open":
+            blocks.append(("paragraph", start, end))
+            i += 3
+            continue
+        if token.type in ("fence", "code_block"):
+            blocks.append(("code", start, end, bool(token.content.strip())))
+        elif token.type == "html_block":
+            blocks.append(("html", start, end))
+        i += 1
+    return blocks
+
+
+FILLER, TRAINER, HUMAN = "filler", "trainer", "human"
+
+
+@lru_cache(maxsize=16384)  # template and Trainer lines repeat from card to card
+def _line_kind(line: str) -> str:
+    """Whether a prose line is template filler, Trainer-written, or written by a person."""
+    text = line.strip()
+    marker = _LIST_MARKER.match(text)
+    if marker:
+        text = text[marker.end():]
+    if _TRAINER_LINE.match(text):
+        return TRAINER
+    label = _LABEL.match(text)
+    if label:
+        text = text[label.end():]
+    if len(text) > _MAX_FILLER_CHARS:  # too long to be a filler phrase
+        return HUMAN if _ALNUM.search(text) else FILLER
+    norm = _norm(text)
+    return FILLER if not norm or norm in FILLER_PHRASES else HUMAN
+
+
+def _prose_text(lines: list[str], start: int, end: int) -> str:
+    """The original text of a paragraph without inline HTML comments and tags.
+
+    The span may hold several paragraphs (see _skeleton); inline HTML never
+    runs from one paragraph into the next, so each is cleaned on its own.
+    """
+    text = "\n".join(lines[start:end])
+    if "<" in text:
+        text = "\n\n".join(_TAG.sub(" ", _COMMENT.sub(" ", part)) for part in _PARAGRAPH_BREAK.split(text))
+    return text
+
+
+def _words(lines: list[str], start: int, end: int) -> int:
+    return len(" ".join(lines[start:end]).split())
+
+
+class _Section:
+    __slots__ = ("heading", "level", "canonical", "start", "end", "heading_words", "content", "human", "code")
+
+    def __init__(self, heading: str | None, level: int, start: int, heading_words: int = 0):
+        self.heading, self.level, self.start, self.end = heading, level, start, start
+        self.canonical = canonical_section(heading) if heading is not None else None
+        self.heading_words = heading_words
+        self.content = self.human = self.code = False
+
+
+def _parse_body(body: str, compress: bool = True) -> dict:
+    """Sections and body facts of a Markdown body (see analyze for the fields)."""
+    lines = body.split("\n")
+    preamble = _Section(None, 0, 0)
+    sections: list[_Section] = []
+    current = preamble
+    intro_words = 0
+    prose_table = False
+    for block in _blocks(lines, compress):
+        kind, start, end = block[0], block[1], block[2]
+        if kind == "heading":
+            current.end = start
+            current = _Section(block[4], block[3], end, _words(lines, start, end))
+            sections.append(current)
+            continue
+        if kind == "code":
+            if block[3]:
+                current.content = current.human = current.code = True
+            continue
+        if kind == "html":
+            if not current.human and _ALNUM.search(_TAG.sub(" ", _COMMENT.sub(" ", "\n".join(lines[start:end])))):
+                current.content = current.human = True
+            continue
+        # A paragraph. The intro is the prose before the first section or under
+        # an unmapped title; elsewhere one human line settles the section.
+        in_intro = current is preamble or (current is sections[0] and current.canonical is None)
+        settled = current.human or current.content and current.canonical in TRAINER_AUTO_SECTIONS
+        need_lines = not settled or in_intro and intro_words < INTRO_MIN_WORDS
+        need_table = not prose_table and current.canonical not in NOT_EVALUATION_TABLE_SECTIONS
+        if not (need_lines or need_table):
+            continue
+        text = _prose_text(lines, start, end)
+        for line in text.split("\n") if need_lines else ():
+            line_kind = _line_kind(line)
+            if line_kind == FILLER:
+                continue
+            current.content = True
+            if line_kind == HUMAN:
+                current.human = True
+                if in_intro:
+                    intro_words += len(line.split())
+                    if intro_words >= INTRO_MIN_WORDS:
+                        break
+                else:
+                    break
+        if need_table and "|" in text:
+            prose_table = any(_METRIC_HEADER.search(m.group(1)) for m in _TABLE_HEADER.finditer(text))
+    current.end = len(lines)
+
+    # A section is filler when neither it nor any of its subsections has content.
+    filled = [False] * len(sections)
+    open_sections: list[int] = []  # indexes of the enclosing sections
+    for index, section in enumerate(sections):
+        while open_sections and sections[open_sections[-1]].level >= section.level:
+            open_sections.pop()
+        if section.content:
+            filled[index] = True
+            for parent in open_sections:
+                filled[parent] = True
+        open_sections.append(index)
+
+    section_words = [_words(lines, s.start, s.end) for s in sections]
+    human_outside_trainer = preamble.human or any(
+        s.human for s in sections if s.canonical not in TRAINER_AUTO_SECTIONS)
+    return {
+        "sections": [
+            {"position": i, "canonical": s.canonical, "heading": s.heading, "level": s.level,
+             "words": section_words[i], "is_filler": not filled[i]}
+            for i, s in enumerate(sections)
+        ],
+        # Preamble, heading lines and section bodies partition the lines.
+        "words": _words(lines, 0, preamble.end) + sum(section_words) + sum(s.heading_words for s in sections),
+        "has_usage_code": any(s.code for s in [preamble, *sections] if s.canonical in USAGE_CODE_SECTIONS),
+        "has_intro": intro_words >= INTRO_MIN_WORDS,
+        "prose_table": prose_table,
+        "human_outside_trainer": human_outside_trainer,
+    }
+
+
+# ---------------------------------------------------------------------------
+# Score.
+
+
+def explain(card: dict) -> list[dict]:
+    """The completeness score item by item, from the flat card fields.
+
+    Each item: {"item", "weight", "met", "evidence"}; the score is the sum of
+    the weights of the items met (docs/cards.md gives the rationale).
+    """
+    present = set(card.get("sections_present") or ())
+
+    def sections(group: frozenset) -> str | None:
+        found = sorted(present & group)
+        return "section " + ", ".join(found) if found else None
+
+    checks = {
+        "intended use": sections(INTENDED_USE),
+        "limitations": sections(LIMITATIONS),
+        "training data": sections(TRAINING_DATA)
+        or (f"datasets: {', '.join(card['datasets'][:3])}" if card.get("datasets") else None),
+        "evaluation": (f"eval reporting: {card['eval_reporting']}" if card.get("eval_reporting") not in (None, "none")
+                       else sections(EVALUATION)),
+        "license": f"license: {card['license']}" if card.get("license") else sections(frozenset({"license"})),
+        "how to use": sections(frozenset({"how_to_get_started"}))
+        or ("code example" if card.get("has_usage_code") else None),
+        "description": sections(DESCRIPTION) or ("intro text" if card.get("has_intro") else None),
+        "task": f"pipeline tag: {card['pipeline_tag']}" if card.get("pipeline_tag") else None,
+    }
+    return [
+        {"item": item, "weight": weight, "met": checks[item] is not None, "evidence": checks[item] or "missing"}
+        for item, weight in SCORE_WEIGHTS.items()
+    ]
+
+
+# ---------------------------------------------------------------------------
+# The entry point.
+
+
+def analyze(text: str, tags: Iterable[str] = ()) -> dict:
+    """Parse and score one model card; never raises.
+
+    Returns {"card": {flat fields}, "sections": [{position, canonical, heading,
+    level, words, is_filler}, ...]} (docs/cards.md describes every field).
+    """
+    errors: list[str] = []
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
+    elif not isinstance(text, str):
+        text = "" if text is None else str(text)
+    if isinstance(tags, str):
+        tags = [tags]
+    try:
+        tags = list(dict.fromkeys(t for t in (tags or ()) if isinstance(t, str)))
+    except TypeError:
+        tags = []
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+
+    meta, body, has_front_matter, fm_errors = _front_matter(text)
+    errors += fm_errors
+    fields, model_index_tag, meta_errors = _metadata(meta, tags)
+    errors += meta_errors
+
+    truncated = len(body) > MAX_BODY_CHARS
+    if truncated:
+        errors.append(f"body is {len(body):,} characters; only the first {MAX_BODY_CHARS:,} were parsed")
+    try:
+        parsed = _parse_body(body[:MAX_BODY_CHARS])
+    except Exception as e:  # a markdown-it failure must not stop the build
+        errors.append(f"Markdown not parsed: {type(e).__name__}: {e}")
+        parsed = {"sections": [], "words": 0, "has_usage_code": False, "has_intro": False,
+                  "prose_table": False, "human_outside_trainer": False}
+        truncated = True  # count the words below
+    sections = parsed["sections"]
+
+    # eval_results is None when the front matter has no model-index; the
+    # model-index tag then stands in for it (cards stored without front matter).
+    if fields["eval_results"] or fields["eval_results"] is None and model_index_tag:
+        eval_reporting = "model-index"
+    elif parsed["prose_table"]:
+        eval_reporting = "prose-table"
+    else:
+        eval_reporting = "none"
+
+    filler = [s for s in sections if s["is_filler"]]
+    card = {
+        "words": len(body.split()) if truncated else parsed["words"],
+        "has_front_matter": has_front_matter,
+        "parse_error": "; ".join(errors)[:MAX_ERROR_CHARS] or None,
+        **fields,
+        "eval_reporting": eval_reporting,
+        "sections_count": len(sections),
+        "sections_present": list(dict.fromkeys(
+            s["canonical"] for s in sections if s["canonical"] and not s["is_filler"])),
+        "filler_sections": list(dict.fromkeys(s["canonical"] for s in filler if s["canonical"])),
+        "filler_count": len(filler),
+        "template_only": parsed["words"] > 0 and not parsed["human_outside_trainer"],
+        "has_usage_code": parsed["has_usage_code"],
+        "has_intro": parsed["has_intro"],
+    }
+    items = explain(card)
+    card["score"] = round(float(sum(i["weight"] for i in items if i["met"])), 2)
+    card["score_reasons"] = [
+        f"+{i['weight']:.2f} {i['item']}: {i['evidence']}" if i["met"] else f"+0.00 {i['item']}: missing"
+        for i in items
+    ]
+    return {"card": card, "sections": sections}
+
+
+def bench(texts: list[str], repeat: int = 3) -> dict:
+    """Time analyze() over card texts on one core (for scripts/bench.py).
+
+    Like timeit, it keeps the best of `repeat` passes (other processes only
+    ever slow a pass down), in CPU seconds of this process; the caches are
+    cleared before each pass so that none profits from an earlier one.
+    """
+    best_cpu = best_wall = float("inf")
+    for _ in range(repeat):
+        canonical_section.cache_clear()
+        _line_kind.cache_clear()
+        cpu, wall = time.process_time(), time.perf_counter()
+        for text in texts:
+            analyze(text)
+        best_cpu = min(best_cpu, time.process_time() - cpu)
+        best_wall = min(best_wall, time.perf_counter() - wall)
+    return {"cards": len(texts), "repeat": repeat, "seconds": round(best_cpu, 3),
+            "wall_seconds": round(best_wall, 3),
+            "cards_per_second": round(len(texts) / best_cpu) if best_cpu else None}
+
+
+# ---------------------------------------------------------------------------
+# CLI.
+
+
+def _read(path: str) -> str:
+    data = sys.stdin.buffer.read() if path == "-" else open(path, "rb").read()
+    return data.decode("utf-8", errors="replace")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m build.cards",
+        description="Check model cards (README.md with optional YAML front matter): metadata, sections, "
+                    "template filler and a 0-1 completeness score. Prints JSON only: one object for one "
+                    "PATH, a list for several. Each has the card fields, the sections and \"reasons\", "
+                    "the score item by item (see docs/cards.md).",
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="card file to check; - reads standard input")
+    parser.add_argument("--tag", action="append", default=[], metavar="TAG",
+                        help="a Hub tag of the model (repeatable), e.g. --tag license:mit; fills metadata "
+                             "fields the card's front matter does not give")
+    args = parser.parse_args(argv)
+
+    results, failed = [], False
+    for path in args.paths:
+        try:
+            text = _read(path)
+        except OSError as e:
+            print(f"{path}: cannot read: {e.strerror or e}", file=sys.stderr)
+            failed = True
+            continue
+        result = analyze(text, args.tag)
+        results.append({"path": path, **result, "reasons": explain(result["card"])})
+    if results:
+        output = results[0] if len(args.paths) == 1 else results
+        try:
+            json.dump(output, sys.stdout, indent=2, ensure_ascii=False)
+            sys.stdout.write("\n")
+            sys.stdout.flush()
+        except BrokenPipeError:  # piped into e.g. `head`: stop quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -43,7 +43,7 @@ db: venv $(SNAPSHOT)/snapshot.json  ## Build (or rebuild when inputs changed) DB
 	$(PY) -m build $(SNAPSHOT) $(DB)
 
 serve: db  ## Build the default snapshot and serve it with Datasette on http://HOST:PORT
-	$(VENV)/bin/datasette serve $(DB) --metadata metadata.yml \
+	$(VENV)/bin/datasette serve -i $(DB) --metadata metadata.yml \
 	    --plugins-dir plugins --template-dir templates \
 	    $$($(PY) -m build.settings) -h $(HOST) -p $(PORT)
 
@@ -54,8 +54,8 @@ card: venv  ## Check a model card: make card CARD=path/to/README.md (prints JSON
 	@test -n "$(CARD)" || { echo "usage: make card CARD=path/to/README.md" >&2; exit 2; }
 	@$(PY) -m build.cards $(CARD)
 
-mine: venv  ## Mine the live Hub into a raw snapshot: make mine [OUT=folder] [LIMIT=n]
-	$(PY) -m scripts.mine_hub $(if $(OUT),--out $(OUT)) $(if $(LIMIT),--limit $(LIMIT))
+mine: venv  ## Mine the live Hub into a raw snapshot: make mine [OUT=folder] [LIMIT=n] [ARGS='--author x ...']
+	$(PY) -m scripts.mine_hub $(if $(OUT),--out $(OUT)) $(if $(LIMIT),--limit $(LIMIT)) $(ARGS)
 
 bench: venv  ## Run the benchmarks (import+build, card scoring, canned queries, miner) and print the figures
 	$(PY) -m scripts.bench

@@ -45,13 +45,14 @@ def real_db(real_snapshot, tmp_path_factory) -> Path:
 
 
 def make_datasette(db_path: Path):
-    """A Datasette instance configured like `make serve`."""
+    """A Datasette instance configured like `make serve` (immutable: allows the .db download)."""
     from datasette.app import Datasette
 
     from build.settings import load as load_settings
 
     return Datasette(
-        [str(db_path)],
+        [],
+        immutables=[str(db_path)],
         metadata=yaml.safe_load((ROOT / "metadata.yml").read_text()),
         plugins_dir=str(ROOT / "plugins"),
         template_dir=str(ROOT / "templates"),

@@ -1,0 +1,54 @@
+"""python -m build SNAPSHOT DB: build the SQLite database from a raw snapshot (see build/db.py)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from build.db import build
+from build.snapshot import SnapshotError
+
+DESCRIPTION = """\
+Build the SQLite database DB (for Datasette) from the raw snapshot folder SNAPSHOT.
+
+Reads:  SNAPSHOT/snapshot.json (the manifest: name, producer, sources) and SNAPSHOT/<kind>.jsonl
+        (one JSON record a line; see docs/snapshot-format.md). Nothing else: no network.
+Writes: DB, a new SQLite file with the tables described in docs/database.md and metadata.yml
+        (models, model_observations, cards, card_sections, lineage, dependents, ..., sources,
+        snapshot, redactions, findings). Token-shaped strings are replaced with [REDACTED].
+
+The database is written to a temporary file beside DB and moved into place only when complete:
+a bad record (reported as file, record and field) or Ctrl-C leaves the previous DB unchanged.
+When DB was already built from the same inputs (snapshot files, builder code, queries/*.sql),
+nothing is done unless --force is given.
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m build", description=DESCRIPTION,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("snapshot", metavar="SNAPSHOT", type=Path,
+                        help="raw snapshot folder (e.g. snapshots/icse23-replication-2022)")
+    parser.add_argument("db", metavar="DB", type=Path, help="SQLite database to write (e.g. ptm_reuse.db)")
+    parser.add_argument("--force", action="store_true", help="rebuild even when DB is up to date")
+    parser.add_argument("--quiet", action="store_true", help="no progress bars or summary on stderr")
+    args = parser.parse_args(argv)
+    try:
+        summary = build(args.snapshot, args.db, progress=not args.quiet, force=args.force)
+    except SnapshotError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"interrupted: {args.db} is unchanged", file=sys.stderr)
+        return 130
+    if not args.quiet and not summary["skipped"]:
+        width = max(map(len, summary["tables"]))
+        for table, rows in summary["tables"].items():
+            print(f"{table:<{width}} {rows:>10,}", file=sys.stderr)
+        print(f"wrote {args.db}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

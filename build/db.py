@@ -1,0 +1,462 @@
+"""Build the SQLite database from one raw snapshot: `build(snapshot_dir, db_path)`.
+
+The builder is a pure, deterministic transform (no network, no wall-clock time in the output):
+the same snapshot and builder code give the same rows. It
+
+1. streams every record kind through `build.snapshot.iter_records()` (which validates it), checks
+   each field's type against build/schema.py, redacts token-shaped strings (build/redact.py) and
+   writes the rows in batches, so memory stays flat however large the snapshot;
+2. computes the `models` table inside SQLite (one INSERT ... SELECT over every table that names
+   a model), never in Python dicts of all models;
+3. adds the sources, snapshot and redactions tables, full-text indexes and views, and calls
+   `build.findings.write(db)` last.
+
+It writes to a temporary file beside the database and moves it into place only when complete,
+so a failed or interrupted build leaves the previous database as it was. When the database
+already holds the same `input_hash` (snapshot files + builder code + queries/*.sql), the build
+is skipped unless forced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Iterator
+
+import sqlite_utils
+from tqdm import tqdm
+
+from build import cards, findings, schema
+from build.redact import REPLACEMENT, Redactor
+from build.snapshot import KINDS, SnapshotError, iter_records, read_manifest
+
+BUILDER_VERSION = "1"
+ROOT = Path(__file__).resolve().parent.parent
+BATCH_SIZE = 2000
+CARD_BATCH_SIZE = 200  # card rows carry whole README texts
+
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2}([T ].*)?)?)?$")
+_TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false",
+               list: "a list of strings", dict: "a JSON object", schema.DATE: "an ISO date string",
+               schema.BOOL_OR_TEXT: "true, false or a string"}
+
+
+# ---------------------------------------------------------------- inputs and the skip check
+
+def input_hash(snapshot_dir: str | os.PathLike) -> str:
+    """sha256 of everything the database depends on: snapshot files, builder code, queries/*.sql."""
+    folder = Path(snapshot_dir)
+    files = [(f"snapshot/{name}", folder / name)
+             for name in ["snapshot.json", *(f"{kind}.jsonl" for kind in KINDS)]
+             if (folder / name).exists()]
+    files += [(f"build/{p.name}", p) for p in sorted((ROOT / "build").glob("*.py"))]
+    files += [(p.relative_to(ROOT).as_posix(), p) for p in sorted((ROOT / "queries").rglob("*.sql"))]
+    digest = hashlib.sha256()
+    for label, path in files:
+        digest.update(f"{label}\0{path.stat().st_size}\0".encode())
+        with open(path, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+def stored_input_hash(db_path: Path) -> str | None:
+    """The input_hash an existing database was built from (None if it is not one of ours)."""
+    try:
+        conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT value FROM snapshot WHERE key = 'input_hash'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
+
+
+def table_counts(db: sqlite_utils.Database) -> dict[str, int]:
+    """Rows per table; full-text index tables and SQLite's own (sqlite_stat1) left out."""
+    fts = {f"{table}_fts" for table in schema.FTS_CONFIG}
+    return {name: db[name].count for name in db.table_names()
+            if not name.startswith("sqlite_") and not any(name == f or name.startswith(f + "_") for f in fts)}
+
+
+# ---------------------------------------------------------------- the build
+
+def build(snapshot_dir: str | os.PathLike, db_path: str | os.PathLike,
+          progress: bool = True, force: bool = False) -> dict:
+    """Build db_path from the raw snapshot folder; return {"skipped", "input_hash", "tables"}.
+
+    Raises SnapshotError (naming file, record and field) on bad input; db_path is then unchanged.
+    """
+    snapshot_dir, db_path = Path(snapshot_dir), Path(db_path)
+    manifest = read_manifest(snapshot_dir)
+    digest = input_hash(snapshot_dir)
+    if not force and db_path.exists() and stored_input_hash(db_path) == digest:
+        print(f"{db_path} is up to date with {snapshot_dir} (input hash {digest[:12]}): "
+              "not rebuilt (use --force to rebuild anyway)", file=sys.stderr)
+        with sqlite_utils.Database(db_path) as db:
+            return {"skipped": True, "input_hash": digest, "tables": table_counts(db)}
+
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    # Beside the database (same file system, so os.replace is atomic); one name per process.
+    tmp = db_path.with_name(f"{db_path.name}.tmp-{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    try:
+        with sqlite_utils.Database(tmp) as db:
+            _fill(db, snapshot_dir, manifest, digest, progress)
+            counts = table_counts(db)
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, db_path)
+    except BaseException:  # a bad record, a bug or Ctrl-C: drop the partial file, keep the old DB
+        tmp.unlink(missing_ok=True)
+        raise
+    return {"skipped": False, "input_hash": digest, "tables": counts}
+
+
+def _fill(db: sqlite_utils.Database, folder: Path, manifest: dict, digest: str, progress: bool) -> None:
+    # A fresh file that is thrown away on failure needs no journal.
+    db.execute("PRAGMA journal_mode = OFF")
+    db.execute("PRAGMA synchronous = OFF")
+    schema.create_tables(db)
+    for column, column_type in card_columns().items():
+        db["cards"].add_column(column, column_type)
+
+    writer = _Writer(db, Redactor())
+    counts: Counter[tuple[str, str]] = Counter()  # (source, kind) -> records
+    total = manifest.get("stats") or {}
+    for kind in KINDS:
+        path = folder / f"{kind}.jsonl"
+        bar = tqdm(iter_records(folder, kind, manifest), desc=f"{kind:<18}", unit=" records",
+                   total=total.get(kind) if isinstance(total.get(kind), int) else None,
+                   disable=not progress, file=sys.stderr)
+        for n, record in enumerate(bar, 1):
+            counts[record["source"], kind] += 1
+            for table, row in _rows(kind, record, n, f"{path}: record {n}"):
+                writer.add(table, row)
+        writer.flush()
+
+    _say(progress, "sources, snapshot facts, models ...")
+    _write_sources(writer, folder, manifest, counts)
+    _write_snapshot(writer, manifest, counts, digest)
+    writer.flush()
+    for sql in RANKED_SQL:
+        db.execute(sql)
+    db.execute(MODELS_SQL)
+    db.execute("DROP TABLE temp.ranked_observations")
+    _write_redactions(db, writer.redactor)
+    _say(progress, "compacting, full-text indexes, views, findings ...")
+    db.vacuum()  # before the full-text indexes: VACUUM may renumber the rowids they point to
+    schema.ensure_db_shape(db)
+    findings.write(db)
+    db.analyze()
+
+
+def _say(progress: bool, message: str) -> None:
+    if progress:
+        print(message, file=sys.stderr)
+
+
+# ---------------------------------------------------------------- records -> rows
+
+_CHECKS = {
+    str: lambda v: isinstance(v, str),
+    schema.DATE: lambda v: isinstance(v, str) and _DATE.match(v) is not None,
+    int: lambda v: isinstance(v, int) and not isinstance(v, bool),
+    float: lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    bool: lambda v: isinstance(v, bool),
+    schema.BOOL_OR_TEXT: lambda v: isinstance(v, (bool, str)),
+    list: lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+    dict: lambda v: isinstance(v, dict),
+}
+
+
+def _value(column_type, value, where: str, field: str):
+    """Check one field's type and convert it for SQLite (JSON text for lists/objects, 0/1 for bools)."""
+    if not _CHECKS[column_type](value):
+        raise SnapshotError(f"{where}: field {field!r} is {value!r:.80}, expected {_TYPE_NAMES[column_type]}")
+    if column_type is bool:
+        return int(value)
+    if column_type is schema.BOOL_OR_TEXT and isinstance(value, bool):
+        return "true" if value else "false"
+    if column_type is list:
+        return json.dumps(value, ensure_ascii=False)
+    if column_type is dict:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return value
+
+
+def _convert(table: str, record: dict, where: str) -> dict:
+    """A full row of `table` (every column, None where the record has nothing) from a record."""
+    columns = schema.TABLES[table]["columns"]
+    renamed = schema.RENAMED.get(table, {})
+    row = dict.fromkeys(columns)
+    for field, value in record.items():
+        column = renamed.get(field, field)
+        if value is not None and column in columns:
+            row[column] = _value(columns[column], value, where, field)
+    return row
+
+
+def _jsonable(value):
+    """A card field as SQLite stores it: lists and objects as JSON text, bools as 0/1."""
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+# A card that fills every field build.cards.analyze() returns, to learn their types.
+_PROBE_CARD = """---
+license: mit
+library_name: transformers
+pipeline_tag: text-classification
+datasets: [probe]
+model-index:
+- name: probe
+  results:
+  - task: {type: text-classification}
+    dataset: {name: probe, type: probe}
+    metrics: [{type: accuracy, value: 1.0}]
+---
+# Probe
+"""
+
+
+def card_columns() -> dict[str, type]:
+    """The columns build.cards.analyze() adds to `cards`, with types learned from a full card.
+
+    Creating them up front keeps the table's shape the same whether or not a snapshot has
+    cards. A field the probe leaves empty is text; a field analyze() adds later is added by
+    sqlite-utils when it first appears (alter=True).
+    """
+    fields = cards.analyze(_PROBE_CARD, ())["card"]
+    clash = set(fields) & set(schema.TABLES["cards"]["columns"])
+    if clash:
+        raise ValueError(f"build.cards.analyze() returns card field(s) {sorted(clash)} "
+                         "that clash with the cards table's own columns")
+    return {name: float if isinstance(v, float) else int if isinstance(v, (bool, int)) else str
+            for name, v in fields.items()}
+
+
+def _rows(kind: str, record: dict, n: int, where: str) -> Iterator[tuple[str, dict]]:
+    """The (table, row) pairs one snapshot record becomes. `n` numbers the records of a kind."""
+    table = schema.KIND_TABLES[kind]
+    if schema.TABLES[table]["pk"] == "id":
+        record = {**record, "id": n}  # no natural key: the record's position is its id
+    row = _convert(table, record, where)
+    if kind != "cards":
+        yield table, row
+    if kind == "code_usages":
+        for model_id in dict.fromkeys(record.get("model_ids") or ()):
+            if model_id:
+                yield "code_usage_models", {"usage_id": n, "model_id": model_id}
+    elif kind == "cards":
+        try:
+            result = cards.analyze(record["text"], record.get("tags") or ())
+        except Exception as e:
+            raise RuntimeError(f"{where}: build.cards.analyze() failed on this card: {e!r}") from e
+        # The row is complete before it is handed over: the writer may redact and write it at once.
+        yield table, {**row, **{name: _jsonable(v) for name, v in result["card"].items()}}
+        for section in result["sections"]:
+            yield "card_sections", {"model_id": row["model_id"], "source": row["source"],
+                                    **{name: _jsonable(v) for name, v in section.items()}}
+
+
+class _Writer:
+    """Buffers rows per table and writes them in batches (sqlite-utils insert_all).
+
+    Rows of a key already written are replaced (the later record wins), except model
+    observations, which are merged: a later record of the same model and source fills in or
+    overrides the fields it gives and adds the keys of its `extra` object (json_patch).
+    """
+
+    def __init__(self, db: sqlite_utils.Database, redactor: Redactor):
+        self.db = db
+        self.redactor = redactor
+        self.pending: dict[str, list[dict]] = defaultdict(list)
+        self.card_keys: set[tuple[str, str]] = set()
+
+    def add(self, table: str, row: dict) -> None:
+        if table == "cards":
+            key = (row["model_id"], row["source"])
+            if key in self.card_keys:  # a repeated card: write the first before taking the second
+                self.flush()
+            self.card_keys.add(key)
+        self.pending[table].append(self.redactor.row(table, row))
+        if len(self.pending[table]) >= (CARD_BATCH_SIZE if table == "cards" else BATCH_SIZE):
+            self.flush()
+
+    def flush(self) -> None:
+        # In TABLES order: a card is written (and its old sections deleted) before its sections.
+        for table in sorted(self.pending, key=list(schema.TABLES).index):
+            rows = self.pending[table]
+            if table == "model_observations":
+                self._merge_observations(rows)
+                continue
+            if table == "cards":  # a replaced card's old sections go with it
+                with self.db.atomic():
+                    self.db.conn.executemany(
+                        "DELETE FROM card_sections WHERE model_id = ? AND source = ?",
+                        [(r["model_id"], r["source"]) for r in rows])
+            self.db[table].insert_all(rows, replace=True, alter=(table in ("cards", "card_sections")),
+                                      batch_size=len(rows))
+        self.pending.clear()
+        self.card_keys.clear()
+
+    def _merge_observations(self, rows: list[dict]) -> None:
+        with self.db.atomic():
+            self.db.conn.executemany(OBSERVATIONS_SQL, [[row[c] for c in _OBSERVATION_COLUMNS] for row in rows])
+
+
+_OBSERVATION_COLUMNS = list(schema.TABLES["model_observations"]["columns"])
+OBSERVATIONS_SQL = (
+    f"INSERT INTO model_observations ({', '.join(f'[{c}]' for c in _OBSERVATION_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in _OBSERVATION_COLUMNS)}) "
+    "ON CONFLICT (model_id, source) DO UPDATE SET "
+    + ", ".join(f"[{c}] = coalesce(excluded.[{c}], [{c}])"
+                for c in _OBSERVATION_COLUMNS if c not in ("model_id", "source", "extra"))
+    + ", extra = CASE WHEN excluded.extra IS NULL THEN extra WHEN extra IS NULL THEN excluded.extra"
+      " ELSE json_patch(extra, excluded.extra) END"
+)
+
+
+# ---------------------------------------------------------------- sources, snapshot, redactions
+
+def _write_sources(writer: _Writer, folder: Path, manifest: dict, counts: Counter) -> None:
+    for i, source in enumerate(manifest["sources"]):
+        where = f"{folder / 'snapshot.json'}: sources[{i}]"
+        by_kind = {kind: n for (source_id, kind), n in sorted(counts.items()) if source_id == source["id"]}
+        writer.add("sources", _convert("sources", {
+            **{k: v for k, v in source.items() if k in schema.TABLES["sources"]["columns"]},
+            "rows_contributed": sum(by_kind.values()), "rows_by_kind": by_kind}, where))
+        for j, file in enumerate(source.get("files") or []):
+            if not isinstance(file, dict) or not file.get("path"):
+                raise SnapshotError(f"{where}.files[{j}]: missing required field 'path'")
+            writer.add("source_files", _convert("source_files", {**file, "source": source["id"]},
+                                                f"{where}.files[{j}]"))
+
+
+def _write_snapshot(writer: _Writer, manifest: dict, counts: Counter, digest: str) -> None:
+    records: Counter[str] = Counter()
+    for (_, kind), n in counts.items():
+        records[kind] += n
+    facts = {
+        **{key: manifest.get(key) for key in ("format", "name", "producer", "created", "description")},
+        "stats": json.dumps(manifest.get("stats"), sort_keys=True) if manifest.get("stats") else None,
+        "records": json.dumps(dict(sorted(records.items()))),
+        "input_hash": digest,
+        "builder_version": BUILDER_VERSION,
+    }
+    for key, value in facts.items():
+        writer.add("snapshot", {"key": key, "value": None if value is None else str(value)})
+
+
+def _write_redactions(db: sqlite_utils.Database, redactor: Redactor) -> None:
+    """Counts per (table, column): those the writer made, plus the marks `models` inherited."""
+    counts = Counter(redactor.counts)
+    for column, column_type in schema.TABLES["models"]["columns"].items():
+        if schema.storage_type(column_type) is str:
+            n = db.execute(
+                f"SELECT coalesce(sum((length([{column}]) - length(replace([{column}], :m, ''))) / length(:m)), 0) "
+                "FROM models", {"m": REPLACEMENT}).fetchone()[0]
+            if n:
+                counts["models", column] += n
+    db["redactions"].insert_all(
+        [{"table_name": t, "column_name": c, "redacted": n} for (t, c), n in sorted(counts.items())])
+
+
+# ---------------------------------------------------------------- the models table, in SQL
+
+# Each model's observations numbered by recency (a window function, one sort): the newest first,
+# undated ones after every dated one, ties broken by source id. Indexed so that "the most recent
+# observation that gives X" is an index walk, not a sort per model.
+RANKED_SQL = [
+    """CREATE TEMP TABLE ranked_observations AS
+       SELECT *, row_number() OVER (
+         PARTITION BY model_id ORDER BY observed IS NULL, observed DESC, source) AS recency
+       FROM model_observations""",
+    "CREATE INDEX temp.ranked_observations_recency ON ranked_observations (model_id, recency)",
+]
+
+
+def _latest(column: str, having: str | None = None) -> str:
+    """`column` of the model's most recent observation whose `having` (default: column) is set."""
+    return (f"(SELECT o.[{column}] FROM ranked_observations o WHERE o.model_id = g.model_id "
+            f"AND o.[{having or column}] IS NOT NULL ORDER BY o.recency LIMIT 1)")
+
+
+MODELS_SQL = f"""
+WITH mentions AS (
+  SELECT model_id, source FROM model_observations
+  UNION SELECT model_id, source FROM cards
+  UNION SELECT model_id, source FROM lineage
+  UNION SELECT base_model_id, source FROM lineage
+  UNION SELECT model_id, source FROM dependents
+  UNION SELECT cm.model_id, cu.source FROM code_usage_models cm JOIN code_usages cu ON cu.id = cm.usage_id
+  UNION SELECT model_id, source FROM extracted_metadata
+),
+g AS (
+  SELECT model_id, json_group_array(source) AS seen_in, count(*) AS n_sources
+  FROM (SELECT model_id, source FROM mentions ORDER BY model_id, source)
+  GROUP BY model_id
+),
+card_facts AS (
+  SELECT model_id, max(score) AS card_score FROM cards GROUP BY model_id
+),
+dependent_counts AS (
+  SELECT model_id,
+         count(DISTINCT dependent) FILTER (WHERE kind = 'github') AS github,
+         count(DISTINCT dependent) FILTER (WHERE kind = 'space') AS spaces
+  FROM dependents GROUP BY model_id
+),
+child_counts AS (
+  SELECT base_model_id AS model_id, count(DISTINCT model_id) AS children FROM lineage GROUP BY base_model_id
+),
+usage_counts AS (
+  SELECT model_id, count(DISTINCT usage_id) AS files FROM code_usage_models GROUP BY model_id
+)
+INSERT INTO models (
+  model_id, author, in_paper_snapshot, seen_in, n_sources, created_at, last_modified,
+  pipeline_tag, library_name, license, downloads_30d, downloads_observed, downloads_source,
+  downloads_all_time, likes, parameters, has_card, card_score,
+  github_dependents, space_dependents, derived_models, code_usages)
+SELECT
+  g.model_id,
+  CASE WHEN instr(g.model_id, '/') > 0 THEN substr(g.model_id, 1, instr(g.model_id, '/') - 1)
+       ELSE {_latest('author')} END,
+  coalesce((SELECT max(o.in_paper_snapshot) FROM model_observations o WHERE o.model_id = g.model_id), 0),
+  g.seen_in,
+  g.n_sources,
+  (SELECT min(o.created_at) FROM model_observations o WHERE o.model_id = g.model_id),
+  {_latest('last_modified')},
+  {_latest('pipeline_tag')},
+  {_latest('library_name')},
+  coalesce({_latest('license')},
+           (SELECT c.license FROM cards c WHERE c.model_id = g.model_id AND c.license IS NOT NULL
+            ORDER BY c.observed IS NULL, c.observed DESC, c.source LIMIT 1)),
+  {_latest('downloads_30d')},
+  {_latest('observed', 'downloads_30d')},
+  {_latest('source', 'downloads_30d')},
+  {_latest('downloads_all_time')},
+  {_latest('likes')},
+  {_latest('parameters')},
+  coalesce({_latest('has_card')}, CASE WHEN card_facts.model_id IS NOT NULL THEN 1 END),
+  card_facts.card_score,
+  coalesce(dependent_counts.github, 0),
+  coalesce(dependent_counts.spaces, 0),
+  coalesce(child_counts.children, 0),
+  coalesce(usage_counts.files, 0)
+FROM g
+LEFT JOIN card_facts ON card_facts.model_id = g.model_id
+LEFT JOIN dependent_counts ON dependent_counts.model_id = g.model_id
+LEFT JOIN child_counts ON child_counts.model_id = g.model_id
+LEFT JOIN usage_counts ON usage_counts.model_id = g.model_id
+"""

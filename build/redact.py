@@ -1,0 +1,52 @@
+"""Redaction of strings shaped like access tokens, before anything is written to the database.
+
+Model-card text, repository names and even model ids come from the public Hub and GitHub, and
+some people paste their tokens there (three model ids in the SAIL source are `owner/hf_` + 34
+letters). The database is published, so every text value the builder writes passes through
+`Redactor.row()`, which replaces each token-shaped string with REPLACEMENT and counts the
+replacements per table and column (written to the `redactions` table).
+
+The shapes are those of Hugging Face user access tokens (`hf_` + 30 or more letters/digits) and
+GitHub tokens: classic personal (`ghp_`), OAuth (`gho_`), user-to-server (`ghu_`),
+server-to-server (`ghs_`) and refresh (`ghr_`) tokens are the prefix + 36 letters/digits;
+fine-grained personal tokens are `github_pat_` + 22 or more letters, digits or underscores.
+A longer run than 36 after a `gh?_` prefix is redacted whole: a string that merely starts like a
+token is better hidden than half shown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+REPLACEMENT = "[REDACTED]"
+
+TOKEN_PATTERN = re.compile(
+    r"hf_[A-Za-z0-9]{30,}"
+    r"|gh[pousr]_[A-Za-z0-9]{36,}"
+    r"|github_pat_[A-Za-z0-9_]{22,}"
+)
+
+
+def redact(text: str) -> tuple[str, int]:
+    """Return `text` with every token-shaped string replaced, and how many were replaced."""
+    if "_" not in text:  # every token shape has an underscore: skip the regex for most values
+        return text, 0
+    return TOKEN_PATTERN.subn(REPLACEMENT, text)
+
+
+class Redactor:
+    """Redacts the text values of rows and counts the replacements per (table, column)."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[tuple[str, str]] = Counter()
+
+    def row(self, table: str, row: dict) -> dict:
+        """Redact every string value of `row` in place and return it."""
+        for column, value in row.items():
+            if isinstance(value, str):
+                new, n = redact(value)
+                if n:
+                    row[column] = new
+                    self.counts[table, column] += n
+        return row

@@ -1,0 +1,193 @@
+"""What ptm_reuse.db looks like, as data (after dogsheep's github-to-sqlite).
+
+TABLES, FOREIGN_KEYS, INDEXES, FTS_CONFIG and VIEWS are the one place that says which tables,
+columns, keys, indexes, full-text indexes and views the database has. `create_tables()` creates
+the empty tables with their keys and indexes before the builder (build/db.py) fills them;
+`ensure_db_shape()` adds what is computed from their contents (full-text indexes, views) at
+the end. docs/database.md and metadata.yml describe the same tables for people.
+
+Column types are the types a snapshot record gives (docs/snapshot-format.md): the builder checks
+each record against them, so a wrong type stops the build with the file, record and field.
+`list` and `dict` are stored as JSON text, `bool` as 0/1, and `BOOL_OR_TEXT` (the Hub's `gated`:
+false, true, "auto" or "manual") as the text "false", "true", "auto" or "manual".
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+BOOL_OR_TEXT = "bool_or_text"
+DATE = "date"  # an ISO date (or year, or datetime) string: compared as text to find the newest
+
+# A record field stored under another column name: a card's own `tags` field (from its front
+# matter, build/cards.py) takes the name, so the Hub tags the record came with are `hub_tags`.
+RENAMED = {"cards": {"tags": "hub_tags"}}
+
+# The raw snapshot's record kinds and the table each is loaded into.
+KIND_TABLES = {
+    "models": "model_observations",
+    "cards": "cards",
+    "lineage": "lineage",
+    "dependents": "dependents",
+    "repositories": "repositories",
+    "code_usages": "code_usages",
+    "code_files": "code_files",
+    "aliases": "model_aliases",
+    "license_stats": "license_stats",
+    "license_categories": "license_categories",
+    "registry_downloads": "registry_downloads",
+    "extracted_metadata": "extracted_metadata",
+    "descendant_counts": "descendant_counts",
+}
+
+# table -> {"pk": key, "columns": {name: type}}. Order matters: a table comes after the tables
+# its foreign keys point to. Tables whose records have no key the sources respect (PeaTMOSS lists
+# one repository-model link twice, with two licenses) take `id`, the record's position in its file. `cards` also gets a column for every field build.cards.analyze()
+# returns (added as they come, so a new card field needs no change here).
+TABLES: dict[str, dict] = {
+    "sources": {"pk": "id", "columns": {
+        "id": str, "title": str, "repo": str, "commit": str, "url": str, "license": str,
+        "citation": str, "snapshot_date": str, "rows_contributed": int, "rows_by_kind": dict}},
+    "source_files": {"pk": ("source", "path"), "columns": {
+        "source": str, "path": str, "sha256": str, "bytes": int}},
+    "snapshot": {"pk": "key", "columns": {"key": str, "value": str}},
+    "models": {"pk": "model_id", "columns": {
+        "model_id": str, "author": str, "in_paper_snapshot": bool, "seen_in": list, "n_sources": int,
+        "created_at": str, "last_modified": str, "pipeline_tag": str, "library_name": str,
+        "license": str, "downloads_30d": int, "downloads_observed": str, "downloads_source": str,
+        "downloads_all_time": int, "likes": int, "parameters": int, "has_card": bool,
+        "card_score": float, "github_dependents": int, "space_dependents": int,
+        "derived_models": int, "code_usages": int}},
+    "model_observations": {"pk": ("model_id", "source"), "columns": {
+        "model_id": str, "source": str, "observed": DATE, "author": str, "created_at": str,
+        "last_modified": str, "sha": str, "downloads_30d": int, "downloads_all_time": int,
+        "likes": int, "trending_score": float, "pipeline_tag": str, "library_name": str,
+        "tags": list, "license": str, "has_card": bool, "gated": BOOL_OR_TEXT,
+        "private": BOOL_OR_TEXT, "disabled": BOOL_OR_TEXT, "parameters": int,
+        "in_paper_snapshot": bool, "children_count": int, "extra": dict}},
+    "cards": {"pk": ("model_id", "source"), "columns": {
+        "model_id": str, "source": str, "observed": DATE, "sha": str, "hub_tags": list, "text": str}},
+    "card_sections": {"pk": ("model_id", "source", "position"), "columns": {
+        "model_id": str, "source": str, "position": int, "canonical": str, "heading": str,
+        "level": int, "words": int, "is_filler": bool}},
+    "lineage": {"pk": ("model_id", "base_model_id", "source"), "columns": {
+        "model_id": str, "base_model_id": str, "source": str, "relation": str, "observed": DATE}},
+    "dependents": {"pk": "id", "columns": {
+        "id": int, "model_id": str, "kind": str, "dependent": str, "source": str, "model_license": str,
+        "observed": DATE}},
+    "repositories": {"pk": "repo", "columns": {
+        "repo": str, "licenses": list, "source": str, "observed": DATE}},
+    "code_usages": {"pk": "id", "columns": {
+        "id": int, "repo": str, "file_path": str, "library": str, "api": str, "calls": list,
+        "model_ids": list, "source": str}},
+    "code_usage_models": {"pk": ("usage_id", "model_id"), "columns": {"usage_id": int, "model_id": str}},
+    "code_files": {"pk": "id", "columns": {
+        "id": int, "repo": str, "file_path": str, "library": str, "api": str, "source": str}},
+    "model_aliases": {"pk": "old_id", "columns": {
+        "old_id": str, "new_id": str, "source": str, "observed": DATE}},
+    "license_stats": {"pk": ("date", "scope", "level", "license"), "columns": {
+        "date": DATE, "scope": str, "level": str, "license": str, "repos": int, "downloads": int,
+        "source": str}},
+    "license_categories": {"pk": "id", "columns": {
+        "id": int, "license_id": str, "name": str, "category": str, "type": str, "source": str}},
+    "registry_downloads": {"pk": "id", "columns": {
+        "id": int, "registry": str, "figure": str, "package": str, "rank": int, "downloads": int,
+        "period": str, "source": str}},
+    "extracted_metadata": {"pk": ("model_id", "method", "source"), "columns": {
+        "model_id": str, "method": str, "source": str, "fields": dict}},
+    "descendant_counts": {"pk": "id", "columns": {
+        "id": int, "downloads": int, "descendants": int, "source": str}},
+    "redactions": {"pk": ("table_name", "column_name"), "columns": {
+        "table_name": str, "column_name": str, "redacted": int}},
+}
+
+# (table, column, other table, other column). Every `source` column points to sources.id and
+# every model id column to models.model_id (the builder gives every id seen a models row).
+FOREIGN_KEYS = [
+    *[(table, "source", "sources", "id") for table, spec in TABLES.items()
+      if "source" in spec["columns"] and table != "sources"],
+    ("model_observations", "model_id", "models", "model_id"),
+    ("cards", "model_id", "models", "model_id"),
+    ("card_sections", "model_id", "models", "model_id"),
+    ("lineage", "model_id", "models", "model_id"),
+    ("lineage", "base_model_id", "models", "model_id"),
+    ("dependents", "model_id", "models", "model_id"),
+    ("code_usage_models", "usage_id", "code_usages", "id"),
+    ("code_usage_models", "model_id", "models", "model_id"),
+    ("extracted_metadata", "model_id", "models", "model_id"),
+]
+
+# Columns people filter, facet, sort and join on (a primary key's leading column is indexed already).
+INDEXES = [
+    ("models", ["author"]),
+    ("models", ["pipeline_tag"]),
+    ("models", ["library_name"]),
+    ("models", ["license"]),
+    ("models", ["in_paper_snapshot"]),
+    ("models", ["downloads_30d"]),
+    ("models", ["github_dependents"]),
+    ("models", ["created_at"]),
+    ("model_observations", ["source"]),
+    ("cards", ["source"]),
+    ("lineage", ["base_model_id"]),
+    ("dependents", ["model_id", "kind"]),
+    ("dependents", ["dependent"]),
+    ("dependents", ["kind"]),
+    ("dependents", ["model_license"]),
+    ("code_usages", ["repo"]),
+    ("code_usages", ["library", "api"]),
+    ("code_usage_models", ["model_id"]),
+    ("code_files", ["library", "api"]),
+    ("model_aliases", ["new_id"]),
+    ("license_categories", ["license_id"]),
+    ("extracted_metadata", ["method"]),
+]
+
+FTS_CONFIG = {
+    "models": ["model_id", "author"],
+    "cards": ["text"],
+}
+
+VIEWS = {
+    "model_reuse": """
+SELECT
+  m.model_id, m.author, m.pipeline_tag, m.library_name, m.license, m.in_paper_snapshot,
+  m.created_at, m.downloads_30d, m.downloads_observed, m.downloads_source, m.likes,
+  m.github_dependents, m.space_dependents, m.derived_models, m.code_usages,
+  m.has_card, m.card_score,
+  (SELECT count(*) FROM cards c WHERE c.model_id = m.model_id) AS card_texts,
+  (SELECT count(DISTINCT s.canonical) FROM card_sections s
+    WHERE s.model_id = m.model_id AND s.canonical IS NOT NULL AND NOT s.is_filler) AS filled_sections
+FROM models m
+""",
+}
+
+
+def storage_type(column_type) -> type:
+    """The SQLite column type (via sqlite-utils) a record type is stored as."""
+    if column_type in (int, bool):
+        return int
+    if column_type is float:
+        return float
+    return str
+
+
+def create_tables(db: sqlite_utils.Database) -> None:
+    """Create every table of TABLES, empty, with its primary key, foreign keys and indexes."""
+    for name, spec in TABLES.items():
+        db[name].create(
+            {column: storage_type(t) for column, t in spec["columns"].items()},
+            pk=spec["pk"],
+            foreign_keys=[(col, other, other_col) for table, col, other, other_col in FOREIGN_KEYS
+                          if table == name],
+        )
+    for table, columns in INDEXES:
+        db[table].create_index(columns)
+
+
+def ensure_db_shape(db: sqlite_utils.Database) -> None:
+    """Add what is computed from the filled tables: full-text indexes and views."""
+    for table, columns in FTS_CONFIG.items():
+        db[table].enable_fts(columns, create_triggers=False, replace=True)
+    for name, sql in VIEWS.items():
+        db.create_view(name, sql.strip(), replace=True)

@@ -1,0 +1,461 @@
+"""The builder (build/db.py, python -m build): raw snapshot -> SQLite.
+
+Most tests build tests/fixtures/snapshot, a hand-written snapshot of three sources ("alpha"
+dated 2022-08-15, "beta" dated 2022-10-01, "gamma" undated) with a record of every kind; the
+expected rows below are read off those files. The last test builds the real default snapshot.
+"""
+
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from build import cards, schema
+from build.db import build, input_hash
+from build.redact import REPLACEMENT, TOKEN_PATTERN
+from build.snapshot import SnapshotError, SnapshotWriter
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = Path(__file__).parent / "fixtures" / "snapshot"
+
+
+@pytest.fixture(scope="module")
+def fixture_db(tmp_path_factory) -> sqlite_utils.Database:
+    path = tmp_path_factory.mktemp("fixture-db") / "ptm_reuse.db"
+    summary = build(FIXTURE, path, progress=False)
+    assert summary["skipped"] is False
+    return sqlite_utils.Database(path)
+
+
+def rows(db, sql, params=None):
+    return [dict(r) for r in db.query(sql, params or [])]
+
+
+def write_snapshot(folder: Path, records: dict, sources=("s",)) -> Path:
+    w = SnapshotWriter(folder)
+    for kind, recs in records.items():
+        for r in recs:
+            w.write(kind, r)
+    w.finish({"name": "t", "producer": "tests", "created": "2024-01-01", "description": "test",
+              "sources": [{"id": s, "title": s, "license": "CC0-1.0", "files": []} for s in sources]})
+    return folder
+
+
+# ---------------------------------------------------------------- tables and rows
+
+def test_tables_and_row_counts(fixture_db):
+    counts = {t: fixture_db[t].count for t in schema.TABLES}
+    assert counts == {
+        "sources": 3, "source_files": 3, "snapshot": 9,
+        "models": 10,               # the ten distinct ids named anywhere (aliases are not models)
+        "model_observations": 7,    # 8 records, two of them (org/merged, beta) merged
+        "cards": 2, "card_sections": sum(len(cards.analyze(json.loads(line)["text"])["sections"])
+                                         for line in (FIXTURE / "cards.jsonl").read_text().splitlines()),
+        "lineage": 3,
+        "dependents": 5,            # every link record is a row, even one repeating a link
+        "repositories": 2,          # 3 records, one repeating a repository
+        "code_usages": 2,
+        "code_usage_models": 3,     # gpt2 named twice in one file counts once
+        "code_files": 1, "model_aliases": 1, "license_stats": 1, "license_categories": 1,
+        "registry_downloads": 2, "extracted_metadata": 1, "descendant_counts": 1,
+        "redactions": 4,
+    }
+    assert set(fixture_db.view_names()) == set(schema.VIEWS)
+    assert fixture_db["model_reuse"].count == 10
+
+
+def test_primary_keys(fixture_db):
+    for table, spec in schema.TABLES.items():
+        pk = [spec["pk"]] if isinstance(spec["pk"], str) else list(spec["pk"])
+        assert fixture_db[table].pks == pk, table
+
+
+def test_keys_and_integrity(fixture_db):
+    assert fixture_db.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert fixture_db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    fks = {(t, fk.column, fk.other_table, fk.other_column) for t in schema.TABLES for fk in fixture_db[t].foreign_keys}
+    assert fks == set(schema.FOREIGN_KEYS)
+
+
+def test_stored_values_have_their_columns_types(fixture_db):
+    """No number stored as text or the reverse (card fields included): SQL comparisons stay right."""
+    allowed = {"INTEGER": {"integer"}, "REAL": {"real"}, "FLOAT": {"real"}, "TEXT": {"text"}}
+    wrong = []
+    for table in schema.TABLES:
+        for column in fixture_db[table].columns:
+            got = {t for (t,) in fixture_db.execute(f"SELECT DISTINCT typeof([{column.name}]) FROM [{table}]")} - {"null"}
+            if not got <= allowed[column.type]:
+                wrong.append((table, column.name, column.type, got))
+    assert wrong == []
+
+
+def test_every_model_id_seen_anywhere_has_a_models_row(fixture_db):
+    assert [r["model_id"] for r in rows(fixture_db, "SELECT model_id FROM models ORDER BY model_id")] == [
+        "bert-base-uncased", "card-only-model", "dep/only", "gpt2", "meta/only", "org/child2",
+        "org/merged", f"owner/{REPLACEMENT}", "owner/undated-only", "usage/only"]
+
+
+MODEL_COLUMNS = ("model_id, author, in_paper_snapshot, seen_in, n_sources, created_at, pipeline_tag, license, "
+                 "downloads_30d, downloads_observed, downloads_source, likes, has_card, "
+                 "github_dependents, space_dependents, derived_models, code_usages")
+
+
+def test_models_aggregate_across_sources(fixture_db):
+    got = {r["model_id"]: r for r in rows(fixture_db, f"SELECT {MODEL_COLUMNS} FROM models")}
+    assert got["bert-base-uncased"] == {
+        "model_id": "bert-base-uncased",
+        "author": "google",                 # no owner in the id: the author a source gives
+        "in_paper_snapshot": 1,
+        "seen_in": '["alpha","beta","gamma"]', "n_sources": 3,
+        "created_at": "2019-12-31T00:00:00Z",  # the earliest any source gives
+        "pipeline_tag": "text-classification",  # beta (2022-10-01) is newer than alpha (2022-08-15)
+        "license": "apache-2.0",            # only alpha gives one
+        # the newest dated observation with a count is alpha's; gamma's 999 is undated
+        "downloads_30d": 100, "downloads_observed": "2022-08-15", "downloads_source": "alpha",
+        "likes": 5, "has_card": None,
+        "github_dependents": 2, "space_dependents": 1,
+        "derived_models": 2,                # org/merged (named by two sources) and org/child2
+        "code_usages": 0,
+    }
+    undated = got["owner/undated-only"]
+    assert (undated["downloads_30d"], undated["downloads_observed"], undated["downloads_source"]) == (7, None, "gamma")
+    assert (undated["author"], undated["has_card"]) == ("owner", 0)
+    assert got["gpt2"]["in_paper_snapshot"] == 1
+    assert got["gpt2"]["seen_in"] == '["alpha","beta","gamma"]'  # observation, card, code usage
+    assert got["gpt2"]["code_usages"] == 2
+    assert got["gpt2"]["has_card"] == 1
+    assert got["usage/only"]["code_usages"] == 1
+    assert got["dep/only"]["github_dependents"] == 1
+    assert got["meta/only"]["seen_in"] == '["beta"]'
+    assert got["card-only-model"]["has_card"] == 1   # no source says; a card text exists
+    assert got["org/merged"]["in_paper_snapshot"] == 0
+
+
+def test_observations_of_one_model_by_one_source_are_merged(fixture_db):
+    [merged] = rows(fixture_db, "SELECT * FROM model_observations WHERE model_id = 'org/merged'")
+    assert (merged["tags"], merged["downloads_30d"], json.loads(merged["extra"])) == ('["license:mit"]', 3, {"a": 1, "b": 2})
+    [gpt2] = rows(fixture_db, "SELECT gated, has_card, in_paper_snapshot FROM model_observations WHERE model_id = 'gpt2'")
+    assert gpt2 == {"gated": "false", "has_card": 1, "in_paper_snapshot": 1}
+
+
+def test_a_repeated_key_keeps_the_later_record(fixture_db):
+    assert rows(fixture_db, "SELECT licenses FROM repositories WHERE repo = 'u1/r1'") == [{"licenses": '["Apache-2.0"]'}]
+
+
+def test_a_repeated_link_is_kept_as_the_source_lists_it(fixture_db):
+    assert rows(fixture_db, "SELECT id, model_license FROM dependents WHERE model_id = 'bert-base-uncased' "
+                            "AND dependent = 'u1/r1' ORDER BY id") == [
+        {"id": 1, "model_license": "apache"}, {"id": 5, "model_license": "apache-2.0"}]
+
+
+def test_code_usages_and_their_models(fixture_db):
+    assert rows(fixture_db, "SELECT id, repo, file_path, library, api, calls, model_ids, source FROM code_usages ORDER BY id") == [
+        {"id": 1, "repo": "u1/r1", "file_path": "a.py", "library": "transformers", "api": "pipeline",
+         "calls": '["transformers.pipeline"]', "model_ids": '["gpt2", "usage/only", "gpt2"]', "source": "gamma"},
+        {"id": 2, "repo": "u2/r2", "file_path": "b.py", "library": "transformers", "api": "from_pretrained",
+         "calls": None, "model_ids": '["gpt2"]', "source": "gamma"}]
+    assert rows(fixture_db, "SELECT usage_id, model_id FROM code_usage_models ORDER BY 1, 2") == [
+        {"usage_id": 1, "model_id": "gpt2"}, {"usage_id": 1, "model_id": "usage/only"}, {"usage_id": 2, "model_id": "gpt2"}]
+
+
+def test_other_kinds(fixture_db):
+    assert rows(fixture_db, "SELECT * FROM repositories ORDER BY repo") == [
+        {"repo": "u1/r1", "licenses": '["Apache-2.0"]', "source": "gamma", "observed": None},
+        {"repo": "u2/r2", "licenses": None, "source": "gamma", "observed": None}]
+    assert rows(fixture_db, "SELECT * FROM model_aliases") == [
+        {"old_id": "bert-base-uncased", "new_id": "google-bert/bert-base-uncased", "source": "beta", "observed": "2022-10-01"}]
+    assert rows(fixture_db, "SELECT registry, figure, package, rank, downloads, period FROM registry_downloads ORDER BY id") == [
+        {"registry": "huggingface", "figure": "top20", "package": "distilgpt2", "rank": 1, "downloads": 16700000, "period": "month"},
+        {"registry": "npm", "figure": "all", "package": None, "rank": None, "downloads": 5, "period": None}]
+    assert rows(fixture_db, "SELECT * FROM license_stats") == [
+        {"date": "2022-09-27", "scope": "general", "level": "license", "license": "mit", "repos": 10, "downloads": 100, "source": "alpha"}]
+    assert rows(fixture_db, "SELECT downloads, descendants FROM descendant_counts") == [{"downloads": 100, "descendants": 3}]
+    [meta] = rows(fixture_db, "SELECT * FROM extracted_metadata")
+    assert (meta["model_id"], meta["method"], json.loads(meta["fields"])) == ("meta/only", "llm", {"license": "mit", "note": REPLACEMENT})
+
+
+def test_cards_store_what_the_card_parser_returns(fixture_db):
+    texts = [json.loads(line) for line in (FIXTURE / "cards.jsonl").read_text().splitlines()]
+    for record in texts:
+        result = cards.analyze(record["text"], record.get("tags") or ())
+        [row] = rows(fixture_db, "SELECT * FROM cards WHERE model_id = ? AND source = ?",
+                     [record["model_id"], record["source"]])
+        for field, value in result["card"].items():
+            expected = json.dumps(value, ensure_ascii=False, sort_keys=True) if isinstance(value, (list, dict)) else (
+                int(value) if isinstance(value, bool) else value)
+            if isinstance(expected, str):
+                expected = TOKEN_PATTERN.sub(REPLACEMENT, expected)
+            assert row[field] == expected, field
+        sections = rows(fixture_db, "SELECT position, canonical, heading, level, words, is_filler FROM card_sections "
+                                    "WHERE model_id = ? AND source = ? ORDER BY position", [record["model_id"], record["source"]])
+        assert sections == [{**s, "is_filler": int(s["is_filler"])} for s in result["sections"]]
+    [gpt2] = rows(fixture_db, "SELECT observed, text FROM cards WHERE model_id = 'gpt2'")
+    assert gpt2 == {"observed": "2022-10-01", "text": texts[0]["text"]}
+
+
+def test_card_score_in_models_is_the_best_card_score(fixture_db):
+    got = rows(fixture_db, "SELECT m.model_id, m.card_score, max(c.score) AS best FROM models m JOIN cards c USING (model_id) GROUP BY 1")
+    assert len(got) == 2 and all(r["card_score"] == r["best"] for r in got)
+    assert rows(fixture_db, "SELECT count(*) AS n FROM models WHERE card_score IS NOT NULL") == [{"n": 2}]
+
+
+def test_full_text_search(fixture_db):
+    assert [r["model_id"] for r in fixture_db["models"].search("merged")] == ["org/merged"]
+    assert [r["model_id"] for r in fixture_db["cards"].search("WebText")] == ["gpt2"]
+
+
+# ---------------------------------------------------------------- provenance tables
+
+def test_sources_table(fixture_db):
+    got = {r["id"]: r for r in rows(fixture_db, "SELECT * FROM sources")}
+    assert {k: got["alpha"][k] for k in ("title", "repo", "commit", "url", "license", "citation", "snapshot_date")} == {
+        "title": "Alpha study", "repo": "example/alpha", "commit": "0000000000000000000000000000000000000001",
+        "url": "https://github.com/example/alpha", "license": "Apache-2.0", "citation": "Alpha et al. 2022",
+        "snapshot_date": "2022-08-15"}
+    # rows_contributed = the records of the fixture citing each source
+    assert {s: got[s]["rows_contributed"] for s in got} == {"alpha": 6, "beta": 9, "gamma": 16}
+    assert json.loads(got["alpha"]["rows_by_kind"]) == {
+        "license_categories": 1, "license_stats": 1, "models": 2, "registry_downloads": 2}
+    assert rows(fixture_db, "SELECT * FROM source_files ORDER BY source, path") == [
+        {"source": "alpha", "path": "data/links.csv", "sha256": "bb", "bytes": 20},
+        {"source": "alpha", "path": "data/models.csv", "sha256": "aa", "bytes": 10},
+        {"source": "beta", "path": "model_info.parquet", "sha256": "cc", "bytes": 30}]
+
+
+def test_snapshot_table(fixture_db):
+    facts = {r["key"]: r["value"] for r in rows(fixture_db, "SELECT * FROM snapshot")}
+    manifest = json.loads((FIXTURE / "snapshot.json").read_text())
+    assert {k: facts[k] for k in ("format", "name", "producer", "created", "description")} == {
+        k: manifest[k] for k in ("format", "name", "producer", "created", "description")}
+    assert facts["input_hash"] == input_hash(FIXTURE)
+    assert json.loads(facts["records"])["models"] == 8
+    assert json.loads(facts["stats"]) == {"models": 8}
+    assert set(facts) == {"format", "name", "producer", "created", "description", "stats", "records",
+                          "input_hash", "builder_version"}
+
+
+def test_redactions(fixture_db):
+    assert rows(fixture_db, "SELECT * FROM redactions ORDER BY 1, 2") == [
+        {"table_name": "cards", "column_name": "text", "redacted": 1},
+        {"table_name": "extracted_metadata", "column_name": "fields", "redacted": 1},
+        {"table_name": "model_observations", "column_name": "model_id", "redacted": 1},
+        {"table_name": "models", "column_name": "model_id", "redacted": 1},
+    ]
+    for table in fixture_db.table_names():
+        for column, ctype in fixture_db[table].columns_dict.items():
+            if ctype is str:
+                leaked = fixture_db.execute(f"SELECT [{column}] FROM [{table}] WHERE [{column}] LIKE '%hf\\_%' ESCAPE '\\' "
+                                            f"OR [{column}] LIKE '%ghp\\_%' ESCAPE '\\'").fetchall()
+                assert not [v for (v,) in leaked if TOKEN_PATTERN.search(v)], (table, column)
+
+
+def test_redacted_ids_that_collide_are_merged(tmp_path):
+    """Two token-named models of one owner become one `owner/[REDACTED]` row (documented)."""
+    tok1, tok2 = "hf_" + "A" * 34, "hf_" + "B" * 34
+    snap = write_snapshot(tmp_path / "snap", {"models": [
+        {"source": "s", "model_id": f"o/{tok1}", "downloads_30d": 1},
+        {"source": "s", "model_id": f"o/{tok2}", "likes": 2}]})
+    build(snap, tmp_path / "db.db", progress=False)
+    db = sqlite_utils.Database(tmp_path / "db.db")
+    assert rows(db, "SELECT model_id, downloads_30d, likes FROM models") == [
+        {"model_id": f"o/{REPLACEMENT}", "downloads_30d": 1, "likes": 2}]
+    assert rows(db, "SELECT * FROM redactions WHERE table_name = 'model_observations'") == [
+        {"table_name": "model_observations", "column_name": "model_id", "redacted": 2}]
+
+
+# ---------------------------------------------------------------- behaviour
+
+def dump(path: Path) -> list[str]:
+    conn = sqlite3.connect(path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def test_build_is_deterministic(tmp_path):
+    build(FIXTURE, tmp_path / "a.db", progress=False)
+    build(FIXTURE, tmp_path / "b.db", progress=False)
+    a, b = dump(tmp_path / "a.db"), dump(tmp_path / "b.db")
+    assert len(a) > 100 and a == b
+
+
+def test_a_repeated_card_replaces_the_first_with_its_sections(tmp_path):
+    first = "# One\n\n## Two\n\ntext\n\n## Three\n\nmore\n"
+    second = "# Only heading\n\nbody\n"
+    snap = write_snapshot(tmp_path / "snap", {"cards": [
+        {"source": "s", "model_id": "m/a", "text": first},
+        {"source": "s", "model_id": "m/a", "text": second}]})
+    build(snap, tmp_path / "db.db", progress=False)
+    db = sqlite_utils.Database(tmp_path / "db.db")
+    assert rows(db, "SELECT text FROM cards") == [{"text": second}]
+    assert [r["heading"] for r in rows(db, "SELECT heading FROM card_sections ORDER BY position")] == [
+        s["heading"] for s in cards.analyze(second)["sections"]]
+
+
+def test_cards_written_across_batches_are_whole_and_redacted(tmp_path, monkeypatch):
+    """Batches of 2 cards: every card row has its parsed fields and its sections, tokens redacted."""
+    monkeypatch.setattr("build.db.CARD_BATCH_SIZE", 2)
+    token = "hf_" + "T" * 34
+    texts = {f"m/{i}": f"---\ntags: [t{i}, {token}]\n---\n# Model {i}\n\n## Training data\n\nsome data\n"
+                       f"\n## Evaluation {token}\n\nresults {i}\n" for i in range(7)}
+    records = [{"source": "s", "model_id": m, "text": t} for m, t in texts.items()]
+    records.insert(5, {"source": "s", "model_id": "m/1", "text": "# Replaced\n"})  # a repeat, in a later batch
+    texts["m/1"] = "# Replaced\n"
+    snap = write_snapshot(tmp_path / "snap", {"cards": records})
+    build(snap, tmp_path / "db.db", progress=False)
+    db = sqlite_utils.Database(tmp_path / "db.db")
+
+    def redacted(value):
+        return TOKEN_PATTERN.sub(REPLACEMENT, json.dumps(value) if isinstance(value, list) else value)
+
+    got = {r["model_id"]: r for r in rows(db, "SELECT * FROM cards")}
+    assert set(got) == set(texts)
+    for model_id, text in texts.items():
+        result = cards.analyze(text)
+        for field in ("words", "sections_count", "score", "eval_reporting"):
+            assert got[model_id][field] == result["card"][field], (model_id, field)
+        assert json.loads(got[model_id]["tags"]) == json.loads(redacted(result["card"]["tags"]))
+        headings = [r["heading"] for r in rows(db, "SELECT heading FROM card_sections WHERE model_id = ? "
+                                                   "ORDER BY position", [model_id])]
+        assert headings == [redacted(s["heading"]) for s in result["sections"]], model_id
+    for table in ("cards", "card_sections"):
+        for row in rows(db, f"SELECT * FROM {table}"):
+            assert not any(isinstance(v, str) and token in v for v in row.values()), (table, row["model_id"])
+
+
+def test_shape_does_not_depend_on_which_kinds_a_snapshot_has(tmp_path, fixture_db):
+    snap = write_snapshot(tmp_path / "snap", {"models": [{"source": "s", "model_id": "a/b"}]})
+    build(snap, tmp_path / "db.db", progress=False)
+    db = sqlite_utils.Database(tmp_path / "db.db")
+    for table in schema.TABLES:
+        assert db[table].columns_dict == fixture_db[table].columns_dict, table
+    assert db["cards"].count == 0 and db["models"].count == 1
+
+
+@pytest.fixture
+def built(tmp_path):
+    """A copy of the fixture snapshot and a database built from it."""
+    snap = tmp_path / "snap"
+    shutil.copytree(FIXTURE, snap)
+    db_path = tmp_path / "out" / "ptm_reuse.db"
+    build(snap, db_path, progress=False)
+    return snap, db_path
+
+
+def append(path: Path, text: str) -> None:
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(text)
+
+
+# (file to append to, what to append, what the error must name)
+BAD_INPUTS = {
+    "truncated": ("lineage.jsonl", '{"source": "beta", "model_id": "x/y", "base_model_id": "z"}',
+                  ["lineage.jsonl:4", "truncated"]),
+    "invalid JSON": ("dependents.jsonl", '{"source": "gamma", "model_id": \n',
+                     ["dependents.jsonl:6", "invalid JSON"]),
+    "missing field": ("models.jsonl", '{"source": "beta", "downloads_30d": 5}\n',
+                      ["models.jsonl:9", "'model_id'"]),
+    "unknown source": ("cards.jsonl", '{"source": "zeta", "model_id": "a/b", "text": "hi"}\n',
+                       ["cards.jsonl:3", "'source'", "zeta"]),
+    "wrong type": ("models.jsonl", '{"source": "beta", "model_id": "a/b", "downloads_30d": "many"}\n',
+                   ["models.jsonl: record 9", "'downloads_30d'", "integer"]),
+    "bad date": ("lineage.jsonl", '{"source": "beta", "model_id": "a/b", "base_model_id": "c", "observed": "10/01/2022"}\n',
+                 ["lineage.jsonl: record 4", "'observed'", "date"]),
+}
+
+
+@pytest.mark.parametrize("case", BAD_INPUTS)
+def test_bad_input_names_the_problem_and_keeps_the_previous_db(built, case):
+    snap, db_path = built
+    before = (db_path.read_bytes(), db_path.stat().st_mtime_ns)
+    file, text, expected = BAD_INPUTS[case]
+    append(snap / file, text)
+    with pytest.raises(SnapshotError) as e:
+        build(snap, db_path, progress=False)
+    for part in expected:
+        assert part in str(e.value)
+    assert (db_path.read_bytes(), db_path.stat().st_mtime_ns) == before
+    assert sorted(p.name for p in db_path.parent.iterdir()) == ["ptm_reuse.db"]
+
+
+def test_an_interrupted_build_keeps_the_previous_db(built, monkeypatch):
+    snap, db_path = built
+    before = (db_path.read_bytes(), db_path.stat().st_mtime_ns)
+
+    def interrupt(db):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("build.db.findings.write", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        build(snap, db_path, progress=False, force=True)
+    assert (db_path.read_bytes(), db_path.stat().st_mtime_ns) == before
+    assert sorted(p.name for p in db_path.parent.iterdir()) == ["ptm_reuse.db"]
+
+
+def test_unchanged_inputs_are_skipped(built, capsys):
+    snap, db_path = built
+    mtime = db_path.stat().st_mtime_ns
+    summary = build(snap, db_path, progress=False)
+    assert summary["skipped"] is True and summary["tables"]["models"] == 10
+    assert "up to date" in capsys.readouterr().err
+    assert db_path.stat().st_mtime_ns == mtime
+    assert build(snap, db_path, progress=False, force=True)["skipped"] is False
+    append(snap / "lineage.jsonl", '{"source": "beta", "model_id": "new/child", "base_model_id": "gpt2"}\n')
+    summary = build(snap, db_path, progress=False)
+    assert summary["skipped"] is False and summary["tables"]["models"] == 11
+
+
+def run_cli(*args):
+    return subprocess.run([sys.executable, "-m", "build", *map(str, args)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_cli_help():
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for word in ("SNAPSHOT", "DB", "--force", "--quiet", "snapshot.json", "temporary file"):
+        assert word in result.stdout
+
+
+def test_cli_builds_and_reports_bad_input(tmp_path):
+    snap = tmp_path / "snap"
+    shutil.copytree(FIXTURE, snap)
+    result = run_cli(snap, tmp_path / "x.db", "--quiet")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert sqlite_utils.Database(tmp_path / "x.db")["models"].count == 10
+    append(snap / "models.jsonl", "{not json}\n")
+    result = run_cli(snap, tmp_path / "x.db", "--quiet")
+    assert result.returncode == 1
+    assert "models.jsonl:9: invalid JSON" in result.stderr
+
+
+# ---------------------------------------------------------------- the real default snapshot
+
+@pytest.mark.real_sources
+def test_real_snapshot_counts(real_db):
+    db = sqlite_utils.Database(real_db)
+
+    def one(sql):
+        return db.execute(sql).fetchone()[0]
+
+    assert one("SELECT count(*) FROM models WHERE in_paper_snapshot = 1") == 63_367
+    seen = "SELECT count(*) FROM models WHERE EXISTS (SELECT 1 FROM json_each(seen_in) WHERE value = '{}')"
+    assert one(seen.format("liang2024")) == 74_970
+    assert one(seen.format("huggingfacer")) == 55_524
+    assert one("SELECT count(*) FROM dependents WHERE kind = 'github'") == 22_861
+    assert one("SELECT count(DISTINCT dependent) FROM dependents WHERE kind = 'github'") == 7_956
+    assert one("SELECT count(DISTINCT model_id) FROM dependents WHERE kind = 'github'") == 1_512
+    assert one("SELECT count(*) FROM code_usages WHERE source = 'filter-peatmoss' AND api != 'model_package.load'") == 9_316  # usage1 files
+    assert one("SELECT count(*) FROM cards") == 802
+    assert one("SELECT count(*) FROM card_sections") == one("SELECT sum(sections_count) FROM cards")
+    # the three SAIL ids shaped like tokens: redacted, and still three distinct models
+    assert one(f"SELECT count(*) FROM models WHERE instr(model_id, '{REPLACEMENT}')") == 3
+    assert one("SELECT redacted FROM redactions WHERE table_name = 'models' AND column_name = 'model_id'") == 3
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]

@@ -1,0 +1,105 @@
+"""Datasette serving the database built from the real default snapshot, configured as `make serve`
+configures it (tests/conftest.py), driven in-process; and metadata.yml's completeness."""
+
+import sqlite3
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+METADATA = yaml.safe_load((ROOT / "metadata.yml").read_text())
+TABLES_META = METADATA["databases"]["ptm_reuse"]["tables"]
+
+
+def on_real_db(test):
+    """Mark a test that runs on the real database, in the session's event loop (the Datasette is shared)."""
+    return pytest.mark.real_sources(pytest.mark.asyncio(loop_scope="session")(test))
+
+
+@pytest.fixture(scope="session")
+async def ds(real_db, datasette_for):
+    ds = datasette_for(real_db)
+    await ds.invoke_startup()
+    return ds
+
+
+@pytest.fixture(scope="session")
+async def visible(ds):
+    """{table or view: [columns]} that Datasette shows (full-text and SQLite tables are hidden)."""
+    db = ds.get_database("ptm_reuse")
+    hidden = set(await db.hidden_table_names())
+    names = [t for t in await db.table_names() if t not in hidden] + await db.view_names()
+    return {name: [c for c in await db.table_columns(name)] for name in names}
+
+
+@on_real_db
+async def test_home_page_shows_the_title(ds):
+    response = await ds.client.get("/")
+    assert response.status_code == 200
+    assert METADATA["title"] in response.text
+
+
+@on_real_db
+async def test_every_table_and_view_page_renders(ds, visible):
+    failed = {}
+    for name in visible:
+        response = await ds.client.get(f"/ptm_reuse/{quote(name)}?_size=5")
+        if response.status_code != 200:
+            failed[name] = response.status_code
+    assert failed == {}
+
+
+@on_real_db
+async def test_database_download(ds, real_db):
+    response = await ds.client.get("/ptm_reuse.db")
+    # Datasette serves the file only for an immutable database (`datasette serve -i DB`,
+    # Datasette(immutables=[...])); the built database never changes while served.
+    assert response.status_code == 200, "download forbidden: Datasette must open the database immutable (-i)"
+    assert response.content[:16] == b"SQLite format 3\x00"
+    assert len(response.content) == real_db.stat().st_size
+
+
+@on_real_db
+async def test_json_query(ds, real_db):
+    sql = "SELECT pipeline_tag, count(*) AS n FROM models WHERE in_paper_snapshot = 1 GROUP BY 1 ORDER BY 2 DESC LIMIT 5"
+    response = await ds.client.get("/ptm_reuse.json?" + urlencode({"sql": sql, "_shape": "array"}))
+    assert response.status_code == 200
+    conn = sqlite3.connect(real_db)
+    expected = [{"pipeline_tag": t, "n": n} for t, n in conn.execute(sql)]
+    conn.close()
+    assert response.json() == expected and len(expected) == 5
+
+
+@on_real_db
+async def test_every_table_and_column_is_described(visible):
+    missing = []
+    for name, columns in sorted(visible.items()):
+        meta = TABLES_META.get(name)
+        if meta is None:
+            missing.append(f"table {name}: no entry in metadata.yml")
+            continue
+        missing += [f"table {name}: no {key}" for key in ("description", "source", "license") if not meta.get(key)]
+        described = meta.get("columns") or {}
+        missing += [f"column {name}.{c}: no description" for c in columns if not described.get(c)]
+    assert missing == [], "metadata.yml lacks:\n" + "\n".join(missing)
+
+
+@on_real_db
+async def test_metadata_describes_nothing_that_does_not_exist(visible):
+    stale = []
+    for name, meta in TABLES_META.items():
+        if name not in visible:
+            stale.append(f"table {name}")
+            continue
+        for key in ("columns", "facets", "sortable_columns"):
+            for column in meta.get(key) or []:
+                if column not in visible[name]:
+                    stale.append(f"{key} {name}.{column}")
+    assert stale == [], "metadata.yml names what the database does not have:\n" + "\n".join(stale)
+
+
+def test_no_raw_html_in_metadata():
+    """description_html is rendered unescaped; this metadata has no use for it."""
+    assert "_html" not in (ROOT / "metadata.yml").read_text()

@@ -1,0 +1,31 @@
+/* ---
+title: "F1: what share of all downloads do the top models take?"
+finding: F1
+description: >-
+  The share of all 30-day downloads taken by the 1, 10, 100, 1,000 and 10,000 most downloaded
+  models, and by all of them, as one source saw them (parameter source, default huggingfacer,
+  2022-07-02; liang2024 gives 2022-10-01). A steep curve means reuse is concentrated on a few
+  models. Caveat: sources that list only popular models (peatmoss, esem2024) flatten the curve.
+fragment: g.mark=line&g.x_column=top_models&g.x_type=ordinal&g.y_column=share_of_downloads&g.y_type=quantitative
+params:
+  source: huggingfacer
+--- */
+WITH obs AS NOT MATERIALIZED (
+  SELECT o.downloads_30d AS n FROM model_observations o
+  WHERE o.source = (SELECT source FROM p) AND o.downloads_30d IS NOT NULL
+),
+total AS (SELECT count(*) AS models, sum(n) AS downloads FROM obs),
+tops(top_models, downloads) AS (
+  SELECT 1, (SELECT sum(n) FROM (SELECT n FROM obs ORDER BY n DESC LIMIT 1))
+  UNION ALL SELECT 10, (SELECT sum(n) FROM (SELECT n FROM obs ORDER BY n DESC LIMIT 10))
+  UNION ALL SELECT 100, (SELECT sum(n) FROM (SELECT n FROM obs ORDER BY n DESC LIMIT 100))
+  UNION ALL SELECT 1000, (SELECT sum(n) FROM (SELECT n FROM obs ORDER BY n DESC LIMIT 1000))
+  UNION ALL SELECT 10000, (SELECT sum(n) FROM (SELECT n FROM obs ORDER BY n DESC LIMIT 10000))
+)
+SELECT tops.top_models, tops.downloads,
+       round(1.0 * tops.downloads / total.downloads, 4) AS share_of_downloads,
+       round(1.0 * tops.top_models / total.models, 4) AS share_of_models
+FROM tops, total WHERE tops.top_models < total.models
+UNION ALL
+SELECT models, downloads, 1.0, 1.0 FROM total WHERE models > 0
+ORDER BY top_models

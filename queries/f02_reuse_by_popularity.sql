@@ -1,0 +1,38 @@
+/* ---
+title: "F2: are popular models the reused ones?"
+finding: F2
+description: >-
+  Models grouped by their 30-day downloads as one source saw them (parameter source, default
+  liang2024, about 2022-10-01; buckets of powers of ten), with how many of each bucket GitHub
+  projects reuse (PeaTMOSS links, 2023), the share reused and the reuse links they receive. If
+  engineers pick by popularity, the share reused climbs with downloads. Caveat: downloads and
+  links were observed about a year apart; models created after the download snapshot are not
+  in any bucket.
+fragment: g.mark=bar&g.x_column=downloads_at_least&g.x_type=ordinal&g.y_column=share_reused&g.y_type=quantitative
+params:
+  source: liang2024
+--- */
+WITH dep AS (
+  SELECT model_id, count(*) AS links FROM dependents WHERE kind = 'github' GROUP BY model_id
+),
+buckets AS (
+  SELECT CASE WHEN downloads_30d <= 0 THEN 0 ELSE length(downloads_30d) END AS digits, count(*) AS models
+  FROM model_observations
+  WHERE source = (SELECT source FROM p) AND downloads_30d IS NOT NULL
+  GROUP BY 1
+),
+reused AS (
+  SELECT CASE WHEN o.downloads_30d <= 0 THEN 0 ELSE length(o.downloads_30d) END AS digits,
+         count(*) AS models, sum(dep.links) AS links
+  FROM dep JOIN model_observations o ON o.model_id = dep.model_id AND o.source = (SELECT source FROM p)
+  WHERE o.downloads_30d IS NOT NULL
+  GROUP BY 1
+)
+SELECT
+  CASE WHEN b.digits = 0 THEN 0 ELSE CAST(substr('1000000000000000', 1, b.digits) AS INTEGER) END AS downloads_at_least,
+  b.models,
+  coalesce(r.models, 0) AS reused_models,
+  round(1.0 * coalesce(r.models, 0) / b.models, 4) AS share_reused,
+  coalesce(r.links, 0) AS links
+FROM buckets b LEFT JOIN reused r USING (digits)
+ORDER BY b.digits

@@ -1,0 +1,25 @@
+/* ---
+title: "F4: the most downloaded models without a model card"
+finding: F4
+description: >-
+  The top_n (default 25) most downloaded models in one source (parameter source, default
+  liang2024, about 2022-10-01) whose repository had no README model card in that source, with
+  their downloads and the GitHub repositories that reuse them (PeaTMOSS, 2023). The label puts
+  the rank first so that the chart keeps the ranking. Caveat: some of these models may have
+  gained a card since; has_card comes from the same source as the downloads.
+fragment: g.mark=bar&g.x_column=downloads_30d&g.x_type=quantitative&g.y_column=ranked_model&g.y_type=ordinal
+params:
+  source: liang2024
+  top_n: 25
+--- */
+WITH undocumented AS (
+  SELECT o.model_id, o.downloads_30d
+  FROM model_observations o
+  WHERE o.source = (SELECT source FROM p) AND o.has_card = 0 AND o.downloads_30d IS NOT NULL
+  ORDER BY o.downloads_30d DESC LIMIT (SELECT top_n FROM p)
+)
+SELECT
+  printf('%0' || length((SELECT top_n FROM p)) || 'd %s', row_number() OVER (ORDER BY u.downloads_30d DESC, u.model_id), u.model_id) AS ranked_model,
+  u.model_id, u.downloads_30d, m.pipeline_tag, m.github_dependents, m.card_score
+FROM undocumented u JOIN models m USING (model_id)
+ORDER BY u.downloads_30d DESC, u.model_id

@@ -1,0 +1,30 @@
+/* ---
+title: "F7: which base models have the most derived models?"
+finding: F7
+description: >-
+  The top_n (default 20) base models with the most distinct derived models in the lineage
+  table, split by relation (fine-tune, adapter, quantized, merge, or not stated), with the
+  base model's downloads. Lineage comes from base_model tags of the hn5318 card sample (2024)
+  and the 2025 Mistral-Small fine-tune tree, plus any a live mining run adds: a sample, so the
+  ranking shows the shape, not the registry's true leaders. The label puts the rank first.
+fragment: g.mark=bar&g.x_column=derived_models&g.x_type=quantitative&g.y_column=ranked_model&g.y_type=ordinal
+params:
+  top_n: 20
+--- */
+WITH per_base AS (
+  SELECT base_model_id AS model_id,
+         count(DISTINCT model_id) AS derived_models,
+         count(DISTINCT model_id) FILTER (WHERE relation = 'finetune') AS finetunes,
+         count(DISTINCT model_id) FILTER (WHERE relation = 'adapter') AS adapters,
+         count(DISTINCT model_id) FILTER (WHERE relation = 'quantized') AS quantized,
+         count(DISTINCT model_id) FILTER (WHERE relation = 'merge') AS merges,
+         count(DISTINCT model_id) FILTER (WHERE relation IS NULL) AS relation_not_stated
+  FROM lineage GROUP BY base_model_id
+  ORDER BY derived_models DESC, model_id LIMIT (SELECT top_n FROM p)
+)
+SELECT
+  printf('%0' || length((SELECT top_n FROM p)) || 'd %s',
+         row_number() OVER (ORDER BY b.derived_models DESC, b.model_id), b.model_id) AS ranked_model,
+  b.*, m.downloads_30d, m.downloads_source
+FROM per_base b JOIN models m USING (model_id)
+ORDER BY b.derived_models DESC, b.model_id

@@ -1,0 +1,56 @@
+/* ---
+title: "F7: which datasets do the most models depend on?"
+finding: F7
+description: >-
+  The top_n (default 20) datasets named by the most models, from Hub dataset tags
+  (dataset:...), the datasets field of card metadata and HFCO2's datasets column. Those cover
+  the card samples (hn5318 2024, HFCO2 2023) and the 2025 Mistral family: a few thousand models,
+  so the counts are small and the ranking reflects the samples. Names are lower-cased; the same
+  dataset under two names counts twice. The label puts the rank first.
+fragment: g.mark=bar&g.x_column=models&g.x_type=quantitative&g.y_column=ranked_dataset&g.y_type=ordinal
+params:
+  top_n: 20
+claims:
+  - id: F7-dataset-fanout
+    claim: Downstream models of the most depended-upon dataset
+    cited_in: paper (Jiang et al., ICSE 2023), Table IV
+    quoted_value: one dataset has 1,673 downstream PTMs
+    column: models
+    format: "{:,}"
+    expected: 1673
+    why: >-
+      Dataset links here come only from the sampled card texts, their tags and HFCO2's
+      CO2-reporting models, not from every model of the registry.
+  - id: F7-top-dataset
+    claim: The most depended-upon dataset
+    cited_in: paper (Jiang et al., ICSE 2023), Fig. 6
+    quoted_value: Universal Dependencies
+    column: dataset
+    expected: universal_dependencies
+    why: >-
+      The paper counted every model of August 2022, when many spaCy and Stanza pipelines were
+      trained on Universal Dependencies; the samples here are of 2023-2024.
+--- */
+WITH dataset_links AS (
+  SELECT DISTINCT model_id, lower(dataset) AS dataset FROM (
+    SELECT o.model_id, substr(t.value, 9) AS dataset
+    FROM model_observations o, json_each(o.tags) t
+    WHERE o.tags LIKE '%dataset:%' AND t.value LIKE 'dataset:%'
+    UNION ALL
+    SELECT c.model_id, d.value FROM cards c, json_each(c.datasets) d WHERE c.datasets <> '[]'
+    UNION ALL
+    SELECT o.model_id, d.value FROM model_observations o, json_each(o.extra, '$.datasets') d
+    WHERE o.source = 'hfco2' AND json_valid(o.extra) AND json_type(o.extra, '$.datasets') = 'array'
+  )
+  WHERE trim(dataset) <> ''
+),
+per_dataset AS (
+  SELECT dataset, count(*) AS models FROM dataset_links GROUP BY dataset
+  ORDER BY models DESC, dataset LIMIT (SELECT top_n FROM p)
+)
+SELECT
+  printf('%0' || length((SELECT top_n FROM p)) || 'd %s',
+         row_number() OVER (ORDER BY models DESC, dataset), dataset) AS ranked_dataset,
+  dataset, models
+FROM per_dataset
+ORDER BY models DESC, dataset

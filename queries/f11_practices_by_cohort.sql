@@ -1,0 +1,42 @@
+/* ---
+title: "F11: does documentation keep up? Card presence and completeness by creation year"
+finding: F11
+description: >-
+  Models grouped by the year their repository was created (created_at from one source:
+  parameter source, default liang2024, snapshot about 2022-10-01): models created, the share
+  with a model card at the snapshot, and, for the models whose card text this database holds
+  (samples of 2023-2024, scored by build/cards.py; few per year), the mean completeness score.
+  last_created is the newest creation date in the source, so the last year may be partial.
+  Caveats: a card may be added after creation; what the live miner could add is the same view
+  for today's registry.
+fragment: g.mark=bar&g.x_column=year&g.x_type=ordinal&g.y_column=card_share&g.y_type=quantitative
+params:
+  source: liang2024
+answer: >-
+  In {source}, {by[2020][models]:,} models were created in 2020, {by[2021][models]:,} in 2021 and
+  {by[2022][models]:,} in 2022 (to {last_created}); {by[2020][card_share]:.1%},
+  {by[2021][card_share]:.1%} and {by[2022][card_share]:.1%} of them respectively have a model
+  card.
+--- */
+WITH obs AS NOT MATERIALIZED (
+  SELECT o.model_id, CAST(substr(o.created_at, 1, 4) AS INTEGER) AS year, o.has_card
+  FROM model_observations o
+  WHERE o.source = (SELECT source FROM p) AND o.created_at IS NOT NULL
+),
+presence AS (
+  SELECT year, count(*) AS models, sum(has_card) AS with_card, round(avg(has_card), 4) AS card_share
+  FROM obs GROUP BY year
+),
+scored AS (
+  SELECT obs.year, count(*) AS scored_cards, round(avg(c.score), 3) AS mean_card_score
+  FROM (SELECT model_id, max(score) AS score FROM cards WHERE score IS NOT NULL GROUP BY model_id) c
+  JOIN obs USING (model_id)
+  GROUP BY obs.year
+)
+SELECT presence.year, models, with_card, card_share,
+       coalesce(scored_cards, 0) AS scored_cards, mean_card_score,
+       (SELECT substr(max(created_at), 1, 10) FROM model_observations
+         WHERE source = (SELECT source FROM p)) AS last_created,
+       (SELECT source FROM p) AS source
+FROM presence LEFT JOIN scored USING (year)
+ORDER BY presence.year

@@ -1,0 +1,208 @@
+"""build/findings.py (the findings and paper_claims tables), the home page that lists the findings,
+and the plugin that serves queries/*.sql, on a small snapshot built by the real builder.
+
+The small snapshot holds a few models of the sources the queries read, one model card whose text
+carries HTML payloads, and a lineage edge whose base model id is one: served through Datasette
+configured like `make serve`, none of it may reach a page as live HTML.
+"""
+
+import _string
+import json
+import sqlite3
+import string
+from markupsafe import escape
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from datasette.app import Datasette
+
+from build.db import build
+from build.findings import FINDINGS, NOT_MEASURABLE, Query, bench, claim_row, context, load_queries
+from build.snapshot import SnapshotWriter
+
+SCRIPT = "<script>alert(1)</script>"
+IMG = "<img src=x onerror=alert(1)>"
+EVIL_BASE = f"evil/{SCRIPT}"
+SOURCES = ["icse23", "huggingfacer", "liang2024", "peatmoss", "hn5318-cards"]
+# huggingfacer's 30-day downloads: median 2, two of five zero, and all of them in the top 10.
+HFR_DOWNLOADS = {"a/zero": 0, "b/zero": 0, "c/two": 2, "d/seven": 7, "e/fifty": 50}
+
+
+def write_small_snapshot(folder: Path) -> Path:
+    w = SnapshotWriter(folder)
+    for model_id in ["a/zero", "c/two", "f/paper-only"]:
+        w.write("models", {"source": "icse23", "model_id": model_id, "observed": "2022-08-15", "in_paper_snapshot": True})
+    for model_id, downloads in HFR_DOWNLOADS.items():
+        w.write("models", {"source": "huggingfacer", "model_id": model_id, "observed": "2022-07-02",
+                           "downloads_30d": downloads, "pipeline_tag": "fill-mask" if downloads else None})
+    for model_id, downloads, card, created in [("c/two", 20, True, "2021-03-01T00:00:00Z"),
+                                               ("d/seven", 70, False, "2022-01-05T00:00:00Z"),
+                                               ("evil/xss", 5, True, "2022-02-01T00:00:00Z")]:
+        w.write("models", {"source": "liang2024", "model_id": model_id, "observed": "2022-10-01",
+                           "downloads_30d": downloads, "has_card": card, "created_at": created,
+                           "pipeline_tag": "text-classification"})
+    for repo, model_id, license_ in [("o/r1", "c/two", "mit"), ("o/r2", "c/two", "mit"), ("o/r2", "d/seven", "apache-2.0")]:
+        w.write("dependents", {"source": "peatmoss", "model_id": model_id, "kind": "github", "dependent": repo,
+                               "model_license": license_})
+    w.write("cards", {"source": "hn5318-cards", "model_id": "evil/xss",
+                      "text": f"# Evil model\n\nHello {SCRIPT} and {IMG}\n\n## Uses\n\nMore information needed\n",
+                      "tags": ["license:mit"]})
+    w.write("lineage", {"source": "hn5318-cards", "model_id": "evil/xss", "base_model_id": EVIL_BASE})
+    w.finish({"name": "findings-test", "producer": "tests/test_findings.py", "created": "2022-10-01",
+              "description": "A small snapshot for the findings tests",
+              "sources": [{"id": s, "title": s, "license": "CC0-1.0", "files": []} for s in SOURCES]})
+    return folder
+
+
+@pytest.fixture(scope="module")
+def small_db(tmp_path_factory) -> Path:
+    folder = write_small_snapshot(tmp_path_factory.mktemp("snapshot") / "small")
+    path = tmp_path_factory.mktemp("db") / "ptm_reuse.db"
+    build(folder, path, progress=False)
+    return path
+
+
+@pytest.fixture(scope="module")
+def tables(small_db):
+    db = sqlite_utils.Database(small_db)
+    return ({r["id"]: r for r in db["findings"].rows}, {r["id"]: r for r in db["paper_claims"].rows})
+
+
+# ---------------------------------------------------------------- the two tables
+
+def test_every_finding_gets_an_answer_from_the_data(tables):
+    findings, _ = tables
+    assert list(findings) == list(FINDINGS)
+    f1 = findings["F1"]
+    assert f1["title"] == FINDINGS["F1"]
+    # numbers from the small snapshot: 3 paper ids, median 2, 2 of 5 with no downloads, 3 links
+    assert "The paper's clone lists 3 models." in f1["answer"]
+    assert "the median model had 2 downloads in 30 days, 40.0% had none" in f1["answer"]
+    assert "3 reuse links join 2 GitHub repositories to 2 models" in f1["answer"]
+    queries = load_queries()
+    for row in findings.values():
+        assert queries[row["query"]].answer and queries[row["query"]].finding == row["id"]
+        assert set(json.loads(row["queries"])) == {q.name for q in queries.values() if q.finding == row["id"]}
+        if row["chart"]:
+            name, _, fragment = row["chart"].partition("#")
+            assert queries[name].fragment == fragment and queries[name].finding == row["id"]
+
+
+def test_a_snapshot_without_a_source_gives_na_not_an_error(tables):
+    findings, claims = tables
+    assert "n/a" in findings["F10"]["answer"]  # no registry_downloads in the small snapshot
+    assert claims["F10-distilgpt2"]["status"] == NOT_MEASURABLE
+    assert claims["F10-distilgpt2"]["computed_value"] is None
+
+
+def test_claims_compare_the_quotation_with_the_data(tables):
+    _, claims = tables
+    assert set(claims) == {c["id"] for q in load_queries().values() for c in q.claims}
+    median = claims["F1-median-downloads"]
+    assert (median["computed_value"], median["status"], median["quoted_value"]) == ("2", "reproduced", "2")
+    zero = claims["F1-zero-downloads"]
+    assert (zero["computed_value"], zero["status"]) == ("40.0%", "differs")
+    assert zero["query"] == "f01_reuse_concentration" and zero["finding"] == "F1"
+
+
+def named_columns(template: str) -> set[str]:
+    """The result columns a template names: {column:...} or {by[row key][column]:...}."""
+    columns = set()
+    for _, field, _, _ in string.Formatter().parse(template):
+        if field:
+            first, rest = _string.formatter_field_name_split(field)
+            keys = [key for _, key in rest]
+            columns.add(keys[1] if first == "by" else first)
+    return columns
+
+
+def test_answers_and_claims_name_columns_their_query_returns(small_db):
+    """A misspelt column would print "n/a" or mark a claim not measurable: the columns must exist
+    (which rows exist depends on the snapshot; which columns, only on the SQL)."""
+    conn = sqlite3.connect(small_db)
+    for name, query in load_queries().items():
+        returned = {d[0] for d in conn.execute(query.sql, {p: "" for p in query.params}).description}
+        named = named_columns(query.answer or "")
+        for c in query.claims:
+            named |= named_columns("{" + c["column"] + "}")
+        assert named <= returned, f"{name}: {sorted(named - returned)} not among {sorted(returned)}"
+
+
+def claim(**kw):
+    return {"id": "x", "claim": "c", "cited_in": "paper", "quoted_value": "q", "column": "v", **kw}
+
+
+@pytest.mark.parametrize("spec, value, status", [
+    (claim(expected=0.326), 0.32594, "reproduced"),       # within half a unit of the quoted 0.326
+    (claim(expected=0.326), 0.3266, "differs"),
+    (claim(expected=22861), 22861, "reproduced"),
+    (claim(expected=22861), 22860, "differs"),
+    (claim(expected=0.7, tolerance=0.05), 0.701, "reproduced"),
+    (claim(expected="Universal_Dependencies"), "universal_dependencies", "reproduced"),
+    (claim(expected=3), None, NOT_MEASURABLE),
+])
+def test_claim_status(spec, value, status):
+    query = Query(name="q", path=Path("q.sql"), title="t", description="d", finding="F1", sql="SELECT 1")
+    row = claim_row(query, {**spec, "why": "because", "format": "{}"}, context([{"k": 1, "v": value}]))
+    assert row["status"] == status
+    assert (row["note"] == "because") == (status == "differs")
+
+
+def test_bench_times_every_query(small_db):
+    figures = bench(small_db, repeat=1)
+    assert set(figures) == set(load_queries())
+    assert all(isinstance(ms, float) and ms >= 0 for ms in figures.values())
+
+
+# ---------------------------------------------------------------- served by Datasette
+
+@pytest.fixture(scope="module")
+async def ds(small_db, datasette_for):
+    ds = datasette_for(small_db)
+    await ds.invoke_startup()
+    return ds
+
+
+async def test_home_page_lists_the_findings_with_their_links(ds, tables):
+    findings, _ = tables
+    response = await ds.client.get("/")
+    assert response.status_code == 200
+    html = response.text
+    assert html.index('id="findings"') < html.index('href="/ptm_reuse"')  # findings, then the databases
+    for row in findings.values():
+        assert f'id="{row["id"]}"' in html and str(escape(row["title"])) in html and str(escape(row["answer"])) in html
+        assert f'href="/ptm_reuse/{row["query"]}"' in html
+        if row["chart"]:
+            assert f'href="/ptm_reuse/{row["chart"]}"'.replace("&", "&amp;") in html
+    for path in {f"/ptm_reuse/{r['query']}" for r in findings.values()}:
+        assert (await ds.client.get(path)).status_code == 200, path
+
+
+async def test_the_findings_table_links_to_the_queries(ds):
+    response = await ds.client.get("/ptm_reuse/findings")
+    assert response.status_code == 200
+    assert '<a href="/ptm_reuse/f01_reuse_concentration">f01_reuse_concentration</a>' in response.text
+
+
+async def test_untrusted_text_is_never_live_html(ds, small_db):
+    conn = sqlite3.connect(small_db)
+    assert conn.execute("SELECT count(*) FROM cards WHERE text LIKE ?", (f"%{SCRIPT}%",)).fetchone() == (1,)
+    pages = ["/", "/ptm_reuse/cards", "/ptm_reuse/cards/evil~2Fxss,hn5318-cards",
+             "/ptm_reuse/model_profile?model_id=evil%2Fxss", "/ptm_reuse/findings",
+             "/ptm_reuse/lineage", "/ptm_reuse/f07_base_model_fanout"]
+    for path in pages:
+        response = await ds.client.get(path)
+        assert response.status_code == 200, path
+        assert SCRIPT not in response.text and IMG not in response.text, path
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text, path
+    profile = (await ds.client.get("/ptm_reuse/model_profile?model_id=evil%2Fxss")).text
+    assert "&lt;img src=x onerror=alert(1)&gt;" in profile
+
+
+async def test_queries_are_served_only_for_this_projects_databases(tmp_path):
+    other = tmp_path / "other.db"
+    sqlite_utils.Database(other)["t"].insert({"a": 1})
+    ds = Datasette([str(other)], plugins_dir=str(Path(__file__).resolve().parent.parent / "plugins"))
+    await ds.invoke_startup()
+    assert (await ds.client.get("/other.json")).json()["queries"] == []

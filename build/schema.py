@@ -127,7 +127,11 @@ INDEXES = [
     ("models", ["downloads_30d"]),
     ("models", ["github_dependents"]),
     ("models", ["created_at"]),
-    ("model_observations", ["source"]),
+    # per-source rankings, medians and card presence (F1-F4), cohorts (F11), tasks (F6)
+    ("model_observations", ["source", "downloads_30d", "has_card"]),
+    ("model_observations", ["source", "created_at", "has_card"]),
+    ("model_observations", ["source", "pipeline_tag"]),
+    ("models", ["has_card", "github_dependents", "card_score"]),
     ("cards", ["source"]),
     ("lineage", ["base_model_id"]),
     ("dependents", ["model_id", "kind"]),

@@ -65,6 +65,13 @@ def _check(kind: str, record: dict, where: str, source_ids: set[str] | None) -> 
         raise SnapshotError(f"{where}: unknown field(s) {sorted(unknown)} for kind {kind!r}")
 
 
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not a JSON value (write null for a missing number)")
+
+
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)  # one decoder: building one a line is slow
+
+
 def read_manifest(folder: str | os.PathLike) -> dict:
     path = Path(folder) / "snapshot.json"
     if not path.exists():
@@ -102,8 +109,10 @@ def iter_records(folder: str | os.PathLike, kind: str, manifest: dict | None = N
                 # means the file was cut off mid-record.
                 raise SnapshotError(f"{where}: truncated record (no newline at end of file)")
             try:
-                record = json.loads(line)
-            except json.JSONDecodeError as e:
+                record = _DECODER.decode(line)
+            except ValueError as e:  # JSONDecodeError, or NaN / Infinity, which JSON does not have
+                if not isinstance(e, json.JSONDecodeError):
+                    raise SnapshotError(f"{where}: invalid JSON: {e}") from None
                 raise SnapshotError(f"{where}: invalid JSON: {e.msg} (column {e.colno})") from None
             _check(kind, record, where, source_ids)
             yield record
@@ -130,10 +139,15 @@ class SnapshotWriter:
 
     def write(self, kind: str, record: dict) -> None:
         _check(kind, record, f"{kind} record", None)
+        try:
+            line = json.dumps(record, ensure_ascii=False, sort_keys=True, allow_nan=False)
+        except ValueError:
+            raise SnapshotError(f"{kind} record {record.get('model_id') or record.get('repo') or ''}: "
+                                "a number is NaN or infinite; write null instead") from None
         f = self._files.get(kind)
         if f is None:
             f = self._files[kind] = open(self.folder / f"{kind}.jsonl", "a", encoding="utf-8")
-        f.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+        f.write(line + "\n")
         self.counts[kind] = self.counts.get(kind, 0) + 1
 
     def flush(self) -> None:

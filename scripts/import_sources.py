@@ -77,14 +77,16 @@ def _shown(value, limit: int = 60) -> str:
 
 
 def _number(value, path, line, field) -> int | float | None:
-    """A number from a CSV cell, JSON value or float column: an int when whole; '' / NaN -> None."""
+    """A number from a CSV cell, JSON value or float column: an int when whole; '', NaN, ±inf -> None.
+
+    JSON has no NaN or infinity (HFCO2's *_efficency columns hold inf for a division by zero)."""
     if value is None or value == "":
         return None
     try:
         number = float(value)
     except (TypeError, ValueError):
         raise InputError(path, line, field, f"not a number: {_shown(value)}") from None
-    if math.isnan(number):
+    if not math.isfinite(number):
         return None
     return int(number) if number.is_integer() else number
 

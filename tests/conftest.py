@@ -4,6 +4,7 @@
 - `real_snapshot` / `real_db`: the default snapshot imported from the real sources and the
   database built from it, once per test session (the integration tests and the Datasette
   tests use them; nothing is faked).
+- `real_ds`: that Datasette on `real_db`, started once (mark its tests with `on_real_db`).
 - `datasette_for(db_path)`: a Datasette configured exactly as `make serve` configures it
   (metadata.yml, plugins/, templates/, settings.json), driven in-process.
 """
@@ -63,3 +64,16 @@ def make_datasette(db_path: Path):
 @pytest.fixture(scope="session")
 def datasette_for():
     return make_datasette
+
+
+def on_real_db(test):
+    """Mark a test that uses `real_ds`: it runs on the real sources, in the session's event loop."""
+    return pytest.mark.real_sources(pytest.mark.asyncio(loop_scope="session")(test))
+
+
+@pytest.fixture(scope="session")
+async def real_ds(real_db):
+    """One Datasette on the real database, shared by the tests of the whole session."""
+    ds = make_datasette(real_db)
+    await ds.invoke_startup()
+    return ds

@@ -7,53 +7,44 @@ from urllib.parse import quote, urlencode
 
 import pytest
 import yaml
+from conftest import on_real_db
 
 ROOT = Path(__file__).resolve().parent.parent
 METADATA = yaml.safe_load((ROOT / "metadata.yml").read_text())
 TABLES_META = METADATA["databases"]["ptm_reuse"]["tables"]
 
 
-def on_real_db(test):
-    """Mark a test that runs on the real database, in the session's event loop (the Datasette is shared)."""
-    return pytest.mark.real_sources(pytest.mark.asyncio(loop_scope="session")(test))
 
 
 @pytest.fixture(scope="session")
-async def ds(real_db, datasette_for):
-    ds = datasette_for(real_db)
-    await ds.invoke_startup()
-    return ds
-
-
-@pytest.fixture(scope="session")
-async def visible(ds):
+async def visible(real_ds):
     """{table or view: [columns]} that Datasette shows (full-text and SQLite tables are hidden)."""
-    db = ds.get_database("ptm_reuse")
+    db = real_ds.get_database("ptm_reuse")
     hidden = set(await db.hidden_table_names())
     names = [t for t in await db.table_names() if t not in hidden] + await db.view_names()
     return {name: [c for c in await db.table_columns(name)] for name in names}
 
 
 @on_real_db
-async def test_home_page_shows_the_title(ds):
-    response = await ds.client.get("/")
+async def test_home_page_shows_the_title(real_ds):
+    response = await real_ds.client.get("/")
     assert response.status_code == 200
     assert METADATA["title"] in response.text
 
 
 @on_real_db
-async def test_every_table_and_view_page_renders(ds, visible):
+async def test_every_table_and_view_page_renders(real_ds, visible):
     failed = {}
     for name in visible:
-        response = await ds.client.get(f"/ptm_reuse/{quote(name)}?_size=5")
+        response = await real_ds.client.get(f"/ptm_reuse/{quote(name)}?_size=5")
         if response.status_code != 200:
             failed[name] = response.status_code
     assert failed == {}
 
 
 @on_real_db
-async def test_database_download(ds, real_db):
-    response = await ds.client.get("/ptm_reuse.db")
+async def test_database_download(real_ds, real_db):
+    response = await real_ds.client.get("/ptm_reuse.db")
     # Datasette serves the file only for an immutable database (`datasette serve -i DB`,
     # Datasette(immutables=[...])); the built database never changes while served.
     assert response.status_code == 200, "download forbidden: Datasette must open the database immutable (-i)"
@@ -62,9 +53,9 @@ async def test_database_download(ds, real_db):
 
 
 @on_real_db
-async def test_json_query(ds, real_db):
+async def test_json_query(real_ds, real_db):
     sql = "SELECT pipeline_tag, count(*) AS n FROM models WHERE in_paper_snapshot = 1 GROUP BY 1 ORDER BY 2 DESC LIMIT 5"
-    response = await ds.client.get("/ptm_reuse.json?" + urlencode({"sql": sql, "_shape": "array"}))
+    response = await real_ds.client.get("/ptm_reuse.json?" + urlencode({"sql": sql, "_shape": "array"}))
     assert response.status_code == 200
     conn = sqlite3.connect(real_db)
     expected = [{"pipeline_tag": t, "n": n} for t, n in conn.execute(sql)]

@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import pytest
 import yaml
+from conftest import on_real_db
 
 from build.findings import (FINDINGS, QueryFileError, format_answer, load_queries, params_cte,
                             parse_query, run)
@@ -132,36 +133,27 @@ def test_canned_query_sql_lives_only_in_queries():
 
 # ---------------------------------------------------------------- on the real database, via Datasette
 
-def on_real_db(test):
-    return pytest.mark.real_sources(pytest.mark.asyncio(loop_scope="session")(test))
 
 
-@pytest.fixture(scope="session")
-async def ds(real_db, datasette_for):
-    ds = datasette_for(real_db)
-    await ds.invoke_startup()
-    return ds
-
-
-async def rows_of(ds, name: str, **params) -> list[dict]:
-    response = await ds.client.get(f"/ptm_reuse/{name}.json?" + urlencode({**params, "_shape": "array"}))
+async def rows_of(real_ds, name: str, **params) -> list[dict]:
+    response = await real_ds.client.get(f"/ptm_reuse/{name}.json?" + urlencode({**params, "_shape": "array"}))
     assert response.status_code == 200, f"{name}: HTTP {response.status_code}: {response.text[:500]}"
     return response.json()
 
 
 @on_real_db
-async def test_the_database_page_lists_every_canned_query(ds):
-    response = await ds.client.get("/ptm_reuse.json")
+async def test_the_database_page_lists_every_canned_query(real_ds):
+    response = await real_ds.client.get("/ptm_reuse.json")
     listed = {q["name"]: q for q in response.json()["queries"]}
     assert set(listed) == set(QUERIES)
     assert all(listed[name]["title"] == query.title for name, query in QUERIES.items())
 
 
 @on_real_db
-async def test_every_canned_query_answers_a_first_visit(ds):
+async def test_every_canned_query_answers_a_first_visit(real_ds):
     """No parameters given, as a new visitor opens it: no error, rows, and a chart's columns."""
     for name, query in QUERIES.items():
-        rows = await rows_of(ds, name)
+        rows = await rows_of(real_ds, name)
         assert rows, f"{name}: no rows"
         if query.fragment:
             g = fragment(query)
@@ -176,18 +168,18 @@ async def test_every_canned_query_answers_a_first_visit(ds):
 
 
 @on_real_db
-async def test_empty_parameters_give_the_declared_defaults(ds):
+async def test_empty_parameters_give_the_declared_defaults(real_ds):
     for name, query in QUERIES.items():
         if query.params:
             explicit = {k: str(v) for k, v in query.params.items()}
-            assert await rows_of(ds, name) == await rows_of(ds, name, **explicit), name
+            assert await rows_of(real_ds, name) == await rows_of(real_ds, name, **explicit), name
 
 
 @on_real_db
-async def test_parameters_change_the_answer(ds, real_db):
-    assert len(await rows_of(ds, "f01_most_reused_models", top_n="5")) == 5
-    assert [r["models"] for r in await rows_of(ds, "f01_reuse_concentration", source="liang2024")] == [74970]
-    chosen = await rows_of(ds, "choose_model", task="fill-mask", top_n="7", sort="dependents")
+async def test_parameters_change_the_answer(real_ds, real_db):
+    assert len(await rows_of(real_ds, "f01_most_reused_models", top_n="5")) == 5
+    assert [r["models"] for r in await rows_of(real_ds, "f01_reuse_concentration", source="liang2024")] == [74970]
+    chosen = await rows_of(real_ds, "choose_model", task="fill-mask", top_n="7", sort="dependents")
     assert len(chosen) == 7
     conn = sqlite3.connect(real_db)
     tasks = {conn.execute("SELECT pipeline_tag FROM models WHERE model_id = ?", (r["model_id"],)).fetchone()[0]
@@ -195,16 +187,16 @@ async def test_parameters_change_the_answer(ds, real_db):
     assert tasks == {"fill-mask"}
     dependents = [r["github_dependents"] for r in chosen]
     assert dependents == sorted(dependents, reverse=True)
-    profile = await rows_of(ds, "model_profile", model_id="gpt2")
+    profile = await rows_of(real_ds, "model_profile", model_id="gpt2")
     assert {"what": "model", "item": "model_id", "value": "gpt2"}.items() <= profile[0].items()
-    missing = await rows_of(ds, "model_profile", model_id="no-such/model")
+    missing = await rows_of(real_ds, "model_profile", model_id="no-such/model")
     assert [r["what"] for r in missing] == ["not found"]
 
 
 @on_real_db
-async def test_figures_computed_from_the_sources(ds):
+async def test_figures_computed_from_the_sources(real_ds):
     """The figures FINDINGS.md lists as computed from the sources, given by the canned queries."""
-    hfr = (await rows_of(ds, "f01_reuse_concentration"))[0]
+    hfr = (await rows_of(real_ds, "f01_reuse_concentration"))[0]
     assert hfr["paper_ids"] == 63367
     assert hfr["source"] == "huggingfacer" and hfr["models"] == 55524
     assert hfr["median_downloads"] == 2
@@ -212,18 +204,18 @@ async def test_figures_computed_from_the_sources(ds):
     assert (hfr["link_rows"], hfr["link_repos"], hfr["link_models"]) == (22861, 7956, 1512)
     assert round(hfr["top10_link_share"], 3) == 0.326
 
-    liang = (await rows_of(ds, "f03_card_completeness"))[0]
+    liang = (await rows_of(real_ds, "f03_card_completeness"))[0]
     assert (liang["source"], liang["models"], liang["with_card"]) == ("liang2024", 74970, 32111)
     assert round(liang["card_share"], 4) == 0.4283
 
-    missing = {r["measure"]: r for r in await rows_of(ds, "f06_missing_attributes")}
+    missing = {r["measure"]: r for r in await rows_of(real_ds, "f06_missing_attributes")}
     assert missing["task/huggingfacer"]["models"] == 55524
     assert round(missing["task/huggingfacer"]["missing_share"], 3) == 0.334
 
 
 @on_real_db
-async def test_findings_and_replication_table_on_the_real_database(ds):
-    db = ds.get_database("ptm_reuse")
+async def test_findings_and_replication_table_on_the_real_database(real_ds):
+    db = real_ds.get_database("ptm_reuse")
     rows = [dict(r) for r in (await db.execute("SELECT * FROM findings")).rows]
     assert sorted(r["id"] for r in rows) == sorted(FINDINGS)
     for row in rows:

@@ -3,7 +3,7 @@ the real default database, served by Datasette configured like `make serve`.
 
 The unit tests at the top need no database. The rest run every canned query through Datasette
 in-process on the database built from the real sources (`real_db`), and check the figures that
-/work/shared/docs/FINDINGS.md lists as computed from the sources.
+../shared/docs/FINDINGS.md lists as computed from the sources.
 """
 
 import re

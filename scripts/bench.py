@@ -1,0 +1,150 @@
+"""Benchmarks anyone can rerun: `make bench` (or `python -m scripts.bench --help`).
+
+Prints one line per figure and, with --json FILE, writes them all as JSON. The figures
+recorded in docs/benchmarks.md come from this script. Nothing here asserts a time:
+the numbers are for people to read and compare with the targets in the docs.
+
+  import-build  the default snapshot: import from the real sources, then build (each in
+                its own process: wall time and peak RSS)
+  scaling       build synthetic snapshots of growing size: peak RSS should stay roughly flat
+  cards         model-card parsing and scoring over the real card texts (cards/second, one core)
+  queries       every canned query against the default database (ms)
+  miner         card fetching against a local fake Hub with 20 ms latency
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SOURCES = ROOT.parent / "shared" / "sources"
+
+
+def run_measured(cmd: list[str]) -> dict:
+    """Run a command in its own process; return wall seconds and its peak RSS (MiB)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL)
+    _, status, rusage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"benchmark command failed: {' '.join(cmd)}")
+    return {"seconds": round(seconds, 2), "peak_rss_mib": round(rusage.ru_maxrss / 1024, 1)}
+
+
+def bench_import_build(sources: Path, work: Path) -> dict:
+    snapshot, db = work / "snapshot", work / "ptm_reuse.db"
+    imp = run_measured([sys.executable, "-m", "scripts.import_sources", "--sources", str(sources),
+                        "--out", str(snapshot), "--quiet"])
+    bld = run_measured([sys.executable, "-m", "build", str(snapshot), str(db), "--quiet", "--force"])
+    return {"import": imp, "build": bld, "db_mib": round(db.stat().st_size / 2**20, 1)}
+
+
+def write_synthetic_snapshot(folder: Path, n_models: int) -> None:
+    """A snapshot shaped like a Hub mining run: n models, a card for every 4th, links and lineage."""
+    from build.snapshot import SnapshotWriter
+
+    w = SnapshotWriter(folder)
+    card = "---\nlicense: mit\n---\n# Model\n\n## Intended uses & limitations\n\nMore information needed\n"
+    for i in range(n_models):
+        mid = f"org{i % 5000}/model-{i}"
+        w.write("models", {"source": "synthetic", "model_id": mid, "observed": "2026-11-28",
+                           "downloads_30d": (i * 7919) % 100000, "pipeline_tag": "text-classification",
+                           "tags": ["transformers", "license:mit"], "has_card": i % 4 == 0})
+        if i % 4 == 0:
+            w.write("cards", {"source": "synthetic", "model_id": mid, "text": card})
+        if i % 10 == 0:
+            w.write("dependents", {"source": "synthetic", "model_id": mid, "kind": "github",
+                                   "dependent": f"user{i % 997}/repo{i % 31}"})
+        if i and i % 3 == 0:
+            w.write("lineage", {"source": "synthetic", "model_id": mid,
+                                "base_model_id": f"org{(i // 3) % 5000}/model-{i // 3}", "relation": "finetune"})
+    w.finish({"name": f"synthetic-{n_models}", "producer": "scripts.bench", "created": "2026-11-28",
+              "description": "synthetic benchmark snapshot",
+              "sources": [{"id": "synthetic", "title": "synthetic benchmark data", "license": "CC0-1.0",
+                           "files": []}]})
+
+
+def bench_scaling(work: Path, sizes: list[int]) -> dict:
+    out = {}
+    for n in sizes:
+        snap = work / f"synthetic-{n}"
+        write_synthetic_snapshot(snap, n)
+        out[n] = run_measured([sys.executable, "-m", "build", str(snap), str(work / f"synthetic-{n}.db"),
+                               "--quiet", "--force"])
+    return out
+
+
+def real_card_texts(sources: Path) -> list[str]:
+    import csv
+
+    csv.field_size_limit(2**31 - 1)
+    samples = json.loads((sources / "hn5318+model_card_analysis/Dataset/Sample_modelcard/samples_data.json").read_text())
+    texts = [r["modelcard_text"] for r in samples.values() if r.get("modelcard_text")]
+    with open(sources / "thijsnulle+sse-project2/datasets/HFClean.csv", newline="", encoding="utf-8") as f:
+        texts += [r["modelcard_text"] for r in csv.DictReader(f) if r["modelcard_text"].strip()]
+    return texts
+
+
+def machine() -> dict:
+    mem = Path("/proc/meminfo").read_text().split("\n")[0].split()[1]
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(int(mem) / 2**20, 1),
+            "python": platform.python_version(), "platform": platform.platform()}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m scripts.bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("which", nargs="*", default=["import-build", "cards", "queries", "miner", "scaling"],
+                        help="benchmarks to run (default: all)")
+    parser.add_argument("--sources", type=Path, default=Path(os.environ.get("PTM_SOURCES", DEFAULT_SOURCES)),
+                        help="the pinned research artifacts (default: ../shared/sources)")
+    parser.add_argument("--sizes", default="100000,400000,1600000",
+                        help="synthetic snapshot sizes (models) for the scaling benchmark")
+    parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    args = parser.parse_args(argv)
+
+    results: dict = {"machine": machine()}
+    print(json.dumps(results["machine"]))
+    with tempfile.TemporaryDirectory(prefix="ptm-bench-") as tmp:
+        work = Path(tmp)
+        db = None
+        if "import-build" in args.which or "queries" in args.which:
+            results["import_build"] = bench_import_build(args.sources, work)
+            db = work / "ptm_reuse.db"
+            print("import-build", json.dumps(results["import_build"]))
+        if "cards" in args.which:
+            from build.cards import bench as bench_cards
+
+            results["cards"] = bench_cards(real_card_texts(args.sources))
+            print("cards", json.dumps(results["cards"]))
+        if "queries" in args.which:
+            from build.findings import bench as bench_queries
+
+            results["queries"] = bench_queries(db)
+            print("queries", json.dumps(results["queries"]))
+        if "miner" in args.which:
+            from scripts.mine_hub import bench as bench_miner
+
+            results["miner"] = bench_miner()
+            print("miner", json.dumps(results["miner"]))
+        if "scaling" in args.which:
+            sizes = [int(s) for s in args.sizes.split(",")]
+            results["scaling"] = bench_scaling(work, sizes)
+            print("scaling", json.dumps(results["scaling"]))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -28,15 +28,20 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCES = ROOT.parent / "shared" / "sources"
 
 
+# A child's ru_maxrss counts the memory it inherited by fork() before exec(), so the command is
+# started from a small wrapper process, not from this one (which holds the benchmark's own data).
+_MEASURE = ("import resource, subprocess, sys; rc = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL); "
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(rc)")
+
+
 def run_measured(cmd: list[str]) -> dict:
     """Run a command in its own process; return wall seconds and its peak RSS (MiB)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL)
-    _, status, rusage = os.wait4(proc.pid, 0)
+    proc = subprocess.run([sys.executable, "-c", _MEASURE, *cmd], cwd=ROOT, capture_output=True, text=True)
     seconds = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"benchmark command failed: {' '.join(cmd)}")
-    return {"seconds": round(seconds, 2), "peak_rss_mib": round(rusage.ru_maxrss / 1024, 1)}
+    if proc.returncode != 0:
+        raise SystemExit(f"benchmark command failed: {' '.join(cmd)}\n{proc.stderr[-2000:]}")
+    return {"seconds": round(seconds, 2), "peak_rss_mib": round(int(proc.stdout.split()[-1]) / 1024, 1)}
 
 
 def bench_import_build(sources: Path, work: Path) -> dict:

@@ -42,6 +42,7 @@ import pyarrow.parquet as pq
 import yaml
 from tqdm import tqdm
 
+from build.redact import TOKEN_PATTERN
 from build.snapshot import SnapshotWriter
 from scripts.sources import SourceError, load_pins, source_folder, verify, warn_if_manifest_differs
 
@@ -57,7 +58,6 @@ DESCRIPTION = (
     "Mistral fine-tune family. Each record names its source; `observed` is null where a source "
     "does not state when its data was mined."
 )
-TOKEN_RE = re.compile(r"hf_[A-Za-z0-9]{30,}|ghp_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}")
 ISO_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 csv.field_size_limit(1 << 30)  # card texts and Hub API JSON sit in single CSV fields
 
@@ -72,7 +72,7 @@ class InputError(Exception):
 
 def _shown(value, limit: int = 60) -> str:
     """A value for an error message: token-shaped strings masked, long text cut."""
-    text = TOKEN_RE.sub("[token-shaped string]", str(value))
+    text = TOKEN_PATTERN.sub("[token-shaped string]", str(value))
     return repr(text if len(text) <= limit else text[:limit] + "...")
 
 

@@ -13,7 +13,6 @@ The Hub counts requests in two buckets with separate quotas per 5-minute window:
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections import Counter
@@ -30,6 +29,8 @@ from huggingface_hub.utils import (
 # the factory to restore after a run, and the hook that adds request ids and honours HF_HUB_OFFLINE.
 from huggingface_hub.utils._http import default_client_factory, hf_request_event_hook
 
+from build.redact import REPLACEMENT, redact
+
 WINDOW = 300.0  # seconds: the Hub's quotas are per 5-minute window
 
 # The Hub's documented quotas per 5-minute window (https://huggingface.co/docs/hub/rate-limits,
@@ -41,9 +42,6 @@ HUB_QUOTAS = {
     "pro": {"api": 2500, "resolvers": 12000},
 }
 SAFETY = 0.9
-
-# Strings shaped like access tokens; error messages are scrubbed of them before they are written.
-TOKEN_SHAPES = re.compile(r"hf_[A-Za-z0-9]{30,}|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}")
 
 
 def default_budgets(token: str | None) -> dict[str, int]:
@@ -173,5 +171,5 @@ class HubSession:
     def scrub(self, text: str) -> str:
         """Remove the token (and anything shaped like one) from a message before it is written anywhere."""
         if self.token:
-            text = text.replace(self.token, "[REDACTED]")
-        return TOKEN_SHAPES.sub("[REDACTED]", text)
+            text = text.replace(self.token, REPLACEMENT)
+        return redact(text)[0]

@@ -29,7 +29,6 @@ import json
 import os
 import re
 import sys
-import time
 from functools import lru_cache
 from typing import Iterable
 
@@ -841,27 +840,6 @@ def analyze(text: str, tags: Iterable[str] = ()) -> dict:
         for i in items
     ]
     return {"card": card, "sections": sections}
-
-
-def bench(texts: list[str], repeat: int = 3) -> dict:
-    """Time analyze() over card texts on one core (for scripts/bench.py).
-
-    Like timeit, it keeps the best of `repeat` passes (other processes only
-    ever slow a pass down), in CPU seconds of this process; the caches are
-    cleared before each pass so that none profits from an earlier one.
-    """
-    best_cpu = best_wall = float("inf")
-    for _ in range(repeat):
-        canonical_section.cache_clear()
-        _line_kind.cache_clear()
-        cpu, wall = time.process_time(), time.perf_counter()
-        for text in texts:
-            analyze(text)
-        best_cpu = min(best_cpu, time.process_time() - cpu)
-        best_wall = min(best_wall, time.perf_counter() - wall)
-    return {"cards": len(texts), "repeat": repeat, "seconds": round(best_cpu, 3),
-            "wall_seconds": round(best_wall, 3),
-            "cards_per_second": round(len(texts) / best_cpu) if best_cpu else None}
 
 
 # ---------------------------------------------------------------------------

@@ -47,7 +47,6 @@ import json
 import re
 import sqlite3
 import string
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -330,23 +329,3 @@ def write(db) -> None:
     findings, claims = compute(db.conn)
     db["findings"].insert_all(findings, pk="id", replace=True, columns=FINDINGS_COLUMNS)
     db["paper_claims"].insert_all(claims, pk="id", replace=True, columns=CLAIMS_COLUMNS)
-
-
-def bench(db_path: str | Path, repeat: int = 5) -> dict[str, float]:
-    """Milliseconds each canned query takes on db_path with its default parameters (best of `repeat`).
-
-    For scripts/bench.py; the target is under 200 ms each on the default database.
-    """
-    conn = sqlite3.connect(f"{Path(db_path).resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        out = {}
-        for name, query in load_queries().items():
-            best = float("inf")
-            for _ in range(repeat):
-                start = time.perf_counter()
-                run(conn, query)
-                best = min(best, time.perf_counter() - start)
-            out[name] = round(best * 1000, 1)
-        return out
-    finally:
-        conn.close()

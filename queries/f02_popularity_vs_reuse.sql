@@ -6,7 +6,9 @@ description: >-
   about 2022-10-01) against reuse (GitHub repositories that name the model in code: PeaTMOSS,
   2023). Columns: models with a download count; how many of them are reused by at least one
   repository; Spearman's rank correlation of downloads and dependent repositories among the
-  reused models (average ranks for ties, 1 - 6 sum(d^2) / (n (n^2 - 1))); the share of all reuse
+  reused models (Pearson's correlation of the average ranks, the textbook definition when values
+  are tied, as scipy.stats.spearmanr computes it; dependent counts are heavily tied, so the
+  no-ties shortcut 1 - 6 sum(d^2) / (n (n^2 - 1)) would overstate it); the share of all reuse
   links that go to the 100 most downloaded models; how many of those 100 are reused at all; and
   the share of reused and of other models that have a model card (models.has_card: whether
   the most recent source that says so found a README). Caveats: downloads and links were observed about a year apart; links found by code
@@ -35,6 +37,10 @@ ranked AS (
          rank() OVER (ORDER BY repos) + (count(*) OVER (PARTITION BY repos) - 1) / 2.0 AS rr
   FROM reused
 ),
+spearman AS (
+  SELECT sum((rd - md) * (rr - mr)) / sqrt(sum((rd - md) * (rd - md)) * sum((rr - mr) * (rr - mr))) AS rho
+  FROM ranked, (SELECT avg(rd) AS md, avg(rr) AS mr FROM ranked)
+),
 top100 AS (
   SELECT o.model_id FROM model_observations o
   WHERE o.source = (SELECT source FROM p) AND o.downloads_30d IS NOT NULL
@@ -46,8 +52,7 @@ SELECT
   (SELECT count(*) FROM model_observations
     WHERE source = (SELECT source FROM p) AND downloads_30d IS NOT NULL) AS models,
   (SELECT count(*) FROM reused) AS reused_models,
-  (SELECT round(1 - 6 * sum((rd - rr) * (rd - rr)) / (count(*) * (1.0 * count(*) * count(*) - 1)), 3)
-     FROM ranked) AS spearman,
+  (SELECT round(rho, 3) FROM spearman) AS spearman,
   all_links.n AS links,
   (SELECT round(1.0 * sum(dep.links) / all_links.n, 4) FROM top100 JOIN dep USING (model_id)) AS top100_link_share,
   (SELECT count(*) FROM top100 JOIN dep USING (model_id)) AS reused_top100,

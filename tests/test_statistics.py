@@ -1,0 +1,97 @@
+"""The statistics behind the published numbers, checked independently of the project's SQL.
+
+Every value a canned query computes here is recomputed either from first principles (scipy, a
+hand-made example worked out in the comments) or from the raw source files in ../shared/sources,
+read with csv / json / pyarrow, never through the builder or its SQL.
+"""
+
+import csv
+import math
+import sqlite3
+from pathlib import Path
+
+import pytest
+from scipy import stats
+
+from build.db import build
+from build.findings import load_queries, run
+from build.snapshot import SnapshotWriter
+
+QUERIES = load_queries()
+PEATMOSS_MAPPING = "PurdueDualityLab+PeaTMOSS-Artifact/License-Analysis/analyzeIncompatibilities/mapping.csv"
+LIANG = "Weixin-Liang+AI-model-card-analysis-HuggingFace/data/model_info.parquet"
+
+
+def first_row(db_path: Path, name: str, **params) -> dict:
+    conn = sqlite3.connect(db_path)
+    try:
+        return run(conn, QUERIES[name], params)[0]
+    finally:
+        conn.close()
+
+
+def peatmoss_repos_per_model(sources_dir: Path) -> dict[str, set]:
+    """PeaTMOSS's mapping.csv (no header): repository, model id, model URL, model license."""
+    repos: dict[str, set] = {}
+    with open(sources_dir / PEATMOSS_MAPPING, newline="", encoding="utf-8") as f:
+        for row in csv.reader(f):
+            repos.setdefault(row[1], set()).add(row[0])
+    return repos
+
+
+# ---------------------------------------------------------------- F2: Spearman with ties
+
+# x: downloads, y: dependent repositories, both tied.
+# Average ranks: x 1, 2.5, 2.5, 4, 5; y 1.5, 1.5, 3, 4.5, 4.5 (means 3 and 3).
+# Deviations: x -2, -0.5, -0.5, 1, 2; y -1.5, -1.5, 0, 1.5, 1.5.
+# Pearson on the ranks: sum(dx dy) = 3 + 0.75 + 0 + 1.5 + 3 = 8.25; sum(dx^2) = 9.5; sum(dy^2) = 9.
+# rho = 8.25 / sqrt(9.5 * 9) = 0.8922. The no-ties shortcut would give
+# 1 - 6 * (0.25 + 1 + 0.25 + 0.25 + 0.25) / (5 * 24) = 0.9.
+TIED = [(1, 1), (2, 1), (2, 2), (3, 3), (4, 3)]
+TIED_RHO = 8.25 / math.sqrt(9.5 * 9)
+
+
+@pytest.fixture(scope="module")
+def tied_db(tmp_path_factory) -> Path:
+    w = SnapshotWriter(tmp_path_factory.mktemp("snapshot") / "tied")
+    for i, (downloads, repos) in enumerate(TIED):
+        model_id = f"m/{i}"
+        w.write("models", {"source": "liang2024", "model_id": model_id, "observed": "2022-10-01",
+                           "downloads_30d": downloads, "has_card": True})
+        for r in range(repos):
+            w.write("dependents", {"source": "peatmoss", "model_id": model_id, "kind": "github",
+                                   "dependent": f"o/{i}-{r}", "model_license": "mit"})
+    w.finish({"name": "tied", "producer": "tests/test_statistics.py", "created": "2022-10-01",
+              "description": "Tied downloads and dependents",
+              "sources": [{"id": s, "title": s, "license": "CC0-1.0", "files": []}
+                          for s in ("liang2024", "peatmoss")]})
+    path = tmp_path_factory.mktemp("db") / "tied.db"
+    build(w.folder, path, progress=False)
+    return path
+
+
+def test_hand_example_agrees_with_scipy():
+    x, y = zip(*TIED)
+    assert stats.spearmanr(x, y).statistic == pytest.approx(TIED_RHO)
+    assert round(TIED_RHO, 3) == 0.892
+
+
+def test_f2_spearman_handles_ties(tied_db):
+    row = first_row(tied_db, "f02_popularity_vs_reuse")
+    assert row["reused_models"] == len(TIED)
+    assert row["spearman"] == round(TIED_RHO, 3)
+
+
+@pytest.mark.real_sources
+def test_f2_spearman_from_the_raw_sources(real_db, sources_dir):
+    """Liang et al.'s downloads against PeaTMOSS's dependent repositories, with scipy."""
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(sources_dir / LIANG, columns=["modelId", "downloads"]).to_pylist()
+    downloads = {r["modelId"]: r["downloads"] for r in table if r["downloads"] is not None}
+    pairs = [(downloads[m], len(r)) for m, r in peatmoss_repos_per_model(sources_dir).items() if m in downloads]
+    expected = stats.spearmanr(*zip(*pairs)).statistic
+    assert round(expected, 3) == 0.351
+    row = first_row(real_db, "f02_popularity_vs_reuse")
+    assert row["reused_models"] == len(pairs) == 991
+    assert row["spearman"] == pytest.approx(expected, abs=0.0005)

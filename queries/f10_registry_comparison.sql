@@ -3,7 +3,7 @@ title: "F10 in numbers: Hugging Face beside npm and PyPI"
 finding: F10
 description: >-
   One row per registry, from the paper's Figure 1 data (icse23 artifact, August 2022): its top
-  package and that package's downloads, the sum of its top 20, the counting period (npm
+  package by downloads (not by its position in the file) and that package's downloads, the sum of its top 20, the counting period (npm
   weekly, the others monthly), and, from the raw per-package counts behind the figure, how
   many packages they cover and their total downloads. Caveat: periods differ between
   registries, as in the paper; the raw counts cover only the packages the study sampled.
@@ -23,8 +23,8 @@ everything AS (
 )
 SELECT
   t.registry,
-  (SELECT package FROM registry_downloads r WHERE r.figure = 'top20' AND r.registry = t.registry ORDER BY rank LIMIT 1) AS top_package,
-  (SELECT downloads FROM registry_downloads r WHERE r.figure = 'top20' AND r.registry = t.registry ORDER BY rank LIMIT 1) AS top_downloads,
+  (SELECT package FROM registry_downloads r WHERE r.figure = 'top20' AND r.registry = t.registry ORDER BY downloads DESC, package LIMIT 1) AS top_package,
+  (SELECT downloads FROM registry_downloads r WHERE r.figure = 'top20' AND r.registry = t.registry ORDER BY downloads DESC, package LIMIT 1) AS top_downloads,
   t.top20_downloads, t.period,
   e.packages AS sampled_packages, e.downloads AS sampled_downloads
 FROM top20 t LEFT JOIN everything e USING (registry)

@@ -95,3 +95,31 @@ def test_f2_spearman_from_the_raw_sources(real_db, sources_dir):
     row = first_row(real_db, "f02_popularity_vs_reuse")
     assert row["reused_models"] == len(pairs) == 991
     assert row["spearman"] == pytest.approx(expected, abs=0.0005)
+
+
+# ---------------------------------------------------------------- F10: ranks from values
+
+TOP20 = "PurdueDualityLab+ICSE-23-PTM-Artifact/data/top_downloads/top20{}_downloads.csv"
+
+
+def competition_ranks(counts: dict[str, int]) -> dict[str, int]:
+    """1 + how many packages have strictly more downloads (ties share a rank)."""
+    return {name: 1 + sum(other > n for other in counts.values()) for name, n in counts.items()}
+
+
+@pytest.mark.real_sources
+def test_f10_ranks_come_from_the_download_counts(real_db, sources_dir):
+    conn = sqlite3.connect(real_db)
+    rows = run(conn, QUERIES["f10_registry_top20"])
+    comparison = {r["registry"]: r for r in run(conn, QUERIES["f10_registry_comparison"])}
+    conn.close()
+    for registry, file_key in [("huggingface", "model"), ("npm", "npm"), ("pypi", "pypi")]:
+        with open(sources_dir / TOP20.format(file_key), newline="", encoding="utf-8") as f:
+            counts = {row[-2]: int(row[-1]) for row in list(csv.reader(f))[1:]}
+        ranks = competition_ranks(counts)
+        assert {r["package"]: r["rank"] for r in rows if r["registry"] == registry} == ranks, registry
+        top = max(counts, key=counts.get)
+        assert (comparison[registry]["top_package"], comparison[registry]["top_downloads"]) == (top, counts[top])
+    lodash = next(r for r in rows if r["package"] == "lodash")
+    # the artifact lists lodash 19th; seven packages (async's 48.2 M the last) have more weekly downloads
+    assert (lodash["listed_at"], lodash["rank"], lodash["downloads"]) == (19, 8, 43586848)

@@ -1,0 +1,403 @@
+"""Datasette plugin: a page per model at /models/<model id>, and the site's search at /-/search.
+
+- `/models/<model id>` (ids keep their slash: /models/SpanBERT/spanbert-large-cased) shows what the
+  database knows of one model, part by part. Each part is one SQL query of MODEL_PARTS, run with
+  the parameter `model_id`; the page links every part to the same query in Datasette's SQL editor
+  and to its JSON, and `/models/<model id>.json` gives all parts at once.
+- An id the database knows only as a legacy or redirected id (`model_aliases.old_id`), or with
+  other letter case, redirects to the model's own page; an unknown id gets a 404 page with the
+  search box.
+- `/-/search?q=...` finds models by id or author (models_fts) and cards by text (cards_fts).
+  An exact id (or a legacy id, in any case) lands on the model's page; otherwise exact id
+  matches rank first, then ids starting with the words, then by 30-day downloads.
+- `/-/ptm-static/<file>` serves plugins/static/ (the chart script and the vendored vega
+  libraries): scripts are files, never inline, so that a strict Content-Security-Policy works.
+
+Card text, model ids and repository names are untrusted: the templates autoescape them, and a
+card's Markdown is rendered to HTML only through the nh3 sanitiser (render_card()).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+from urllib.parse import quote, unquote, urlencode
+
+import nh3
+from datasette import hookimpl
+from datasette.utils import tilde_encode
+from datasette.utils.asgi import Response, asgi_static
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+ROOT = Path(__file__).resolve().parent.parent
+STATIC = Path(__file__).resolve().parent / "static"
+if str(ROOT) not in sys.path:  # `datasette serve` does not run from the project's folder on sys.path
+    sys.path.insert(0, str(ROOT))
+
+from build.cards import SCORE_WEIGHTS  # noqa: E402
+
+LIST_LIMIT = 100  # rows listed per part (counts are always complete)
+TREE_DEPTH = 3  # generations shown up and down the lineage
+TREE_LIMIT = 300  # edges fetched per direction
+
+# ------------------------------------------------------------------ the parts of a model page
+
+# name -> (title, SQL with :model_id). The page shows them in this order; each links to its SQL.
+MODEL_PARTS: dict[str, tuple[str, str]] = {
+    "model": ("Merged metadata (models)", """
+SELECT * FROM models WHERE model_id = :model_id"""),
+    "aliases": ("Legacy and redirected ids (model_aliases)", """
+SELECT old_id, source, observed FROM model_aliases WHERE new_id = :model_id ORDER BY old_id"""),
+    "observations": ("What each source saw, and when (model_observations)", """
+SELECT o.source, o.observed, s.snapshot_date AS source_snapshot_date, o.downloads_30d,
+       o.downloads_all_time, o.likes, o.pipeline_tag, o.library_name, o.license, o.has_card,
+       o.gated, o.created_at, o.last_modified
+FROM model_observations o LEFT JOIN sources s ON s.id = o.source
+WHERE o.model_id = :model_id
+ORDER BY o.observed IS NULL, o.observed, o.source"""),
+    "downloads": ("Downloads over time (dated observations)", """
+SELECT observed, source, downloads_30d FROM model_observations
+WHERE model_id = :model_id AND observed IS NOT NULL AND downloads_30d IS NOT NULL
+ORDER BY observed, source"""),
+    "cards": ("Model cards and their scores (cards)", """
+SELECT source, observed, score, score_reasons, sections_present, filler_sections, words,
+       eval_reporting, license, text
+FROM cards WHERE model_id = :model_id ORDER BY score DESC, source"""),
+    "card_sections": ("Card sections (card_sections)", """
+SELECT source, position, level, heading, canonical, words, is_filler
+FROM card_sections WHERE model_id = :model_id ORDER BY source, position"""),
+    "bases": ("Base models, up to three generations (lineage)", f"""
+WITH RECURSIVE up(depth, model_id, base_model_id) AS (
+  SELECT 1, model_id, base_model_id FROM lineage WHERE model_id = :model_id
+  UNION
+  SELECT up.depth + 1, l.model_id, l.base_model_id FROM lineage l JOIN up ON l.model_id = up.base_model_id
+  WHERE up.depth < {TREE_DEPTH}
+  LIMIT {TREE_LIMIT}
+)
+SELECT up.depth, up.model_id, up.base_model_id,
+       (SELECT group_concat(DISTINCT coalesce(l.relation, 'relation not stated')) FROM lineage l
+        WHERE l.model_id = up.model_id AND l.base_model_id = up.base_model_id) AS relations,
+       (SELECT group_concat(DISTINCT l.source) FROM lineage l
+        WHERE l.model_id = up.model_id AND l.base_model_id = up.base_model_id) AS sources
+FROM up ORDER BY up.depth, up.base_model_id"""),
+    "derived": ("Derived models, up to three generations (lineage)", f"""
+WITH RECURSIVE down(depth, base_model_id, model_id) AS (
+  SELECT 1, base_model_id, model_id FROM lineage WHERE base_model_id = :model_id
+  UNION
+  SELECT down.depth + 1, l.base_model_id, l.model_id FROM lineage l JOIN down ON l.base_model_id = down.model_id
+  WHERE down.depth < {TREE_DEPTH}
+  LIMIT {TREE_LIMIT}
+)
+SELECT down.depth, down.base_model_id, down.model_id,
+       (SELECT group_concat(DISTINCT coalesce(l.relation, 'relation not stated')) FROM lineage l
+        WHERE l.model_id = down.model_id AND l.base_model_id = down.base_model_id) AS relations,
+       (SELECT group_concat(DISTINCT l.source) FROM lineage l
+        WHERE l.model_id = down.model_id AND l.base_model_id = down.base_model_id) AS sources
+FROM down ORDER BY down.depth, down.model_id"""),
+    "dependent_counts": ("Dependents, counted (dependents, code_usage_models)", """
+SELECT kind, count(DISTINCT dependent) AS dependents, count(*) AS links
+FROM dependents WHERE model_id = :model_id GROUP BY kind
+UNION ALL
+SELECT 'code file', count(*), count(*) FROM code_usage_models WHERE model_id = :model_id
+ORDER BY kind"""),
+    "dependents": ("GitHub repositories and Spaces that reuse it (dependents, repositories)", f"""
+SELECT d.kind, d.dependent, group_concat(DISTINCT d.source) AS sources,
+       group_concat(DISTINCT d.model_license) AS model_license_recorded,
+       (SELECT r.licenses FROM repositories r WHERE r.repo = d.dependent) AS repository_licenses
+FROM dependents d WHERE d.model_id = :model_id
+GROUP BY d.kind, d.dependent ORDER BY d.kind, d.dependent LIMIT {LIST_LIMIT}"""),
+    "code_files": ("Code files that load it, with the loading call (code_usages)", f"""
+SELECT u.repo, u.file_path, u.library, u.api, u.calls, u.source
+FROM code_usage_models x JOIN code_usages u ON u.id = x.usage_id
+WHERE x.model_id = :model_id ORDER BY u.repo, u.file_path LIMIT {LIST_LIMIT}"""),
+    "licenses": ("Its license beside the licenses of the repositories that reuse it", """
+SELECT 'model' AS whose, coalesce(license, 'not stated') AS license, NULL AS repositories, 'models' AS said_by
+FROM models WHERE model_id = :model_id
+UNION ALL
+SELECT 'model, as the reuse links record it', d.model_license, count(DISTINCT d.dependent), group_concat(DISTINCT d.source)
+FROM dependents d WHERE d.model_id = :model_id AND d.model_license IS NOT NULL GROUP BY d.model_license
+UNION ALL
+SELECT 'reusing repositories', coalesce(j.value, CASE WHEN r.repo IS NULL THEN 'unknown' ELSE 'not stated' END),
+       count(DISTINCT d.dependent), 'repositories'
+FROM dependents d LEFT JOIN repositories r ON r.repo = d.dependent LEFT JOIN json_each(r.licenses) j
+WHERE d.model_id = :model_id AND d.kind = 'github'
+GROUP BY 2
+ORDER BY 1, 3 DESC, 2"""),
+}
+
+# Resolving an id: the model itself, a legacy id, then the same in any letter case.
+RESOLVE_SQL = [
+    ("exact", "SELECT model_id FROM models WHERE model_id = :id"),
+    ("alias", "SELECT a.new_id FROM model_aliases a JOIN models m ON m.model_id = a.new_id "
+              "WHERE a.old_id = :id ORDER BY a.observed DESC, a.source LIMIT 1"),
+    ("case", "SELECT model_id FROM models WHERE model_id = :id COLLATE NOCASE "
+             "ORDER BY downloads_30d IS NULL, downloads_30d DESC, model_id LIMIT 1"),
+    ("alias", "SELECT a.new_id FROM model_aliases a JOIN models m ON m.model_id = a.new_id "
+              "WHERE a.old_id = :id COLLATE NOCASE ORDER BY a.observed DESC, a.source LIMIT 1"),
+]
+
+# ------------------------------------------------------------------ card text -> safe HTML
+
+_MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable("table")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(\n|\Z)", re.S)
+# nh3's defaults minus images (a card must not make the browser fetch from other hosts), and
+# only web and mail links. nh3 drops <script>, <style>, event handlers and style attributes.
+CARD_TAGS = set(nh3.ALLOWED_TAGS) - {"img"}
+CARD_URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def render_card(text: str | None) -> tuple[str, Markup]:
+    """(front matter as plain text, body as sanitised HTML) of a card's Markdown."""
+    text = text or ""
+    front, body = "", text
+    m = _FRONT_MATTER.match(text)
+    if m:
+        front, body = (m.group(1) or "").strip(), text[m.end():]
+    html = _MARKDOWN.render(body)
+    clean = nh3.clean(html, tags=CARD_TAGS, url_schemes=CARD_URL_SCHEMES,
+                      link_rel="noopener noreferrer nofollow ugc")
+    return front, Markup(clean)  # noqa: S704 - sanitised by nh3 just above
+
+
+# ------------------------------------------------------------------ helpers
+
+
+async def models_database(datasette):
+    """The first database built by this project (one with a `models` table), or None."""
+    for name, db in datasette.databases.items():
+        if not name.startswith("_") and await db.table_exists("models"):
+            return db
+    return None
+
+
+def model_url(datasette, model_id: str, suffix: str = "") -> str:
+    return datasette.urls.path("/models/" + quote(model_id, safe="/") + suffix)
+
+
+def sql_links(datasette, database: str, sql: str, params: dict) -> dict:
+    """The SQL editor and the JSON of one query with its parameters."""
+    query = urlencode({"sql": sql.strip(), **params})
+    return {"sql": datasette.urls.database(database) + "?" + query,
+            "json": datasette.urls.database(database, format="json") + "?" + query + "&_shape=array"}
+
+
+def _json_list(value) -> list:
+    if not value:
+        return []
+    try:
+        parsed = json.loads(value)
+    except (TypeError, ValueError):
+        return [value]
+    return parsed if isinstance(parsed, list) else [parsed]
+
+
+def tree(rows: list[dict], root: str, parent_key: str, child_key: str) -> list[dict]:
+    """Nested [{id, relations, sources, children}] from edge rows, starting at root.
+
+    Works up (parent=model, child=base) and down (parent=base, child=model); a model met again
+    on its own path (a cycle) is shown once and not expanded.
+    """
+    edges: dict[str, list[dict]] = {}
+    for row in rows:
+        edges.setdefault(row[parent_key], []).append(row)
+
+    def grow(node: str, path: frozenset, depth: int) -> list[dict]:
+        out = []
+        for row in edges.get(node, []):
+            child = row[child_key]
+            cycle = child in path
+            out.append({"id": child, "relations": row["relations"], "sources": row["sources"], "cycle": cycle,
+                        "children": [] if cycle or depth >= TREE_DEPTH else grow(child, path | {child}, depth + 1)})
+        return out
+
+    return grow(root, frozenset({root}), 1)
+
+
+async def resolve(db, model_id: str) -> tuple[str | None, str | None]:
+    """(the model id the database keeps for `model_id`, how it was found) or (None, None)."""
+    for how, sql in RESOLVE_SQL:
+        if how == "alias" and not await db.table_exists("model_aliases"):
+            continue
+        rows = (await db.execute(sql, {"id": model_id})).rows
+        if rows and rows[0][0] is not None:
+            return rows[0][0], how
+    return None, None
+
+
+async def model_parts(datasette, db, model_id: str) -> dict:
+    """{part: {"title", "rows", "links"}} for one model (every part of MODEL_PARTS)."""
+    parts = {}
+    for name, (title, sql) in MODEL_PARTS.items():
+        result = await db.execute(sql, {"model_id": model_id})
+        parts[name] = {"title": title, "rows": [dict(r) for r in result.rows],
+                       "links": sql_links(datasette, db.name, sql, {"model_id": model_id})}
+    return parts
+
+
+def card_views(cards: list[dict], sections: list[dict]) -> list[dict]:
+    """Each card with its score items, sections present / missing / filler and its safe HTML."""
+    out = []
+    for card in cards:
+        front, html = render_card(card["text"])
+        reasons = _json_list(card.get("score_reasons"))
+        items = []
+        for item, weight in SCORE_WEIGHTS.items():
+            reason = next((r for r in reasons if str(r).split(" ", 1)[-1].startswith(item + ":")), None)
+            evidence = str(reason).split(":", 1)[1].strip() if reason else "missing"
+            items.append({"item": item, "weight": weight, "met": evidence != "missing", "evidence": evidence})
+        out.append({
+            **{k: v for k, v in card.items() if k != "text"},
+            "front_matter": front, "html": html, "chars": len(card["text"] or ""),
+            "items": items,
+            "present": _json_list(card.get("sections_present")),
+            "filler": _json_list(card.get("filler_sections")),
+            "missing": [i["item"] for i in items if not i["met"]],
+            "sections": [s for s in sections if s["source"] == card["source"]],
+        })
+    return out
+
+
+def search_box_context(datasette) -> dict:
+    """What every page of this plugin's templates needs: the search form's target, the site title."""
+    return {"search_url": datasette.urls.path("/-/search"), "metadata": datasette.metadata()}
+
+
+# ------------------------------------------------------------------ views
+
+
+async def model_page(datasette, request):
+    db = await models_database(datasette)
+    if db is None:
+        return Response.html("No database with a models table is served.", status=404)
+    asked = unquote(request.url_vars["model_id"])  # Datasette routes on the raw, %-encoded path
+    want_json = False
+    model_id, how = await resolve(db, asked)
+    if model_id is None and asked.endswith(".json"):
+        model_id, how = await resolve(db, asked[: -len(".json")])
+        want_json = model_id is not None
+    if model_id is None:
+        html = await datasette.render_template(
+            "ptm_model_not_found.html", {"asked": asked, **search_box_context(datasette)}, request=request)
+        return Response.html(html, status=404)
+    if how != "exact":
+        target = model_url(datasette, model_id, ".json" if want_json else "")
+        return Response.redirect(target + "?" + urlencode({"from": asked}))
+
+    parts = await model_parts(datasette, db, model_id)
+    if want_json:
+        return Response.json({"model_id": model_id, "database": db.name,
+                              "parts": {name: part["rows"] for name, part in parts.items()}})
+    model = parts["model"]["rows"][0]
+    context = {
+        "model_id": model_id,
+        "model": model,
+        "seen_in": _json_list(model.get("seen_in")),
+        "asked_as": request.args.get("from"),
+        "database": db.name,
+        "parts": parts,
+        "cards": card_views(parts["cards"]["rows"], parts["card_sections"]["rows"]),
+        "up": tree(parts["bases"]["rows"], model_id, "model_id", "base_model_id"),
+        "down": tree(parts["derived"]["rows"], model_id, "base_model_id", "model_id"),
+        "list_limit": LIST_LIMIT,
+        "json_url": model_url(datasette, model_id, ".json"),
+        "row_url": datasette.urls.row(db.name, "models", tilde_encode(model_id)),
+        "downloads_chart": json.dumps(DOWNLOADS_CHART),
+        **search_box_context(datasette),
+    }
+    return Response.html(await datasette.render_template("ptm_model.html", context, request=request))
+
+
+# The page's own chart (not a finding): 30-day downloads at each dated observation.
+DOWNLOADS_CHART = {
+    "mark": {"type": "line", "point": True},
+    "encoding": {
+        "x": {"field": "observed", "type": "temporal", "title": "Date observed"},
+        "y": {"field": "downloads_30d", "type": "quantitative", "title": "Downloads in the 30 days before",
+              "axis": {"format": "~s"}},
+        "tooltip": [{"field": "observed", "type": "temporal", "title": "observed"},
+                    {"field": "source", "type": "nominal", "title": "source"},
+                    {"field": "downloads_30d", "type": "quantitative", "title": "downloads (30 days)",
+                     "format": ","}],
+    },
+}
+
+
+SEARCH_LIMIT = 50
+
+SEARCH_MODELS_SQL = f"""
+SELECT m.model_id, m.author, m.pipeline_tag, m.downloads_30d, m.has_card, m.card_score,
+       CASE WHEN m.model_id = :q COLLATE NOCASE THEN 0
+            WHEN m.model_id LIKE :q || '%' OR m.author = :q COLLATE NOCASE
+              OR substr(m.model_id, instr(m.model_id, '/') + 1) LIKE :q || '%' THEN 1
+            ELSE 2 END AS match_rank
+FROM models m JOIN models_fts f ON f.rowid = m.rowid
+WHERE models_fts MATCH :fts
+ORDER BY match_rank, m.downloads_30d IS NULL, m.downloads_30d DESC, m.model_id
+LIMIT {SEARCH_LIMIT}"""
+
+SEARCH_CARDS_SQL = f"""
+SELECT c.model_id, c.source, c.score,
+       snippet(cards_fts, 0, char(1), char(2), ' … ', 16) AS snippet
+FROM cards_fts JOIN cards c ON c.rowid = cards_fts.rowid
+WHERE cards_fts MATCH :fts
+ORDER BY rank
+LIMIT {SEARCH_LIMIT}"""
+
+
+def fts_query(q: str) -> str:
+    """The words of q as FTS5 phrases, the last one a prefix: `bert base` -> "bert" "base"*."""
+    words = [w for w in re.split(r"[\s/]+", q) if w]
+    phrases = ['"' + w.replace('"', '""') + '"' for w in words]
+    if phrases:
+        phrases[-1] += "*"
+    return " ".join(phrases)
+
+
+def marked_snippet(snippet: str | None) -> Markup:
+    """An FTS snippet with its matches in <mark>: the text is escaped first, then marked."""
+    escaped = Markup.escape(snippet or "")
+    return Markup(str(escaped).replace("\x01", "<mark>").replace("\x02", "</mark>"))  # noqa: S704
+
+
+async def search_page(datasette, request):
+    q = (request.args.get("q") or "").strip()
+    db = await models_database(datasette)
+    models, cards, error = [], [], None
+    if q and db is not None:
+        model_id, _ = await resolve(db, q)
+        if model_id is not None and not request.args.get("all"):
+            return Response.redirect(model_url(datasette, model_id))
+        fts = fts_query(q)
+        if fts:
+            try:
+                models = [dict(r) for r in (await db.execute(SEARCH_MODELS_SQL, {"q": q, "fts": fts})).rows]
+                if await db.table_exists("cards_fts"):
+                    cards = [{**dict(r), "snippet": marked_snippet(r["snippet"])}
+                             for r in (await db.execute(SEARCH_CARDS_SQL, {"fts": fts})).rows]
+            except Exception as e:  # an FTS syntax error or a time limit: say so, do not fail the page
+                error = str(e)
+    html = await datasette.render_template("ptm_search.html", {
+        "q": q, "models": models, "cards": cards, "error": error, "limit": SEARCH_LIMIT,
+        "database": db.name if db is not None else None,
+        "models_sql": sql_links(datasette, db.name, SEARCH_MODELS_SQL, {"q": q, "fts": fts_query(q)})
+        if db is not None and q else None,
+        **search_box_context(datasette)}, request=request)
+    return Response.html(html)
+
+
+@hookimpl
+def register_routes():
+    return [
+        (r"^/models/(?P<model_id>.+)$", model_page),
+        (r"^/-/search$", search_page),
+        (r"^/-/ptm-static/(?P<path>.*)$", asgi_static(STATIC)),
+    ]
+
+
+@hookimpl
+def prepare_jinja2_environment(env, datasette):
+    env.filters["model_url"] = lambda model_id: model_url(datasette, str(model_id))
+    env.filters["json_list"] = _json_list

@@ -1,0 +1,278 @@
+"""The model pages (/models/<id>), the search (/-/search) and the card sanitiser, on a database
+built from the fixture snapshot plus a few records written here: a legacy id, a grandchild in
+the lineage, a lineage cycle, and a card (and a model id) carrying XSS payloads.
+
+Nothing here needs the real sources: this is the "works with a db built from any snapshot" check.
+"""
+
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+import sqlite3
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from conftest import make_datasette
+
+from build.db import build
+from plugins.ptm_models import MODEL_PARTS, fts_query, marked_snippet, render_card
+
+FIXTURE = Path(__file__).parent / "fixtures" / "snapshot"
+
+# Payloads that must never run: script, event handlers, javascript: and data: URLs.
+XSS_CARD = """---
+license: mit
+pipeline_tag: text-classification
+---
+# Evil model <script>alert("script")</script>
+
+<img src=x onerror="alert('img')"> <svg onload="alert('svg')"></svg>
+
+<div onmouseover="alert('div')" style="background:url(javascript:alert('css'))">hover</div>
+
+[click me](javascript:alert('link')) and [data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)
+
+<a href="JaVaScRiPt:alert('mixed')">mixed case</a> <a href="data:text/html,<script>alert(2)</script>">raw data</a>
+
+<iframe src="javascript:alert('iframe')"></iframe><object data="x.swf"></object>
+<form action="javascript:alert('form')"><button formaction="javascript:alert(1)">go</button></form>
+
+## Training data
+
+Real words about the training data of this model, enough to count.
+
+| metric | value |
+|---|---|
+| accuracy | 0.9 |
+"""
+XSS_ID = 'evil/<script>alert("id")</script>'
+EXTRA = {
+    "models.jsonl": [
+        {"source": "beta", "model_id": XSS_ID, "observed": "2022-10-01", "downloads_30d": 42, "has_card": True},
+        {"source": "beta", "model_id": "org/grandchild", "observed": "2022-10-01", "downloads_30d": 5},
+        {"source": "beta", "model_id": "someone/gpt2-large-fork", "observed": "2022-10-01", "downloads_30d": 10**9},
+        {"source": "beta", "model_id": "gpt2", "observed": "2022-10-01", "downloads_30d": 1000, "pipeline_tag": "text-generation"},
+    ],
+    "cards.jsonl": [{"source": "beta", "model_id": XSS_ID, "observed": "2022-10-01", "text": XSS_CARD}],
+    "lineage.jsonl": [
+        {"source": "beta", "model_id": "org/grandchild", "base_model_id": "org/merged", "relation": "quantized"},
+        {"source": "beta", "model_id": "cycle/a", "base_model_id": "cycle/b"},
+        {"source": "beta", "model_id": "cycle/b", "base_model_id": "cycle/a"},
+    ],
+    "aliases.jsonl": [{"source": "beta", "old_id": "openai/gpt2-legacy", "new_id": "gpt2", "observed": "2022-10-01"}],
+}
+
+
+@pytest.fixture(scope="module")
+def db_path(tmp_path_factory) -> Path:
+    snapshot = tmp_path_factory.mktemp("snapshot") / "browse"
+    shutil.copytree(FIXTURE, snapshot)
+    for name, records in EXTRA.items():
+        with open(snapshot / name, "a") as f:
+            f.writelines(json.dumps(r) + "\n" for r in records)
+    path = tmp_path_factory.mktemp("db") / "ptm_reuse.db"
+    build(snapshot, path, progress=False)
+    return path
+
+
+@pytest.fixture(scope="module")
+async def ds(db_path):
+    datasette = make_datasette(db_path)
+    await datasette.invoke_startup()
+    return datasette
+
+
+def rows(db_path: Path, sql: str, params: dict) -> list[dict]:
+    conn = sqlite3.connect(db_path)
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in conn.execute(sql, params)]
+    finally:
+        conn.close()
+
+
+# ------------------------------------------------------------------ the sanitiser
+
+
+class ActiveContent(HTMLParser):
+    """Collects what could run or load in HTML: dangerous tags, event handlers, style, and URL
+    attributes with a scheme other than http(s)/mailto. Markdown that stays text is harmless."""
+
+    TAGS = {"script", "iframe", "object", "embed", "form", "svg", "img", "style", "link", "meta", "base", "math"}
+    URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "xlink:href", "srcset", "poster"}
+
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.TAGS:
+            self.found.append(f"<{tag}>")
+        for name, value in attrs:
+            scheme = re.match(r"\s*([a-z][a-z0-9+.-]*):", (value or "").lower())
+            if name.startswith("on") or name == "style":
+                self.found.append(f"{tag} {name}")
+            elif name in self.URL_ATTRIBUTES and scheme and scheme[1] not in ("http", "https", "mailto"):
+                self.found.append(f"{tag} {name}={value}")
+
+
+def active_content(html: str) -> list[str]:
+    parser = ActiveContent()
+    parser.feed(html)
+    return parser.found
+
+
+def test_the_checker_sees_every_payload_unsanitised():
+    # the attack card rendered without the sanitiser: the checker must catch each payload kind
+    from plugins.ptm_models import _MARKDOWN
+
+    found = " ".join(active_content(_MARKDOWN.render(XSS_CARD)))
+    for expected in ("<script>", "img onerror", "svg onload", "div onmouseover", "div style",
+                     "a href=JaVaScRiPt:", "a href=data:text/html", "<iframe>", "<form>", "button formaction"):
+        assert expected in found, expected
+
+
+def test_render_card_strips_every_payload():
+    front, html = render_card(XSS_CARD)
+    assert front.startswith("license: mit")
+    assert active_content(html) == []
+    # what is safe stays: headings, text, the table, and the links' text
+    assert "<h2>Training data</h2>" in html and "<table>" in html and "click me" in html
+    assert "alert(&quot;script&quot;)" not in html  # the script's body is dropped, not shown as text
+
+
+def test_render_card_keeps_web_links_with_rel():
+    _, html = render_card("[hub](https://huggingface.co/gpt2) <a href='mailto:a@b.c'>mail</a>")
+    assert 'href="https://huggingface.co/gpt2"' in html and 'rel="noopener noreferrer nofollow ugc"' in html
+    assert 'href="mailto:a@b.c"' in html
+
+
+def test_fts_query_quotes_every_word():
+    assert fts_query('bert "base') == '"bert" """base"*'
+    assert fts_query("google/flan-t5") == '"google" "flan-t5"*'
+    assert fts_query("   ") == ""
+
+
+def test_snippet_is_escaped_before_it_is_marked():
+    assert marked_snippet("<b>\x01gpt\x02</b>") == "&lt;b&gt;<mark>gpt</mark>&lt;/b&gt;"
+
+
+# ------------------------------------------------------------------ the model page
+
+
+async def test_model_page_shows_every_part_with_its_sql(ds, db_path):
+    response = await ds.client.get("/models/gpt2")
+    assert response.status_code == 200
+    html = response.text
+    assert "<h1 class=\"ptm-model-id\">gpt2</h1>" in html
+    # the site's navigation and look (base.html, app.css)
+    assert 'class="crumbs"' in html and "/-/static/app.css" in html
+    # merged metadata, and what each source saw and when
+    assert "text-generation" in html and "2022-08-15" in html and "2022-10-01" in html
+    # the card: score, reasons, sections present / missing / filler
+    assert re.search(r"completeness 0\.\d\d of 1", html)
+    assert "training data" in html and "intended_uses_limitations" in html  # filler section named
+    # dependents: two code files with their loading call
+    assert "transformers.pipeline" in html and "u2/r2" in html
+    # the legacy id that redirects here
+    assert "openai/gpt2-legacy" in html
+    # every part links to its SQL and its JSON, and the JSON is what the SQL gives
+    for name, (_, sql) in MODEL_PARTS.items():
+        links = re.findall(r'href="(/ptm_reuse\.json\?[^"]+)"', html)
+        link = next(l.replace("&amp;", "&") for l in links
+                    if dict(parse_qsl(urlsplit(l.replace("&amp;", "&")).query))["sql"] == sql.strip())
+        got = (await ds.client.get(link)).json()
+        assert got == rows(db_path, sql, {"model_id": "gpt2"}), name
+
+
+async def test_model_page_json_gives_every_part(ds, db_path):
+    data = (await ds.client.get("/models/gpt2.json")).json()
+    assert data["model_id"] == "gpt2" and set(data["parts"]) == set(MODEL_PARTS)
+    assert data["parts"]["downloads"] == [
+        {"observed": "2022-10-01", "source": "beta", "downloads_30d": 1000}]
+
+
+async def test_ids_with_a_slash_and_the_lineage_tree(ds):
+    html = (await ds.client.get("/models/bert-base-uncased")).text
+    # derived models two generations down, with relations and sources
+    assert re.search(r'href="/models/org/merged">org/merged</a> <span class="ptm-muted">finetune,relation not stated · beta,gamma', html)
+    assert re.search(r'href="/models/org/grandchild">org/grandchild</a> <span class="ptm-muted">quantized · beta', html)
+    assert html.index("org/merged") < html.index("org/grandchild")
+    # license beside the licenses of the reusing repositories (u1/r1's later record wins: Apache-2.0)
+    licenses = (await ds.client.get("/models/bert-base-uncased.json")).json()["parts"]["licenses"]
+    assert {"whose": "reusing repositories", "license": "Apache-2.0", "repositories": 1,
+            "said_by": "repositories"} in licenses
+    assert {"whose": "reusing repositories", "license": "not stated", "repositories": 1,
+            "said_by": "repositories"} in licenses
+    up = (await ds.client.get("/models/org/grandchild")).text
+    assert 'href="/models/org/merged"' in up and 'href="/models/bert-base-uncased"' in up
+
+
+async def test_a_lineage_cycle_is_shown_once(ds):
+    response = await ds.client.get("/models/cycle/a")
+    assert response.status_code == 200
+    assert "cycle, not expanded" in response.text
+
+
+async def test_legacy_and_case_variant_ids_find_the_model(ds):
+    for asked in ("openai/gpt2-legacy", "GPT2", "OpenAI/GPT2-Legacy"):
+        response = await ds.client.get(f"/models/{asked}")
+        assert response.status_code == 302, asked
+        assert response.headers["location"].startswith("/models/gpt2?from="), asked
+    page = await ds.client.get("/models/gpt2?from=openai/gpt2-legacy")
+    assert "You asked for <code>openai/gpt2-legacy</code>" in page.text
+
+
+async def test_unknown_id_gets_a_404_with_the_search(ds):
+    response = await ds.client.get("/models/nobody/nothing-here")
+    assert response.status_code == 404
+    assert 'action="/-/search"' in response.text and 'value="nobody/nothing-here"' in response.text
+
+
+async def test_model_without_a_card(ds):
+    html = (await ds.client.get("/models/owner/undated-only")).text
+    assert "No card text of this model is in the database, and the most recent observation says it has no model card" in html
+    assert "No dated observation gives this model" in html
+
+
+async def test_untrusted_model_id_and_card_never_become_markup(ds):
+    response = await ds.client.get("/models/" + XSS_ID)
+    assert response.status_code == 200
+    html = response.text
+    assert "<script>alert" not in html
+    assert "evil/&lt;script&gt;alert(&#34;id&#34;)&lt;/script&gt;" in html
+    card = html[html.index('<div class="ptm-card-text">'):html.index("</details>")]
+    assert active_content(card) == [] and "mixed case" in card
+    # only the site's own scripts, all external files (no inline script but Datasette's menu closer)
+    scripts = re.findall(r"<script([^>]*)>", html)
+    assert all('src="/-/' in s for s in scripts[:-1]), scripts
+
+
+# ------------------------------------------------------------------ search
+
+
+async def test_search_lands_on_the_model_page_for_an_exact_or_legacy_id(ds):
+    for q in ("gpt2", "GPT2", "openai/gpt2-legacy", "org/merged"):
+        response = await ds.client.get("/-/search", params={"q": q})
+        assert response.status_code == 302, q
+    assert response.headers["location"] == "/models/org/merged"
+
+
+async def test_search_ranks_exact_id_first_and_finds_card_text(ds):
+    response = await ds.client.get("/-/search", params={"q": "org", "all": "1"})
+    assert response.status_code == 200
+    ids = re.findall(r'<a href="/models/([^"]+)">', response.text)
+    assert ids[:3] == ["org/grandchild", "org/merged", "org/child2"]  # author matches, by downloads
+    exact = await ds.client.get("/-/search", params={"q": "gpt2", "all": "1"})
+    ids = re.findall(r'<a href="/models/([^"]+)">', exact.text)
+    assert ids == ["gpt2", "someone/gpt2-large-fork"] and "exact id" in exact.text  # before the fork's downloads
+    cards = await ds.client.get("/-/search", params={"q": "webtext"})
+    assert "<mark>WebText</mark>" in cards.text and 'href="/models/gpt2"' in cards.text
+
+
+async def test_search_with_fts_syntax_does_not_fail(ds):
+    for q in ('"', "AND OR NOT", "*", "a:b", "(", "NEAR("):
+        response = await ds.client.get("/-/search", params={"q": q})
+        assert response.status_code in (200, 302), q

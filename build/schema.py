@@ -138,10 +138,12 @@ INDEXES = [
     ("dependents", ["dependent"]),
     ("dependents", ["kind"]),
     ("dependents", ["model_license"]),
-    ("code_usages", ["repo"]),
+    # F9 counts distinct files (repo, path) and matches a code_files row to a usage of the same call
+    ("code_usages", ["repo", "file_path", "library", "api"]),
     ("code_usages", ["library", "api"]),
     ("code_usage_models", ["model_id"]),
     ("code_files", ["library", "api"]),
+    ("code_files", ["repo", "file_path", "library", "api"]),
     ("model_aliases", ["new_id"]),
     ("license_categories", ["license_id"]),
     ("extracted_metadata", ["method"]),

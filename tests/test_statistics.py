@@ -30,6 +30,14 @@ def first_row(db_path: Path, name: str, **params) -> dict:
         conn.close()
 
 
+def first_rows(db_path: Path, name: str, **params) -> list[dict]:
+    conn = sqlite3.connect(db_path)
+    try:
+        return run(conn, QUERIES[name], params)
+    finally:
+        conn.close()
+
+
 def peatmoss_repos_per_model(sources_dir: Path) -> dict[str, set]:
     """PeaTMOSS's mapping.csv (no header): repository, model id, model URL, model license."""
     repos: dict[str, set] = {}
@@ -123,3 +131,64 @@ def test_f10_ranks_come_from_the_download_counts(real_db, sources_dir):
     lodash = next(r for r in rows if r["package"] == "lodash")
     # the artifact lists lodash 19th; seven packages (async's 48.2 M the last) have more weekly downloads
     assert (lodash["listed_at"], lodash["rank"], lodash["downloads"]) == (19, 8, 43586848)
+
+
+# ---------------------------------------------------------------- F9: distinct files, spaCy share
+
+FILTER_PEATMOSS = "dulaninw+filter-peatmoss"
+
+
+def filter_peatmoss_calls(sources_dir: Path) -> tuple[dict, set]:
+    """({(repo, path, call): model ids} of the files naming a model, {(repo, path, call)} of the
+    files Sourcegraph found calling a loading API), read from the raw csv files."""
+    from urllib.parse import unquote
+
+    folder = sources_dir / FILTER_PEATMOSS
+    usages: dict[tuple, set] = {}
+    named = [(p, p.stem.removeprefix("usage1_hf_file_")) for p in folder.glob("usage1_hf_file_*.csv")]
+    for path, call in named + [(folder / "usage2_spacy.csv", "spacy_model_package.load")]:
+        with open(path, newline="", encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                key = (row["github_url"].removeprefix("github.com/"), row["file_path"], call)
+                usages.setdefault(key, set()).update(m for m in row["static_match"].split(";") if m)
+    files = set()
+    for path in (folder / "SourceGraphProcessing/script_1_csvs/processed").glob("result_file_import_*.csv"):
+        call = path.stem.removeprefix("result_file_import_")
+        for line in path.read_text(encoding="utf-8").splitlines():
+            host, owner, name, file_path = (line.split("/", 3) + ["", "", ""])[:4]
+            if host == "github.com" and file_path:
+                files.add((f"{owner}/{name}", unquote(file_path), call))
+    return usages, files
+
+
+@pytest.mark.real_sources
+def test_f9_counts_distinct_files_and_the_spacy_share(real_db, sources_dir):
+    import pyarrow.parquet as pq
+
+    usages, code_files = filter_peatmoss_calls(sources_dir)
+    all_files = {(repo, path) for repo, path, _ in set(usages) | code_files}
+    named_files = {(repo, path) for repo, path, _ in usages}
+    spacy_files = {(repo, path) for repo, path, call in usages if call.startswith("spacy_")}
+    repos_per_spacy_model: dict[str, set] = {}
+    for (repo, _, call), models in usages.items():
+        if call.startswith("spacy_"):
+            for m in models:
+                repos_per_spacy_model.setdefault(m, set()).add(repo)
+    top = max(sorted(repos_per_spacy_model), key=lambda m: len(repos_per_spacy_model[m]))
+    liang = pq.read_table(sources_dir / LIANG, columns=["modelId", "downloads"]).to_pylist()
+    top_downloads = next(r["downloads"] for r in liang if r["modelId"] == top)
+
+    row = first_row(real_db, "f09_loading_apis")
+    assert row["total_files"] == len(all_files) == 34254  # not 9,983 usages + 30,609 code_files rows
+    assert row["total_usage_files"] == len(named_files)
+    assert row["code_files_also_naming_models"] == len(code_files & set(usages)) == 3444
+    assert row["spacy_files"] == len(spacy_files)
+    assert row["spacy_share"] == round(len(spacy_files) / len(named_files), 4)
+    assert round(row["spacy_share"], 2) == 0.60
+    assert (row["spacy_top_model"], row["spacy_top_repos"]) == (top, len(repos_per_spacy_model[top]))
+    assert (top, len(repos_per_spacy_model[top])) == ("spacy/en_core_web_sm", 2014)
+    assert (row["spacy_top_downloads"], row["spacy_top_downloads_source"]) == (top_downloads, "liang2024")
+    assert top_downloads == 531
+    calls = {r["call"]: r for r in first_rows(real_db, "f09_loading_apis")}
+    spacy_load = {(repo, path) for repo, path, call in set(usages) | code_files if call == "spacy_load"}
+    assert calls["spacy.load"]["files"] == len(spacy_load)

@@ -11,6 +11,9 @@ called by the builder at the end of every build, runs the same files to fill `fi
       ...                                      #   source, its caveats
     finding: F1                                # F1..F12, or "extra" (beyond the paper)
     fragment: g.mark=bar&g.x_column=...        # optional: datasette-vega chart drawn on open
+    labels:                                    # optional: the chart's columns in words, for axis
+      top_models: Most downloaded models       #   titles (default: the column name); a column
+      share_of_downloads: Share of downloads   #   whose name has "share" is drawn as a percentage
     params:                                    # optional: name: default, in form order
       source: huggingfacer
       top_n: 20
@@ -73,7 +76,7 @@ FINDINGS = {
 NOT_MEASURABLE = "not measurable from these sources"
 
 _HEADER = re.compile(r"\A\s*/\*\s*---\s*\n(?P<yaml>.*?)\n\s*---\s*\*/\s*(?P<sql>.*)\Z", re.S)
-_HEADER_KEYS = {"title", "description", "finding", "fragment", "params", "answer", "chart", "claims"}
+_HEADER_KEYS = {"title", "description", "finding", "fragment", "labels", "params", "answer", "chart", "claims"}
 _CLAIM_KEYS = {"id", "claim", "cited_in", "quoted_value", "column", "format", "expected",
                "tolerance", "why", "note"}
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -96,6 +99,7 @@ class Query:
     answer: str | None = None
     chart: str | None = None
     claims: list = field(default_factory=list)
+    labels: dict = field(default_factory=dict)
 
     def canned(self) -> dict:
         """The canned query definition Datasette's `canned_queries` hook expects."""
@@ -169,6 +173,10 @@ def parse_query(path: Path) -> Query:
             raise QueryFileError(f"{path}: params: {name}: default {default!r} must be a number or a string")
         if re.search(rf":{name}\b", body):
             raise QueryFileError(f"{path}: params: the SQL reads :{name} directly; read p.{name} instead")
+    labels = header.get("labels") or {}
+    if not isinstance(labels, dict) or not all(isinstance(k, str) and isinstance(v, str) and v.strip()
+                                                for k, v in labels.items()):
+        raise QueryFileError(f"{path}: header field 'labels' must map column names to words")
     claims = header.get("claims") or []
     if not isinstance(claims, list):
         raise QueryFileError(f"{path}: header field 'claims' must be a list")
@@ -185,7 +193,7 @@ def parse_query(path: Path) -> Query:
                  description=" ".join(header["description"].split()), finding=header["finding"],
                  sql=_with_params(body, params), fragment=header.get("fragment"), params=params,
                  answer=" ".join(header["answer"].split()) if header.get("answer") else None,
-                 chart=header.get("chart"), claims=claims)
+                 chart=header.get("chart"), claims=claims, labels=labels)
 
 
 def load_queries(folder: str | Path = QUERIES_DIR) -> dict[str, Query]:

@@ -3,15 +3,21 @@
 - `canned_queries`: every queries/*.sql file (parsed by build.findings.load_queries, the same
   code the builder uses) becomes a canned query of each database built by this project (one
   with a `models` table). The SQL is never copied into metadata.yml.
-- `extra_template_vars`: the home page (templates/index.html) lists the `findings` rows.
+- `extra_template_vars`: the home page (templates/index.html) lists the `findings` rows, each
+  with its chart: `chart_spec()` turns the chart query's header (its datasette-vega fragment, its
+  `labels` and the claims quoted on the charted column) into a Vega-Lite spec without data, and
+  plugins/static/ptm_charts.js draws it from the same canned query's JSON. Nothing is typed in.
 - `render_cell`: the `query` and `chart` columns of `findings` and `paper_claims` link to the
   canned query. Every other value, card text and model ids included, is left to Datasette,
   which escapes it.
 """
 
+import json
+import re
 import sys
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 from datasette import hookimpl
 from markupsafe import Markup
@@ -20,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `datasette serve` does not run from the project's folder on sys.path
     sys.path.insert(0, str(ROOT))
 
-from build.findings import QUERIES_DIR, load_queries  # noqa: E402
+from build.findings import QUERIES_DIR, Query, load_queries  # noqa: E402
 
 LINKED_COLUMNS = {("findings", "query"), ("findings", "chart"), ("paper_claims", "query")}
 
@@ -52,6 +58,81 @@ def canned_queries(datasette, database):
     return inner
 
 
+@lru_cache(maxsize=1)
+def _queries(signature: tuple) -> dict:
+    return load_queries()
+
+
+def queries() -> dict[str, Query]:
+    signature = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(QUERIES_DIR.glob("*.sql")))
+    return _queries(signature)
+
+
+def label(query: Query, column: str) -> str:
+    """A column in words: the query header's `labels`, else its name with spaces."""
+    if column in query.labels:
+        return query.labels[column]
+    words = column.replace("_", " ").replace(" 30d", " (30 days)")
+    return words[:1].upper() + words[1:]
+
+
+def is_share(column: str) -> bool:
+    return "share" in column
+
+
+_BY = re.compile(r"^by\[(?P<key>[^\]]*)\]\[(?P<column>[^\]]+)\]$")
+
+
+def quoted_marks(query: Query, column: str) -> list[dict]:
+    """The numbers the header's claims quote for the charted column: [{key, column, value, label}].
+    `key` names the row (its first column's value; None for the first row)."""
+    marks = []
+    for claim in query.claims:
+        m = _BY.match(claim["column"])
+        key, claimed = (m["key"], m["column"]) if m else (None, claim["column"])
+        if claimed == column and isinstance(claim["expected"], (int, float)):
+            marks.append({"key": key, "column": column, "value": claim["expected"],
+                          "label": f"{claim['quoted_value']} ({claim['cited_in']})"})
+    return marks
+
+
+def chart_spec(query: Query) -> dict | None:
+    """A Vega-Lite spec, without data, for the query's datasette-vega fragment."""
+    if not query.fragment:
+        return None
+    g = {k.removeprefix("g."): v for k, v in parse_qsl(query.fragment)}
+    if not {"mark", "x_column", "x_type", "y_column", "y_type"} <= set(g):
+        return None
+    encoding, tooltip = {}, []
+    for axis in ("x", "y"):
+        column, kind = g[f"{axis}_column"], g[f"{axis}_type"]
+        enc = {"field": column, "type": kind, "title": label(query, column)}
+        if kind in ("ordinal", "nominal"):
+            enc["sort"] = None  # the query's own order
+            enc["axis"] = {"labelLimit": 180}
+            if axis == "x":
+                enc["axis"]["labelAngle"] = -40
+        elif kind == "quantitative":
+            enc["axis"] = {"format": ".0%" if is_share(column) else "~s"}
+        encoding[axis] = enc
+        tooltip.append({"field": column, "type": kind, "title": enc["title"],
+                        **({"format": ".1%" if is_share(column) else ","} if kind == "quantitative" else {})})
+    if g.get("color_column"):
+        encoding["color"] = {"field": g["color_column"], "type": "nominal", "title": label(query, g["color_column"]),
+                             "sort": None, "legend": {"orient": "bottom", "columns": 2, "labelLimit": 220}}
+        tooltip.append({"field": g["color_column"], "type": "nominal", "title": encoding["color"]["title"]})
+    encoding["tooltip"] = tooltip
+    spec = {"mark": {"type": g["mark"], "tooltip": True, **({"point": True} if g["mark"] == "line" else {})},
+            "encoding": encoding}
+    if encoding["y"]["type"] in ("ordinal", "nominal"):
+        spec["height"] = {"step": 16}
+    value_axis = "y" if encoding["y"]["type"] == "quantitative" else "x"
+    marks = quoted_marks(query, encoding[value_axis]["field"])
+    if marks:
+        spec["ptm_marks"] = marks
+    return spec
+
+
 @hookimpl
 def extra_template_vars(template, datasette):
     if template != "index.html":
@@ -59,14 +140,25 @@ def extra_template_vars(template, datasette):
 
     async def inner():
         findings = []
+        known = queries()
         for name, db in datasette.databases.items():
             if name.startswith("_") or not await db.table_exists("findings"):
                 continue
             result = await db.execute(
                 "SELECT id, title, answer, query, chart FROM findings "
                 "ORDER BY CAST(substr(id, 2) AS INTEGER)")
-            findings += [{"database": name, **dict(row)} for row in result.rows]
-        return {"findings": findings}
+            for row in result.rows:
+                chart_query = known.get((row["chart"] or "").partition("#")[0])
+                spec = chart_spec(chart_query) if chart_query else None
+                findings.append({
+                    "database": name, **dict(row),
+                    "chart_title": chart_query.title if spec else None,
+                    "chart_spec": json.dumps(spec) if spec else None,
+                    "chart_url": (datasette.urls.query(name, chart_query.name, format="json") + "?_shape=array")
+                    if spec else None,
+                    "chart_marks": spec.get("ptm_marks", []) if spec else [],
+                })
+        return {"findings": findings, "search_url": datasette.urls.path("/-/search")}
 
     return inner
 

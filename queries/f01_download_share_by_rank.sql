@@ -7,6 +7,9 @@ description: >-
   2022-07-02; liang2024 gives 2022-10-01). A steep curve means reuse is concentrated on a few
   models. Caveat: sources that list only popular models (peatmoss, esem2024) flatten the curve.
 fragment: g.mark=line&g.x_column=top_models&g.x_type=ordinal&g.y_column=share_of_downloads&g.y_type=quantitative
+labels:
+  top_models: "Most downloaded models (top N)"
+  share_of_downloads: "Share of all 30-day downloads"
 params:
   source: huggingfacer
 --- */

@@ -9,6 +9,9 @@ description: >-
   links were observed about a year apart; models created after the download snapshot are not
   in any bucket.
 fragment: g.mark=bar&g.x_column=downloads_at_least&g.x_type=ordinal&g.y_column=share_reused&g.y_type=quantitative
+labels:
+  downloads_at_least: "Models with at least this many 30-day downloads"
+  share_reused: "Share reused by GitHub projects"
 params:
   source: liang2024
 --- */

@@ -8,6 +8,9 @@ description: >-
   text). The sources are samples: hn5318-cards (758 cards, 2024) and hfco2 (44, 2023). Caveat:
   the score measures what a card covers, not whether it is true.
 fragment: g.mark=bar&g.x_column=score_from&g.x_type=ordinal&g.y_column=cards&g.y_type=quantitative
+labels:
+  score_from: "Card completeness score (from)"
+  cards: "Model cards"
 params:
   source: ""
 --- */

@@ -8,6 +8,9 @@ description: >-
   the rank first so that the chart keeps the ranking. Caveat: some of these models may have
   gained a card since; has_card comes from the same source as the downloads.
 fragment: g.mark=bar&g.x_column=downloads_30d&g.x_type=quantitative&g.y_column=ranked_model&g.y_type=ordinal
+labels:
+  downloads_30d: "Downloads in 30 days"
+  ranked_model: "Model without a card (rank by downloads)"
 params:
   source: liang2024
   top_n: 25

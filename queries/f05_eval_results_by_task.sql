@@ -10,6 +10,9 @@ description: >-
   min_cards cards (default 5) are left out of the per-task rows. Caveat: a sample of cards
   studied for their quality, not the registry; the paper counted every model of August 2022.
 fragment: g.mark=bar&g.x_column=task&g.x_type=nominal&g.y_column=machine_readable_share&g.y_type=quantitative
+labels:
+  task: "Task"
+  machine_readable_share: "Share of cards with machine-readable results"
 params:
   min_cards: 5
 answer: >-

@@ -11,6 +11,9 @@ description: >-
   "Dataset" column of Adekunle et al.'s 381-model sample (sail2024). Caveats: a base model is
   expected only of derived models; card texts are samples chosen by other studies.
 fragment: g.mark=bar&g.x_column=missing_share&g.x_type=quantitative&g.y_column=measure&g.y_type=nominal
+labels:
+  missing_share: "Share of models lacking it"
+  measure: "Attribute / population"
 answer: >-
   {by[task/huggingfacer][missing_share]:.1%} of the models in huggingfaceR (2022-07-02) have no
   task; about {by[license/registry estimate][missing_share]:.0%} of the registry had no license

@@ -8,6 +8,9 @@ description: >-
   and the 2025 Mistral-Small fine-tune tree, plus any a live mining run adds: a sample, so the
   ranking shows the shape, not the registry's true leaders. The label puts the rank first.
 fragment: g.mark=bar&g.x_column=derived_models&g.x_type=quantitative&g.y_column=ranked_model&g.y_type=ordinal
+labels:
+  derived_models: "Derived models"
+  ranked_model: "Base model (rank)"
 params:
   top_n: 20
 --- */

@@ -10,11 +10,15 @@ description: >-
   found none). may_conflict marks a coarse screen, not legal advice: a model whose license
   restricts use (non-commercial, RAIL or other use restrictions) or requires share-alike
   (copyleft) reused in a repository that offers its code under a permissive license.
-  share_of_category: the share of the model-license category's links that each repository
+  share_of_category: "Share of the category’s reuse links"
   license family takes (the chart stacks them to 1). The last columns repeat totals over every
   link on each row: all links, the share to permissively licensed models, the links that may
   conflict and their share, and the share of reusing repositories with no license.
 fragment: g.mark=bar&g.x_column=model_license_category&g.x_type=nominal&g.y_column=share_of_category&g.y_type=quantitative&g.color_column=repository_license
+labels:
+  model_license_category: "Model license category"
+  share_of_category: "Share of the category’s reuse links"
+  repository_license: "Reusing repository’s license"
 answer: >-
   {permissive_link_share:.1%} of the {total_links:,} reuse links go to permissively licensed
   models, yet {conflict_links:,} links ({conflict_share:.1%}) put a non-commercial, RAIL or

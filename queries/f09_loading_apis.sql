@@ -18,6 +18,9 @@ description: >-
   The first row is the call with the most files naming models. Caveat: a code search, not
   every repository; model ids built at run time are missed.
 fragment: g.mark=bar&g.x_column=files&g.x_type=quantitative&g.y_column=call&g.y_type=nominal
+labels:
+  files: "Source files"
+  call: "Loading call"
 answer: >-
   {total_files:,} distinct source files on GitHub call a model-loading API; {total_usage_files:,}
   of them, in {total_usage_repos:,} repositories, name a model literally, but

@@ -10,6 +10,10 @@ description: >-
   but is 7th by downloads); listed_at keeps the file's order. One line per registry. Caveat: the
   npm counts are per week, the others per month, exactly as in the paper's figure.
 fragment: g.mark=line&g.x_column=rank&g.x_type=ordinal&g.y_column=downloads&g.y_type=quantitative&g.color_column=registry
+labels:
+  rank: "Rank in its registry"
+  downloads: "Downloads (npm per week, others per month)"
+  registry: "Registry"
 claims:
   - id: F10-distilgpt2
     claim: Monthly downloads of distilgpt2, the top Hugging Face model of Fig. 1

@@ -9,6 +9,9 @@ description: >-
   may have been added long after creation; repositories older than the Hub's creation dates
   (before 2020) carry approximate dates.
 fragment: g.mark=line&g.x_column=month&g.x_type=temporal&g.y_column=models&g.y_type=quantitative
+labels:
+  month: "Month created"
+  models: "Models created"
 params:
   source: liang2024
 --- */

@@ -4,7 +4,8 @@
  * its rows become the chart's data. data-spec is a Vega-Lite spec without data, written by the
  * server (plugins/ptm_findings.py derives a finding's spec from its canned query's header;
  * plugins/ptm_models.py has the model page's). Optional "ptm_marks" in the spec: the paper's
- * numbers, [{key, column, value, label}], each drawn on the row whose first column is `key`.
+ * numbers, [{key, column, value, label}], each drawn on the row whose first column is `key`
+ * (the first row when key is null), as a red diamond.
  *
  * No inline script and no eval: Vega runs with its expression interpreter (vega-interpreter),
  * so a Content-Security-Policy without 'unsafe-eval' or 'unsafe-inline' works.
@@ -22,7 +23,7 @@
     var categoryAxis = valueAxis === "x" ? "y" : "x";
     var values = [];
     marks.forEach(function (m) {
-      var row = rows.find(function (r) { return String(r[first]) === String(m.key); });
+      var row = m.key === null ? rows[0] : rows.find(function (r) { return String(r[first]) === String(m.key); });
       if (!row || enc[valueAxis].field !== m.column) return;
       var v = {};
       v[enc[categoryAxis].field] = row[enc[categoryAxis].field];

@@ -8,19 +8,31 @@ description: >-
   a license, Open Future's count of 2022-09-27) / (models in Liang et al., about 2022-10-01);
   and the license in card metadata or Hub tags of the card texts (2023-2024 samples).
   datasets, base_model, language: card metadata or Hub tags of the card texts, and the
-  "Dataset" column of Adekunle et al.'s 381-model sample (sail2024). Caveats: a base model is
-  expected only of derived models; card texts are samples chosen by other studies.
+  "Dataset" column of Adekunle et al.'s 381-model sample (sail2024). Unknown is not missing:
+  the card texts of a source none of whose cards records an attribute (HFCO2's texts come
+  without license or dataset tags) are counted in unknown, not in models or missing. Card
+  texts are counted per source, never pooled across samples: the row "attribute/card texts" is
+  the largest card sample that records the attribute, the others are named by source.
+  kind says what the denominator is (a registry listing, a sample, an estimate from two
+  listings); samples carry a 95% Wilson interval of the missing share (missing_low,
+  missing_high). Caveats: a base model is expected only of derived models; card texts are
+  samples chosen by other studies.
 fragment: g.mark=bar&g.x_column=missing_share&g.x_type=quantitative&g.y_column=measure&g.y_type=nominal
 labels:
   missing_share: "Share of models lacking it"
   measure: "Attribute / population"
 answer: >-
-  {by[task/huggingfacer][missing_share]:.1%} of the models in huggingfaceR (2022-07-02) have no
-  task; about {by[license/registry estimate][missing_share]:.0%} of the registry had no license
-  in late 2022; among the card texts {by[license/card texts][missing_share]:.1%} name no
-  license, {by[datasets/card texts][missing_share]:.1%} no training dataset,
+  {by[task/huggingfacer][missing_share]:.1%} of the {by[task/huggingfacer][models]:,} models in
+  huggingfaceR (2022-07-02) have no task; about
+  {by[license/registry estimate][missing_share]:.0%} of the registry had no license in late
+  2022; of the {by[license/card texts][models]:,} sampled card texts of
+  {by[license/card texts][source]}, {by[license/card texts][missing_share]:.1%} (95% interval
+  {by[license/card texts][missing_low]:.1%}–{by[license/card texts][missing_high]:.1%}) name
+  no license, {by[datasets/card texts][missing_share]:.1%} no training dataset,
   {by[language/card texts][missing_share]:.1%} no language and
-  {by[base_model/card texts][missing_share]:.1%} no base model.
+  {by[base_model/card texts][missing_share]:.1%} no base model; {by[license/card texts][unknown]:,}
+  card texts from a source that records no licenses are left out as unknown, not counted as
+  missing.
 claims:
   - id: F6-no-task
     claim: Share of models without a task (huggingfaceR, 2022-07-02)
@@ -52,36 +64,57 @@ claims:
       "Dataset", Yes/No); the 24% is over all 52,227 models, which the artifact lists without
       that field.
 --- */
-WITH cards_meta AS (
-  SELECT count(*) AS models,
-         sum(license IS NULL) AS no_license,
-         sum(coalesce(datasets, '[]') = '[]') AS no_datasets,
-         sum(coalesce(language, '[]') = '[]') AS no_language,
-         sum(coalesce(base_model, '[]') = '[]') AS no_base_model
-  FROM cards
+WITH card_sources AS (  -- per card source: its cards, and how many record each attribute
+  SELECT source, count(*) AS cards,
+         count(license) AS license,
+         sum(coalesce(datasets, '[]') <> '[]') AS datasets,
+         sum(coalesce(language, '[]') <> '[]') AS language,
+         sum(coalesce(base_model, '[]') <> '[]') AS base_model
+  FROM cards GROUP BY source
 ),
-measures(measure, attribute, source, observed, models, missing) AS (
-  SELECT 'task/' || s.id, 'task', s.id, s.snapshot_date,
+card_attributes(attribute, source, cards, present) AS (
+  SELECT 'license', source, cards, license FROM card_sources
+  UNION ALL SELECT 'datasets', source, cards, datasets FROM card_sources
+  UNION ALL SELECT 'language', source, cards, language FROM card_sources
+  UNION ALL SELECT 'base_model', source, cards, base_model FROM card_sources
+),
+card_rows AS (  -- a source none of whose cards records the attribute does not carry it: unknown
+  SELECT attribute, source, cards, present,
+         row_number() OVER (PARTITION BY attribute ORDER BY cards DESC, source) AS size_rank,
+         (SELECT coalesce(sum(u.cards), 0) FROM card_attributes u
+           WHERE u.attribute = a.attribute AND u.present = 0) AS unknown
+  FROM card_attributes a WHERE present > 0
+),
+measures(measure, attribute, source, observed, kind, models, missing, unknown) AS (
+  SELECT 'task/' || s.id, 'task', s.id, s.snapshot_date, 'registry listing',
          (SELECT count(*) FROM model_observations o WHERE o.source = s.id),
-         (SELECT count(*) FROM model_observations o WHERE o.source = s.id AND o.pipeline_tag IS NULL)
+         (SELECT count(*) FROM model_observations o WHERE o.source = s.id AND o.pipeline_tag IS NULL), 0
   FROM sources s WHERE s.id IN ('huggingfacer', 'liang2024')
   UNION ALL
   SELECT 'license/registry estimate', 'license', 'openfuture + liang2024', '2022-09-27 / 2022-10-01',
+         'estimate from two listings',
          (SELECT count(*) FROM model_observations WHERE source = 'liang2024'),
          (SELECT count(*) FROM model_observations WHERE source = 'liang2024')
          - (SELECT sum(repos) FROM license_stats WHERE scope = 'general' AND level = 'license'
-              AND date = (SELECT min(date) FROM license_stats WHERE scope = 'general'))
-  UNION ALL SELECT 'license/card texts', 'license', 'cards', NULL, models, no_license FROM cards_meta
-  UNION ALL SELECT 'datasets/card texts', 'datasets', 'cards', NULL, models, no_datasets FROM cards_meta
+              AND date = (SELECT min(date) FROM license_stats WHERE scope = 'general')), 0
   UNION ALL
-  SELECT 'datasets/sail2024 sample', 'datasets', 'sail2024', '2024',
-         count(*), sum(json_extract(extra, '$.Dataset') <> 'Yes')
+  SELECT attribute || CASE size_rank WHEN 1 THEN '/card texts' ELSE '/card texts ' || source END,
+         attribute, c.source, s.snapshot_date, 'sample', cards, cards - present, unknown
+  FROM card_rows c LEFT JOIN sources s ON s.id = c.source
+  UNION ALL
+  SELECT 'datasets/sail2024 sample', 'datasets', 'sail2024', '2024', 'sample',
+         count(*), sum(json_extract(extra, '$.Dataset') <> 'Yes'),
+         (SELECT count(*) FROM model_observations WHERE source = 'sail2024') - count(*)
   FROM model_observations WHERE source = 'sail2024' AND json_extract(extra, '$.Dataset') IS NOT NULL
-  UNION ALL SELECT 'language/card texts', 'language', 'cards', NULL, models, no_language FROM cards_meta
-  UNION ALL SELECT 'base_model/card texts', 'base_model', 'cards', NULL, models, no_base_model FROM cards_meta
+),
+shares AS (
+  SELECT *, 1.0 * missing / models AS p, 1.96 * 1.96 / models AS z2n FROM measures
+  WHERE models > 0 AND missing IS NOT NULL
 )
-SELECT measure, attribute, source, observed, models, missing,
-       round(1.0 * missing / models, 4) AS missing_share,
-       round(1 - 1.0 * missing / models, 4) AS present_share
-FROM measures
-WHERE models > 0 AND missing IS NOT NULL
+SELECT measure, attribute, source, observed, kind, models, missing, unknown,
+       round(p, 4) AS missing_share,
+       round(1 - p, 4) AS present_share,
+       CASE WHEN kind = 'sample' THEN round((p + z2n / 2 - 1.96 * sqrt(p * (1 - p) / models + z2n / models / 4)) / (1 + z2n), 4) END AS missing_low,
+       CASE WHEN kind = 'sample' THEN round((p + z2n / 2 + 1.96 * sqrt(p * (1 - p) / models + z2n / models / 4)) / (1 + z2n), 4) END AS missing_high
+FROM shares
+ORDER BY instr('task license datasets language base_model', attribute), kind, measure

@@ -192,3 +192,48 @@ def test_f9_counts_distinct_files_and_the_spacy_share(real_db, sources_dir):
     calls = {r["call"]: r for r in first_rows(real_db, "f09_loading_apis")}
     spacy_load = {(repo, path) for repo, path, call in set(usages) | code_files if call == "spacy_load"}
     assert calls["spacy.load"]["files"] == len(spacy_load)
+
+
+# ---------------------------------------------------------------- F6: unknown is not missing
+
+HN5318 = "hn5318+model_card_analysis/Dataset/Sample_modelcard/samples_data.json"
+HFCLEAN = "thijsnulle+sse-project2/datasets/HFClean.csv"
+
+
+def wilson(k: int, n: int) -> tuple[float, float]:
+    """The 95% Wilson score interval, as scipy computes it."""
+    ci = stats.binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
+    return ci.low, ci.high
+
+
+def test_wilson_interval_by_hand():
+    # k = 4, n = 24, z = 1.96: centre (4/24 + z^2/48) / (1 + z^2/24), half-width
+    # z sqrt(4/24 * 20/24 / 24 + z^2 / 2304) / (1 + z^2/24): 0.0668 to 0.3585.
+    z = 1.959964
+    p, n = 4 / 24, 24
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    assert wilson(4, 24) == pytest.approx((centre - half, centre + half), abs=1e-4)
+    assert (round(centre - half, 3), round(centre + half, 3)) == (0.067, 0.359)
+
+
+@pytest.mark.real_sources
+def test_f6_counts_unknown_apart_from_missing(real_db, sources_dir):
+    import json
+
+    cards = json.loads((sources_dir / HN5318).read_text(encoding="utf-8")).values()
+    no_license = sum(not any(t.startswith("license:") for t in card["tags"] or []) for card in cards)
+    no_dataset = sum(not any(t.startswith("dataset:") for t in card["tags"] or []) for card in cards)
+    csv.field_size_limit(1 << 30)
+    with open(sources_dir / HFCLEAN, newline="", encoding="utf-8") as f:
+        hfclean = list(csv.DictReader(f))
+    assert {r["license"] for r in hfclean} == {"[]"}  # HFCO2's card texts record no license at all
+
+    rows = {r["measure"]: r for r in first_rows(real_db, "f06_missing_attributes")}
+    lic = rows["license/card texts"]
+    assert (lic["source"], lic["models"], lic["missing"]) == ("hn5318-cards", len(cards), no_license)
+    assert round(lic["missing_share"], 3) == round(no_license / len(cards), 3) == 0.384  # not 41.8%
+    assert (lic["missing_low"], lic["missing_high"]) == pytest.approx(wilson(no_license, len(cards)), abs=1e-4)
+    assert lic["unknown"] > 0
+    assert rows["datasets/card texts"]["missing"] == no_dataset
+    assert not any(r["source"] == "hfco2" and r["attribute"] in ("license", "datasets") for r in rows.values())

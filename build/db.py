@@ -3,16 +3,18 @@
 The builder is a pure, deterministic transform (no network, no wall-clock time in the output):
 the same snapshot and builder code give the same rows. It
 
-1. streams every record kind through `build.snapshot.iter_records()` (which validates it), checks
-   each field's type against build/schema.py, redacts token-shaped strings (build/redact.py) and
+1. streams every record kind through `build.snapshot.iter_records()`, which checks each record
+   and field against the snapshot format's one declaration (build.snapshot.KINDS) and names the
+   file, line and field of anything wrong; redacts token-shaped strings (build/redact.py) and
    writes the rows in batches, so memory stays flat however large the snapshot;
 2. computes the `models` table inside SQLite (one INSERT ... SELECT over every table that names
    a model), never in Python dicts of all models;
 3. adds the sources, snapshot and redactions tables, full-text indexes and views, and calls
    `build.findings.write(db)` last.
 
-It writes to a temporary file beside the database and moves it into place only when complete,
-so a failed or interrupted build leaves the previous database as it was. When the database
+It writes to a temporary file beside the database (`<db>.tmp-<pid>`) and moves it into place
+only when complete, so a failed or interrupted build leaves the previous database as it was; the
+temporary files of builds that were killed (kill -9) are removed by the next build. When the database
 already holds the same `input_hash` (snapshot files + builder code + queries/*.sql), the build
 is skipped unless forced.
 """
@@ -22,7 +24,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import sqlite3
 import sys
 from collections import Counter, defaultdict
@@ -34,17 +35,12 @@ from tqdm import tqdm
 
 from build import cards, findings, schema
 from build.redact import REPLACEMENT, Redactor
-from build.snapshot import KINDS, SnapshotError, iter_records, read_manifest
+from build.snapshot import BOOL_OR_TEXT, KINDS, MODEL_IDS, SnapshotError, iter_records, read_manifest, remove_stale
 
 BUILDER_VERSION = "1"
 ROOT = Path(__file__).resolve().parent.parent
 BATCH_SIZE = 2000
 CARD_BATCH_SIZE = 200  # card rows carry whole README texts
-
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2}([T ].*)?)?)?$")
-_TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false",
-               list: "a list of strings", dict: "a JSON object", schema.DATE: "an ISO date string",
-               schema.BOOL_OR_TEXT: "true, false or a string"}
 
 
 # ---------------------------------------------------------------- inputs and the skip check
@@ -105,8 +101,11 @@ def build(snapshot_dir: str | os.PathLike, db_path: str | os.PathLike,
 
     db_path.parent.mkdir(parents=True, exist_ok=True)
     # Beside the database (same file system, so os.replace is atomic); one name per process.
+    # Those of builds that were killed (their process is gone) are removed first.
+    for stale in remove_stale(db_path.parent, f"{db_path.name}.tmp-"):
+        if progress and stale.name != f"{db_path.name}.tmp-{os.getpid()}":
+            print(f"removed {stale}, left by a build that was killed", file=sys.stderr)
     tmp = db_path.with_name(f"{db_path.name}.tmp-{os.getpid()}")
-    tmp.unlink(missing_ok=True)
     try:
         with sqlite_utils.Database(tmp) as db:
             _fill(db, snapshot_dir, manifest, digest, progress)
@@ -125,20 +124,18 @@ def _fill(db: sqlite_utils.Database, folder: Path, manifest: dict, digest: str, 
     db.execute("PRAGMA journal_mode = OFF")
     db.execute("PRAGMA synchronous = OFF")
     schema.create_tables(db)
-    for column, column_type in card_columns().items():
-        db["cards"].add_column(column, column_type)
 
     writer = _Writer(db, Redactor())
     counts: Counter[tuple[str, str]] = Counter()  # (source, kind) -> records
     total = manifest.get("stats") or {}
     for kind in KINDS:
         path = folder / f"{kind}.jsonl"
-        bar = tqdm(iter_records(folder, kind, manifest), desc=f"{kind:<18}", unit=" records",
+        bar = tqdm(iter_records(folder, kind, manifest, numbered=True), desc=f"{kind:<18}", unit=" records",
                    total=total.get(kind) if isinstance(total.get(kind), int) else None,
                    disable=not progress, file=sys.stderr)
-        for n, record in enumerate(bar, 1):
+        for n, (lineno, record) in enumerate(bar, 1):
             counts[record["source"], kind] += 1
-            for table, row in _rows(kind, record, n, f"{path}: record {n}"):
+            for table, row in _rows(kind, record, n, f"{path}:{lineno}"):
                 writer.add(table, row)
         writer.flush()
 
@@ -165,42 +162,28 @@ def _say(progress: bool, message: str) -> None:
 
 # ---------------------------------------------------------------- records -> rows
 
-_CHECKS = {
-    str: lambda v: isinstance(v, str),
-    schema.DATE: lambda v: isinstance(v, str) and _DATE.match(v) is not None,
-    int: lambda v: isinstance(v, int) and not isinstance(v, bool),
-    float: lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
-    bool: lambda v: isinstance(v, bool),
-    schema.BOOL_OR_TEXT: lambda v: isinstance(v, (bool, str)),
-    list: lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
-    dict: lambda v: isinstance(v, dict),
-}
-
-
-def _value(column_type, value, where: str, field: str):
-    """Check one field's type and convert it for SQLite (JSON text for lists/objects, 0/1 for bools)."""
-    if not _CHECKS[column_type](value):
-        raise SnapshotError(f"{where}: field {field!r} is {value!r:.80}, expected {_TYPE_NAMES[column_type]}")
+def _value(column_type, value):
+    """One checked field as SQLite stores it (JSON text for lists/objects, 0/1 for bools)."""
     if column_type is bool:
         return int(value)
-    if column_type is schema.BOOL_OR_TEXT and isinstance(value, bool):
+    if column_type is BOOL_OR_TEXT and isinstance(value, bool):
         return "true" if value else "false"
-    if column_type is list:
+    if column_type is list or column_type is MODEL_IDS:
         return json.dumps(value, ensure_ascii=False)
     if column_type is dict:
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return value
 
 
-def _convert(table: str, record: dict, where: str) -> dict:
-    """A full row of `table` (every column, None where the record has nothing) from a record."""
+def _convert(table: str, record: dict) -> dict:
+    """A full row of `table` (every column, None where the record has nothing) from a checked record."""
     columns = schema.TABLES[table]["columns"]
     renamed = schema.RENAMED.get(table, {})
     row = dict.fromkeys(columns)
     for field, value in record.items():
         column = renamed.get(field, field)
         if value is not None and column in columns:
-            row[column] = _value(columns[column], value, where, field)
+            row[column] = _value(columns[column], value)
     return row
 
 
@@ -213,45 +196,12 @@ def _jsonable(value):
     return value
 
 
-# A card that fills every field build.cards.analyze() returns, to learn their types.
-_PROBE_CARD = """---
-license: mit
-library_name: transformers
-pipeline_tag: text-classification
-datasets: [probe]
-model-index:
-- name: probe
-  results:
-  - task: {type: text-classification}
-    dataset: {name: probe, type: probe}
-    metrics: [{type: accuracy, value: 1.0}]
----
-# Probe
-"""
-
-
-def card_columns() -> dict[str, type]:
-    """The columns build.cards.analyze() adds to `cards`, with types learned from a full card.
-
-    Creating them up front keeps the table's shape the same whether or not a snapshot has
-    cards. A field the probe leaves empty is text; a field analyze() adds later is added by
-    sqlite-utils when it first appears (alter=True).
-    """
-    fields = cards.analyze(_PROBE_CARD, ())["card"]
-    clash = set(fields) & set(schema.TABLES["cards"]["columns"])
-    if clash:
-        raise ValueError(f"build.cards.analyze() returns card field(s) {sorted(clash)} "
-                         "that clash with the cards table's own columns")
-    return {name: float if isinstance(v, float) else int if isinstance(v, (bool, int)) else str
-            for name, v in fields.items()}
-
-
 def _rows(kind: str, record: dict, n: int, where: str) -> Iterator[tuple[str, dict]]:
     """The (table, row) pairs one snapshot record becomes. `n` numbers the records of a kind."""
     table = schema.KIND_TABLES[kind]
     if schema.TABLES[table]["pk"] == "id":
         record = {**record, "id": n}  # no natural key: the record's position is its id
-    row = _convert(table, record, where)
+    row = _convert(table, record)
     if kind != "cards":
         yield table, row
     if kind == "code_usages":
@@ -263,6 +213,10 @@ def _rows(kind: str, record: dict, n: int, where: str) -> Iterator[tuple[str, di
             result = cards.analyze(record["text"], record.get("tags") or ())
         except Exception as e:
             raise RuntimeError(f"{where}: build.cards.analyze() failed on this card: {e!r}") from e
+        undeclared = set(result["card"]) - set(schema.CARD_FIELDS)
+        if undeclared:
+            raise RuntimeError(f"build.cards.analyze() returns field(s) {sorted(undeclared)} that "
+                               "build/schema.py CARD_FIELDS does not declare")
         # The row is complete before it is handed over: the writer may redact and write it at once.
         yield table, {**row, **{name: _jsonable(v) for name, v in result["card"].items()}}
         for section in result["sections"]:
@@ -306,8 +260,7 @@ class _Writer:
                     self.db.conn.executemany(
                         "DELETE FROM card_sections WHERE model_id = ? AND source = ?",
                         [(r["model_id"], r["source"]) for r in rows])
-            self.db[table].insert_all(rows, replace=True, alter=(table in ("cards", "card_sections")),
-                                      batch_size=len(rows))
+            self.db[table].insert_all(rows, replace=True, batch_size=len(rows))
         self.pending.clear()
         self.card_keys.clear()
 
@@ -331,17 +284,14 @@ OBSERVATIONS_SQL = (
 # ---------------------------------------------------------------- sources, snapshot, redactions
 
 def _write_sources(writer: _Writer, folder: Path, manifest: dict, counts: Counter) -> None:
-    for i, source in enumerate(manifest["sources"]):
-        where = f"{folder / 'snapshot.json'}: sources[{i}]"
+    # read_manifest() has checked every source and file entry against the snapshot format.
+    for source in manifest["sources"]:
         by_kind = {kind: n for (source_id, kind), n in sorted(counts.items()) if source_id == source["id"]}
         writer.add("sources", _convert("sources", {
             **{k: v for k, v in source.items() if k in schema.TABLES["sources"]["columns"]},
-            "rows_contributed": sum(by_kind.values()), "rows_by_kind": by_kind}, where))
-        for j, file in enumerate(source.get("files") or []):
-            if not isinstance(file, dict) or not file.get("path"):
-                raise SnapshotError(f"{where}.files[{j}]: missing required field 'path'")
-            writer.add("source_files", _convert("source_files", {**file, "source": source["id"]},
-                                                f"{where}.files[{j}]"))
+            "rows_contributed": sum(by_kind.values()), "rows_by_kind": by_kind}))
+        for file in source.get("files") or []:
+            writer.add("source_files", _convert("source_files", {**file, "source": source["id"]}))
 
 
 def _write_snapshot(writer: _Writer, manifest: dict, counts: Counter, digest: str) -> None:

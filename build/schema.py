@@ -6,18 +6,18 @@ the empty tables with their keys and indexes before the builder (build/db.py) fi
 `ensure_db_shape()` adds what is computed from their contents (full-text indexes, views) at
 the end. docs/database.md and metadata.yml describe the same tables for people.
 
-Column types are the types a snapshot record gives (docs/snapshot-format.md): the builder checks
-each record against them, so a wrong type stops the build with the file, record and field.
-`list` and `dict` are stored as JSON text, `bool` as 0/1, and `BOOL_OR_TEXT` (the Hub's `gated`:
-false, true, "auto" or "manual") as the text "false", "true", "auto" or "manual".
+The tables loaded from snapshot records take their columns and types from the snapshot format's
+one declaration, build.snapshot.KINDS (the record fields, in order, plus `id` where the table has
+no natural key); the other tables (models, sources, cards' parsed fields, ...) are declared here.
+`list`, `MODEL_IDS` and `dict` are stored as JSON text, `bool` as 0/1, and `BOOL_OR_TEXT` (the
+Hub's `gated`: false, true, "auto" or "manual") as the text "false", "true", "auto" or "manual".
 """
 
 from __future__ import annotations
 
 import sqlite_utils
 
-BOOL_OR_TEXT = "bool_or_text"
-DATE = "date"  # an ISO date (or year, or datetime) string: compared as text to find the newest
+from build.snapshot import BOOL_OR_TEXT, DATE, KINDS, MODEL_ID, MODEL_IDS  # noqa: F401 (re-exported)
 
 # A record field stored under another column name: a card's own `tags` field (from its front
 # matter, build/cards.py) takes the name, so the Hub tags the record came with are `hub_tags`.
@@ -40,10 +40,27 @@ KIND_TABLES = {
     "descendant_counts": "descendant_counts",
 }
 
+# The fields build.cards.analyze() returns for a card (docs/cards.md), stored in `cards` after the
+# record's own columns. tests/test_cards.py checks that analyze() returns exactly these, typed so.
+CARD_FIELDS = {
+    "words": int, "has_front_matter": bool, "parse_error": str, "license": str, "datasets": list,
+    "language": list, "base_model": list, "library_name": str, "pipeline_tag": str, "tags": list,
+    "metrics": list, "eval_results": int, "metadata_source": str, "eval_reporting": str,
+    "sections_count": int, "sections_present": list, "filler_sections": list, "filler_count": int,
+    "template_only": bool, "has_usage_code": bool, "has_intro": bool, "score": float,
+    "score_reasons": list}
+
+
+def _record_columns(kind: str, id_column: bool = False) -> dict:
+    """The columns of a table loaded from one record kind: its fields as KINDS declares them."""
+    renamed = RENAMED.get(KIND_TABLES[kind], {})
+    return {**({"id": int} if id_column else {}),
+            **{renamed.get(name, name): field.type for name, field in KINDS[kind].items()}}
+
+
 # table -> {"pk": key, "columns": {name: type}}. Order matters: a table comes after the tables
 # its foreign keys point to. Tables whose records have no key the sources respect (PeaTMOSS lists
-# one repository-model link twice, with two licenses) take `id`, the record's position in its file. `cards` also gets a column for every field build.cards.analyze()
-# returns (added as they come, so a new card field needs no change here).
+# one repository-model link twice, with two licenses) take `id`, the record's position in its file.
 TABLES: dict[str, dict] = {
     "sources": {"pk": "id", "columns": {
         "id": str, "title": str, "repo": str, "commit": str, "url": str, "license": str,
@@ -58,45 +75,23 @@ TABLES: dict[str, dict] = {
         "downloads_all_time": int, "likes": int, "parameters": int, "has_card": bool,
         "card_score": float, "github_dependents": int, "space_dependents": int,
         "derived_models": int, "code_usages": int}},
-    "model_observations": {"pk": ("model_id", "source"), "columns": {
-        "model_id": str, "source": str, "observed": DATE, "author": str, "created_at": str,
-        "last_modified": str, "sha": str, "downloads_30d": int, "downloads_all_time": int,
-        "likes": int, "trending_score": float, "pipeline_tag": str, "library_name": str,
-        "tags": list, "license": str, "has_card": bool, "gated": BOOL_OR_TEXT,
-        "private": BOOL_OR_TEXT, "disabled": BOOL_OR_TEXT, "parameters": int,
-        "in_paper_snapshot": bool, "children_count": int, "extra": dict}},
-    "cards": {"pk": ("model_id", "source"), "columns": {
-        "model_id": str, "source": str, "observed": DATE, "sha": str, "hub_tags": list, "text": str}},
+    "model_observations": {"pk": ("model_id", "source"), "columns": _record_columns("models")},
+    "cards": {"pk": ("model_id", "source"), "columns": {**_record_columns("cards"), **CARD_FIELDS}},
     "card_sections": {"pk": ("model_id", "source", "position"), "columns": {
         "model_id": str, "source": str, "position": int, "canonical": str, "heading": str,
         "level": int, "words": int, "is_filler": bool}},
-    "lineage": {"pk": ("model_id", "base_model_id", "source"), "columns": {
-        "model_id": str, "base_model_id": str, "source": str, "relation": str, "observed": DATE}},
-    "dependents": {"pk": "id", "columns": {
-        "id": int, "model_id": str, "kind": str, "dependent": str, "source": str, "model_license": str,
-        "observed": DATE}},
-    "repositories": {"pk": "repo", "columns": {
-        "repo": str, "licenses": list, "source": str, "observed": DATE}},
-    "code_usages": {"pk": "id", "columns": {
-        "id": int, "repo": str, "file_path": str, "library": str, "api": str, "calls": list,
-        "model_ids": list, "source": str}},
+    "lineage": {"pk": ("model_id", "base_model_id", "source"), "columns": _record_columns("lineage")},
+    "dependents": {"pk": "id", "columns": _record_columns("dependents", id_column=True)},
+    "repositories": {"pk": "repo", "columns": _record_columns("repositories")},
+    "code_usages": {"pk": "id", "columns": _record_columns("code_usages", id_column=True)},
     "code_usage_models": {"pk": ("usage_id", "model_id"), "columns": {"usage_id": int, "model_id": str}},
-    "code_files": {"pk": "id", "columns": {
-        "id": int, "repo": str, "file_path": str, "library": str, "api": str, "source": str}},
-    "model_aliases": {"pk": "old_id", "columns": {
-        "old_id": str, "new_id": str, "source": str, "observed": DATE}},
-    "license_stats": {"pk": ("date", "scope", "level", "license"), "columns": {
-        "date": DATE, "scope": str, "level": str, "license": str, "repos": int, "downloads": int,
-        "source": str}},
-    "license_categories": {"pk": "id", "columns": {
-        "id": int, "license_id": str, "name": str, "category": str, "type": str, "source": str}},
-    "registry_downloads": {"pk": "id", "columns": {
-        "id": int, "registry": str, "figure": str, "package": str, "rank": int, "downloads": int,
-        "period": str, "source": str}},
-    "extracted_metadata": {"pk": ("model_id", "method", "source"), "columns": {
-        "model_id": str, "method": str, "source": str, "fields": dict}},
-    "descendant_counts": {"pk": "id", "columns": {
-        "id": int, "downloads": int, "descendants": int, "source": str}},
+    "code_files": {"pk": "id", "columns": _record_columns("code_files", id_column=True)},
+    "model_aliases": {"pk": "old_id", "columns": _record_columns("aliases")},
+    "license_stats": {"pk": ("date", "scope", "level", "license"), "columns": _record_columns("license_stats")},
+    "license_categories": {"pk": "id", "columns": _record_columns("license_categories", id_column=True)},
+    "registry_downloads": {"pk": "id", "columns": _record_columns("registry_downloads", id_column=True)},
+    "extracted_metadata": {"pk": ("model_id", "method", "source"), "columns": _record_columns("extracted_metadata")},
+    "descendant_counts": {"pk": "id", "columns": _record_columns("descendant_counts", id_column=True)},
     "redactions": {"pk": ("table_name", "column_name"), "columns": {
         "table_name": str, "column_name": str, "redacted": int}},
 }

@@ -5,65 +5,278 @@ A raw snapshot is a folder:
     snapshot.json        manifest: format version, name, producer, date, the sources
     <kind>.jsonl         one JSON object a line, one file per record kind (see KINDS)
 
-Producers (scripts/import_sources.py, scripts/mine_hub.py) write it with
-SnapshotWriter; the builder (build/db.py) reads it with read_manifest() and
-iter_records(). docs/snapshot-format.md documents every kind and field.
+KINDS declares every field of every record kind with its type, once: the producers
+(scripts/import_sources.py, scripts/mine_hub.py) write with SnapshotWriter, which checks each
+record against it as it is written; the builder (build/db.py) reads with read_manifest() and
+iter_records(), which check the same declaration and name the file, line and field of anything
+wrong; build/schema.py derives the tables' columns from it. docs/snapshot-format.md documents
+every kind and field for people.
 """
 
 from __future__ import annotations
 
+import atexit
+import ctypes
+import ctypes.util
 import json
+import math
 import os
+import re
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
 FORMAT = "ptm-reuse-snapshot/1"
 
-# kind -> (required fields, optional fields). Every record also carries "source",
-# the id of an entry of the manifest's "sources" list.
-KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "models": (
-        ("model_id",),
-        ("observed", "author", "created_at", "last_modified", "sha",
-         "downloads_30d", "downloads_all_time", "likes", "trending_score",
-         "pipeline_tag", "library_name", "tags", "license", "has_card",
-         "gated", "private", "disabled", "parameters", "in_paper_snapshot",
-         "children_count", "extra"),
-    ),
-    "cards": (("model_id", "text"), ("observed", "sha", "tags")),
-    "lineage": (("model_id", "base_model_id"), ("relation", "observed")),
-    "dependents": (("model_id", "kind", "dependent"), ("model_license", "observed")),
-    "repositories": (("repo",), ("licenses", "observed")),
-    "code_usages": (("repo", "file_path", "library", "api"), ("calls", "model_ids")),
-    "code_files": (("repo", "file_path", "library", "api"), ()),
-    "aliases": (("old_id", "new_id"), ("observed",)),
-    "license_stats": (("date", "scope", "level", "license", "repos"), ("downloads",)),
-    "license_categories": (("license_id", "category"), ("name", "type")),
-    "registry_downloads": (("registry", "downloads", "figure"), ("package", "rank", "period")),
-    "extracted_metadata": (("model_id", "method", "fields"), ()),
-    "descendant_counts": (("downloads", "descendants"), ()),
+# ---------------------------------------------------------------- field types
+
+# A field's type is one of these. `str`, `int`, `float`, `bool`, `list` (a list of strings) and
+# `dict` (a JSON object) are what they say; the others are checked strings or unions.
+DATE = "date"                  # an ISO date, year or datetime string (compared as text)
+BOOL_OR_TEXT = "bool_or_text"  # the Hub's `gated`: true, false, "auto" or "manual"
+MODEL_ID = "model_id"          # a Hub model id (see check_model_id)
+MODEL_IDS = "model_ids"        # a list of Hub model ids
+
+TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false",
+              list: "a list of strings", dict: "a JSON object", DATE: "an ISO date string",
+              BOOL_OR_TEXT: "true, false or a string", MODEL_ID: "a model id",
+              MODEL_IDS: "a list of model ids"}
+
+# Limits: SQLite stores integers in 64 bits; Hub ids are short (today at most 96 characters a
+# part; the longest legacy id in the sources has 257), so 1024 only stops garbage; nested objects
+# (`extra`, `fields`) stay shallow in practice.
+MIN_INT, MAX_INT = -(2 ** 63), 2 ** 63 - 1
+MAX_MODEL_ID_CHARS = 1024
+MAX_DEPTH = 32
+MAX_LINE_BYTES = 64 * 2 ** 20  # one record (the largest real card is 117 kB)
+
+_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2}([T ].*)?)?)?", re.DOTALL)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+@dataclass(frozen=True)
+class Field:
+    type: object
+    required: bool = False
+
+
+def required(field_type) -> Field:
+    return Field(field_type, True)
+
+
+def optional(field_type) -> Field:
+    return Field(field_type, False)
+
+
+SOURCE = required(str)  # every record's `source`: the id of an entry of the manifest's "sources"
+
+# kind -> {field: Field}, in the order of the columns of the kind's table (build/schema.py).
+KINDS: dict[str, dict[str, Field]] = {
+    "models": {
+        "model_id": required(MODEL_ID), "source": SOURCE, "observed": optional(DATE),
+        "author": optional(str), "created_at": optional(str), "last_modified": optional(str),
+        "sha": optional(str), "downloads_30d": optional(int), "downloads_all_time": optional(int),
+        "likes": optional(int), "trending_score": optional(float), "pipeline_tag": optional(str),
+        "library_name": optional(str), "tags": optional(list), "license": optional(str),
+        "has_card": optional(bool), "gated": optional(BOOL_OR_TEXT), "private": optional(BOOL_OR_TEXT),
+        "disabled": optional(BOOL_OR_TEXT), "parameters": optional(int),
+        "in_paper_snapshot": optional(bool), "children_count": optional(int), "extra": optional(dict)},
+    "cards": {
+        "model_id": required(MODEL_ID), "source": SOURCE, "observed": optional(DATE),
+        "sha": optional(str), "tags": optional(list), "text": required(str)},
+    "lineage": {
+        "model_id": required(MODEL_ID), "base_model_id": required(MODEL_ID), "source": SOURCE,
+        "relation": optional(str), "observed": optional(DATE)},
+    "dependents": {
+        "model_id": required(MODEL_ID), "kind": required(str), "dependent": required(str),
+        "source": SOURCE, "model_license": optional(str), "observed": optional(DATE)},
+    "repositories": {
+        "repo": required(str), "licenses": optional(list), "source": SOURCE, "observed": optional(DATE)},
+    "code_usages": {
+        "repo": required(str), "file_path": required(str), "library": required(str), "api": required(str),
+        "calls": optional(list), "model_ids": optional(MODEL_IDS), "source": SOURCE},
+    "code_files": {
+        "repo": required(str), "file_path": required(str), "library": required(str), "api": required(str),
+        "source": SOURCE},
+    "aliases": {
+        "old_id": required(MODEL_ID), "new_id": required(MODEL_ID), "source": SOURCE,
+        "observed": optional(DATE)},
+    "license_stats": {
+        "date": required(DATE), "scope": required(str), "level": required(str), "license": required(str),
+        "repos": required(int), "downloads": optional(int), "source": SOURCE},
+    "license_categories": {
+        "license_id": required(str), "name": optional(str), "category": required(str), "type": optional(str),
+        "source": SOURCE},
+    "registry_downloads": {
+        "registry": required(str), "figure": required(str), "package": optional(str), "rank": optional(int),
+        "downloads": required(int), "period": optional(str), "source": SOURCE},
+    "extracted_metadata": {
+        "model_id": required(MODEL_ID), "method": required(str), "source": SOURCE, "fields": required(dict)},
+    "descendant_counts": {
+        "downloads": required(int), "descendants": required(int), "source": SOURCE},
 }
+
+# The manifest (snapshot.json) and each entry of its "sources" list and of a source's "files".
+MANIFEST_FIELDS: dict[str, Field] = {
+    "format": required(str), "name": required(str), "producer": required(str), "created": optional(str),
+    "description": optional(str), "sources": required("sources"), "stats": optional(dict)}
+SOURCE_FIELDS: dict[str, Field] = {
+    "id": required(str), "title": optional(str), "repo": optional(str), "commit": optional(str),
+    "url": optional(str), "license": optional(str), "citation": optional(str),
+    "snapshot_date": optional(str), "files": optional("files")}
+FILE_FIELDS: dict[str, Field] = {"path": required(str), "sha256": optional(str), "bytes": optional(int)}
 
 
 class SnapshotError(Exception):
     """Bad raw snapshot input. The message names the file, line and field."""
 
 
-def _check(kind: str, record: dict, where: str, source_ids: set[str] | None) -> None:
+# ---------------------------------------------------------------- checks
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def check_model_id(value) -> str | None:
+    """What is wrong with a model id, or None: ids are 1-1024 characters, not blank, no control characters."""
+    if not isinstance(value, str):
+        return f"is {_short(value)}, expected a model id (a string)"
+    if len(value) > MAX_MODEL_ID_CHARS:
+        return f"is {len(value):,} characters long; a model id has at most {MAX_MODEL_ID_CHARS}"
+    if not value.strip():
+        return f"is {_short(value)}, a blank model id"
+    if value != value.strip():
+        return f"is {_short(value)}: a model id does not begin or end with white space"
+    if _CONTROL.search(value):
+        return f"is {_short(value)}: a model id has no control characters (NUL, newline, ...)"
+    return None
+
+
+def _depth_problem(value, depth: int = 0) -> str | None:
+    """Nesting deeper than MAX_DEPTH, a number SQLite cannot hold, or text that is not Unicode."""
+    if depth > MAX_DEPTH:
+        return f"nests deeper than {MAX_DEPTH} levels"
+    if isinstance(value, dict):
+        items = list(value.keys()) + list(value.values())
+    elif isinstance(value, list):
+        items = value
+    else:
+        return _scalar_problem(value)
+    for item in items:
+        problem = _depth_problem(item, depth + 1)
+        if problem:
+            return problem
+    return None
+
+
+def _scalar_problem(value) -> str | None:
+    if isinstance(value, str):
+        if not value.isascii() and _SURROGATE.search(value):
+            return "holds a lone surrogate (\\ud800-\\udfff), which is not Unicode text"
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            return f"holds {value!r}, which is not a JSON number (write null for a missing number)"
+    elif isinstance(value, int) and not isinstance(value, bool) and not MIN_INT <= value <= MAX_INT:
+        return f"holds an integer of {len(str(abs(value)))} digits, beyond 64 bits"
+    return None
+
+
+def _field_problem(field_type, value) -> str | None:
+    """What is wrong with one non-null field value, or None."""
+    expected = f"is {_short(value)}, expected {TYPE_NAMES.get(field_type, field_type)}"
+    if field_type is str:
+        if not isinstance(value, str):
+            return expected
+        return _scalar_problem(value)
+    if field_type is MODEL_ID:
+        return check_model_id(value) or _scalar_problem(value)
+    if field_type is DATE:
+        if not isinstance(value, str) or not _DATE.fullmatch(value):
+            return expected
+        return _scalar_problem(value)
+    if field_type is int:
+        if not isinstance(value, int) or isinstance(value, bool):
+            return expected
+        return _scalar_problem(value)
+    if field_type is float:
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            return expected
+        return _scalar_problem(float(value) if isinstance(value, float) else value)
+    if field_type is bool:
+        return None if isinstance(value, bool) else expected
+    if field_type is BOOL_OR_TEXT:
+        if not isinstance(value, (bool, str)):
+            return expected
+        return _scalar_problem(value)
+    if field_type is list or field_type is MODEL_IDS:
+        if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+            return expected
+        for i, item in enumerate(value):
+            problem = check_model_id(item) if field_type is MODEL_IDS else None
+            problem = problem or _scalar_problem(item)
+            if problem:
+                return f"item {i} {problem}"
+        return None
+    if field_type is dict:
+        if not isinstance(value, dict):
+            return expected
+        return _depth_problem(value)
+    raise ValueError(f"unknown field type {field_type!r}")
+
+
+def check_record(kind: str, record, where: str, source_ids: set[str] | None = None) -> None:
+    """Check one record against KINDS[kind]; raise SnapshotError naming `where` and the field."""
     if not isinstance(record, dict):
-        raise SnapshotError(f"{where}: expected a JSON object, got {type(record).__name__}")
-    required, optional = KINDS[kind]
-    for field in ("source",) + required:
-        if record.get(field) in (None, ""):
-            raise SnapshotError(f"{where}: missing required field {field!r}")
+        raise SnapshotError(f"{where}: expected a JSON object, got {_json_type(record)}")
+    fields = KINDS[kind]
+    unknown = [f for f in record if f not in fields]
+    if unknown:
+        raise SnapshotError(f"{where}: unknown field(s) {_short(sorted(unknown))} for kind {kind!r}")
+    for name, field in fields.items():
+        value = record.get(name)
+        if value is None or value == "":
+            if field.required:
+                raise SnapshotError(f"{where}: missing required field {name!r}")
+            continue
+        problem = _field_problem(field.type, value)
+        if problem:
+            raise SnapshotError(f"{where}: field {name!r} {problem}")
     if source_ids is not None and record["source"] not in source_ids:
         raise SnapshotError(
-            f"{where}: field 'source' is {record['source']!r}, which snapshot.json does not list"
-        )
-    unknown = set(record) - {"source", *required, *optional}
-    if unknown:
-        raise SnapshotError(f"{where}: unknown field(s) {sorted(unknown)} for kind {kind!r}")
+            f"{where}: field 'source' is {_short(record['source'])}, which snapshot.json does not list")
 
+
+def _json_type(value) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "true/false", int: "a number",
+            float: "a number", type(None): "null"}.get(type(value), type(value).__name__)
+
+
+def _check_object(obj, fields: dict[str, Field], where: str) -> None:
+    """Check a manifest object (no unknown-field rule: the manifest may carry more)."""
+    if not isinstance(obj, dict):
+        raise SnapshotError(f"{where}: expected a JSON object, got {_json_type(obj)}")
+    for name, field in fields.items():
+        value = obj.get(name)
+        if value is None or value == "":
+            if field.required:
+                raise SnapshotError(f"{where}: missing required field {name!r}")
+            continue
+        if field.type in ("sources", "files"):
+            if not isinstance(value, list):
+                raise SnapshotError(f"{where}: field {name!r} is {_short(value)}, expected a list")
+            for i, item in enumerate(value):
+                _check_object(item, SOURCE_FIELDS if field.type == "sources" else FILE_FIELDS,
+                              f"{where}: {name}[{i}]" if ": " not in where else f"{where}.{name}[{i}]")
+            continue
+        problem = _field_problem(field.type, value)
+        if problem:
+            raise SnapshotError(f"{where}: field {name!r} {problem}")
+
+
+# ---------------------------------------------------------------- reading
 
 def _reject_constant(name: str):
     raise ValueError(f"{name} is not a JSON value (write null for a missing number)")
@@ -72,83 +285,178 @@ def _reject_constant(name: str):
 _DECODER = json.JSONDecoder(parse_constant=_reject_constant)  # one decoder: building one a line is slow
 
 
+def _decode(data: bytes, where: str):
+    """bytes of one JSON document -> the value, or SnapshotError naming what is wrong."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise SnapshotError(f"{where}: not UTF-8 text (byte 0x{data[e.start]:02x} at column {e.start + 1})") from None
+    try:
+        return _DECODER.decode(text)
+    except json.JSONDecodeError as e:
+        raise SnapshotError(f"{where}: invalid JSON: {e.msg} (column {e.colno})") from None
+    except RecursionError:
+        raise SnapshotError(f"{where}: invalid JSON: nested too deeply") from None
+    except ValueError as e:  # NaN / Infinity, which JSON does not have
+        raise SnapshotError(f"{where}: invalid JSON: {e}") from None
+
+
 def read_manifest(folder: str | os.PathLike) -> dict:
     path = Path(folder) / "snapshot.json"
-    if not path.exists():
+    if not path.is_file():
         raise SnapshotError(f"{path}: not found; is {folder} a raw snapshot folder?")
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as e:
-        raise SnapshotError(f"{path}: invalid JSON at line {e.lineno}: {e.msg}") from None
+    with open(path, "rb") as f:
+        data = f.read(MAX_LINE_BYTES + 1)
+    if len(data) > MAX_LINE_BYTES:
+        raise SnapshotError(f"{path}: larger than {MAX_LINE_BYTES:,} bytes; not a snapshot manifest")
+    manifest = _decode(data, str(path))
+    if not isinstance(manifest, dict):
+        raise SnapshotError(f"{path}: expected a JSON object, got {_json_type(manifest)}")
     if manifest.get("format") != FORMAT:
-        raise SnapshotError(f"{path}: field 'format' is {manifest.get('format')!r}, expected {FORMAT!r}")
-    for field in ("name", "producer", "sources"):
-        if field not in manifest:
-            raise SnapshotError(f"{path}: missing required field {field!r}")
-    for i, source in enumerate(manifest["sources"]):
-        if not source.get("id"):
-            raise SnapshotError(f"{path}: sources[{i}] has no 'id'")
+        raise SnapshotError(f"{path}: field 'format' is {_short(manifest.get('format'))}, expected {FORMAT!r}")
+    _check_object(manifest, MANIFEST_FIELDS, str(path))
+    ids = [s["id"] for s in manifest["sources"]]
+    if len(ids) != len(set(ids)):
+        raise SnapshotError(f"{path}: field 'sources' lists the id {_short(next(i for i in ids if ids.count(i) > 1))} twice")
     return manifest
 
 
-def iter_records(folder: str | os.PathLike, kind: str, manifest: dict | None = None) -> Iterator[dict]:
-    """Stream the records of one kind, validating each; a missing file yields nothing."""
+def iter_records(folder: str | os.PathLike, kind: str, manifest: dict | None = None,
+                 numbered: bool = False) -> Iterator:
+    """Stream the records of one kind, checking each; a missing file yields nothing.
+
+    With numbered=True, yields (line number, record) pairs. Blank lines are skipped.
+    """
     if kind not in KINDS:
         raise ValueError(f"unknown record kind {kind!r}")
     path = Path(folder) / f"{kind}.jsonl"
     if not path.exists():
         return
     source_ids = {s["id"] for s in manifest["sources"]} if manifest else None
-    with open(path, encoding="utf-8") as f:
-        for lineno, line in enumerate(f, 1):
+    with open(path, "rb") as f:
+        lineno = 0
+        while True:
+            line = f.readline(MAX_LINE_BYTES + 1)
+            if not line:
+                break
+            lineno += 1
+            where = f"{path}:{lineno}"
+            if len(line) > MAX_LINE_BYTES:
+                raise SnapshotError(f"{where}: a record longer than {MAX_LINE_BYTES:,} bytes")
             if not line.strip():
                 continue
-            where = f"{path}:{lineno}"
-            if not line.endswith("\n"):
+            if not line.endswith(b"\n"):
                 # A producer always ends a record with a newline; a missing one
                 # means the file was cut off mid-record.
                 raise SnapshotError(f"{where}: truncated record (no newline at end of file)")
-            try:
-                record = _DECODER.decode(line)
-            except ValueError as e:  # JSONDecodeError, or NaN / Infinity, which JSON does not have
-                if not isinstance(e, json.JSONDecodeError):
-                    raise SnapshotError(f"{where}: invalid JSON: {e}") from None
-                raise SnapshotError(f"{where}: invalid JSON: {e.msg} (column {e.colno})") from None
-            _check(kind, record, where, source_ids)
-            yield record
+            record = _decode(line, where)
+            check_record(kind, record, where, source_ids)
+            yield (lineno, record) if numbered else record
+
+
+# ---------------------------------------------------------------- writing
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
+
+
+def remove_stale(pattern_dir: Path, prefix: str) -> list[Path]:
+    """Remove `<prefix><pid>` files or folders in pattern_dir whose process is gone (kill -9, SIGTERM)."""
+    removed = []
+    if not pattern_dir.is_dir():
+        return removed
+    for path in pattern_dir.iterdir():
+        if not path.name.startswith(prefix):
+            continue
+        pid = path.name[len(prefix):]
+        if not pid.isdigit() or (int(pid) != os.getpid() and _pid_alive(int(pid))):
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
+
+
+_RENAME_EXCHANGE = 2
+_libc = None
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux renameat2); False where that is not available."""
+    global _libc
+    try:
+        if _libc is None:
+            _libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        renameat2 = _libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    return False
 
 
 class SnapshotWriter:
-    """Writes a raw snapshot folder.
+    """Writes a raw snapshot folder, checking every record against KINDS as it is written.
 
-    Records are appended to <kind>.jsonl, each line flushed whole. The manifest is
-    written last, atomically, by finish(): a folder without snapshot.json is an
-    unfinished snapshot. Producers that resume (the miner) open with append=True.
+    A new snapshot (append=False) is written into a temporary folder beside the target,
+    `.<name>.tmp-<pid>`, and finish() swaps it into place in one step: until then a snapshot
+    already in the folder stays whole, and a failed producer leaves it as it was. The temporary
+    folder of a failed run is removed when the process exits, or (after kill -9) by the next
+    writer of the same folder.
+
+    Producers that write incrementally and resume (the miner) open with append=True: records
+    are appended to the folder's own <kind>.jsonl files, each line whole, and finish() writes
+    the manifest last, atomically: a folder without snapshot.json is an unfinished snapshot.
     """
 
     def __init__(self, folder: str | os.PathLike, append: bool = False):
-        self.folder = Path(folder)
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self.target = Path(folder)
         self.append = append
         self.counts: dict[str, int] = {}
+        self.cited: set[str] = set()
         self._files: dict[str, object] = {}
-        if not append:
-            for kind in KINDS:
-                (self.folder / f"{kind}.jsonl").unlink(missing_ok=True)
-            (self.folder / "snapshot.json").unlink(missing_ok=True)
+        self._finished = False
+        if append:
+            self.folder = self.target
+            self.folder.mkdir(parents=True, exist_ok=True)
+        else:
+            self.target.parent.mkdir(parents=True, exist_ok=True)
+            if self.target.exists() and not self.target.is_dir():
+                raise SnapshotError(f"{self.target}: exists and is not a folder")
+            prefix = f".{self.target.name}.tmp-"
+            remove_stale(self.target.parent, prefix)
+            remove_stale(self.target.parent, f".{self.target.name}.old-")
+            self.folder = self.target.parent / f"{prefix}{os.getpid()}"
+            self.folder.mkdir()
+            atexit.register(self._discard)
 
     def write(self, kind: str, record: dict) -> None:
-        _check(kind, record, f"{kind} record", None)
+        n = self.counts.get(kind, 0) + 1
+        label = next((record.get(k) for k in ("model_id", "repo", "old_id", "registry")
+                      if isinstance(record, dict) and isinstance(record.get(k), str)), None)
+        where = f"{kind} record {n}" + (f" ({_short(label)})" if label else "")
+        if kind not in KINDS:
+            raise SnapshotError(f"{where}: unknown record kind {kind!r}")
+        check_record(kind, record, where)
         try:
-            line = json.dumps(record, ensure_ascii=False, sort_keys=True, allow_nan=False)
-        except ValueError:
-            raise SnapshotError(f"{kind} record {record.get('model_id') or record.get('repo') or ''}: "
-                                "a number is NaN or infinite; write null instead") from None
+            data = (json.dumps(record, ensure_ascii=False, sort_keys=True, allow_nan=False) + "\n").encode("utf-8")
+        except (ValueError, RecursionError) as e:  # the checks above make this unlikely
+            raise SnapshotError(f"{where}: not writable as JSON: {e}") from None
         f = self._files.get(kind)
         if f is None:
-            f = self._files[kind] = open(self.folder / f"{kind}.jsonl", "a", encoding="utf-8")
-        f.write(line + "\n")
-        self.counts[kind] = self.counts.get(kind, 0) + 1
+            f = self._files[kind] = open(self.folder / f"{kind}.jsonl", "ab")
+        f.write(data)
+        self.counts[kind] = n
+        self.cited.add(record["source"])
 
     def flush(self) -> None:
         for f in self._files.values():
@@ -160,13 +468,70 @@ class SnapshotWriter:
             f.close()
         self._files = {}
 
+    def abort(self) -> None:
+        """Stop without finishing: a new snapshot's temporary folder is removed; the target is untouched."""
+        self.close()
+        self._discard()
+
+    def _discard(self) -> None:
+        if not self.append and not self._finished:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def __enter__(self) -> "SnapshotWriter":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None:
+            self.abort()
+        else:
+            self.close()
+
     def finish(self, manifest: dict) -> Path:
-        """Close the record files and write snapshot.json atomically."""
+        """Close the record files, write snapshot.json atomically and (new snapshots) swap the folder in."""
         self.flush()
         self.close()
         manifest = {"format": FORMAT, **manifest}
+        where = f"manifest of {self.target}"
+        _check_object(manifest, MANIFEST_FIELDS, where)
+        listed = {s["id"] for s in manifest["sources"]}
+        if self.cited - listed:
+            raise SnapshotError(f"{where}: records cite source(s) {sorted(self.cited - listed)} "
+                                "that its 'sources' do not list")
         path = self.folder / "snapshot.json"
         tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
+            f.flush()
+            os.fsync(f.fileno())
         os.replace(tmp, path)
-        return path
+        if not self.append:
+            self._swap()
+        self._finished = True
+        return self.target / "snapshot.json"
+
+    def _swap(self) -> None:
+        """Put the finished temporary folder in the target's place; the old snapshot goes only after."""
+        if not self.target.exists():
+            os.rename(self.folder, self.target)
+        elif _exchange(self.folder, self.target):
+            shutil.rmtree(self.folder)  # now the old snapshot
+        else:
+            old = self.target.parent / f".{self.target.name}.old-{os.getpid()}"
+            os.rename(self.target, old)
+            os.rename(self.folder, self.target)
+            shutil.rmtree(old)
+        self.folder = self.target
+        _fsync_dir(self.target.parent)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -50,7 +50,8 @@ class RunFolder:
         self.folder = folder
         self.state = state
         self.counters: Counter = Counter(state.get("counters", {}))
-        self.writer = SnapshotWriter(folder, append=resumed)
+        # The miner writes into its run folder as it goes (append), so that a stopped run resumes.
+        self.writer = SnapshotWriter(folder, append=True)
         self._failures = open(folder / FAILURES, "a", encoding="utf-8")
 
     @classmethod

@@ -50,9 +50,12 @@ serve: db  ## Build the default snapshot and serve it with Datasette on http://H
 test: venv browser  ## Run the whole test suite (unit, integration on the real sources, Datasette, browser)
 	$(PY) -m pytest
 
+# CARD reaches the recipe through the environment, never pasted into the shell command line, so
+# a path with spaces, quotes or `$` (Hub ids in folder names carry them) is passed as it is.
+card: export CARD_PATH := $(value CARD)
 card: venv  ## Check a model card: make card CARD=path/to/README.md (prints JSON)
-	@test -n "$(CARD)" || { echo "usage: make card CARD=path/to/README.md" >&2; exit 2; }
-	@$(PY) -m build.cards $(CARD)
+	@test -n "$$CARD_PATH" || { echo "usage: make card CARD=path/to/README.md" >&2; exit 2; }
+	@$(PY) -m build.cards "$$CARD_PATH"
 
 mine: venv  ## Mine the live Hub into a raw snapshot: make mine [OUT=folder] [LIMIT=n] [ARGS='--author x ...']
 	$(PY) -m scripts.mine_hub $(if $(OUT),--out $(OUT)) $(if $(LIMIT),--limit $(LIMIT)) $(ARGS)

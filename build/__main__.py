@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -18,11 +19,16 @@ Writes: DB, a new SQLite file with the tables described in docs/database.md and 
         (models, model_observations, cards, card_sections, lineage, dependents, ..., sources,
         snapshot, redactions, findings). Token-shaped strings are replaced with [REDACTED].
 
-The database is written to a temporary file beside DB and moved into place only when complete:
-a bad record (reported as file, record and field) or Ctrl-C leaves the previous DB unchanged.
+The database is written to a temporary file beside DB (DB.tmp-<pid>) and moved into place only
+when complete: a bad record (reported as file, line and field), Ctrl-C or SIGTERM leaves the
+previous DB unchanged. Temporary files of builds that were killed are removed by the next build.
 When DB was already built from the same inputs (snapshot files, builder code, queries/*.sql),
 nothing is done unless --force is given.
 """
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the build is, so that it cleans up as for Ctrl-C."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,14 +40,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="rebuild even when DB is up to date")
     parser.add_argument("--quiet", action="store_true", help="no progress bars or summary on stderr")
     args = parser.parse_args(argv)
+
+    def terminate(signum, frame):
+        raise Terminated(signal.Signals(signum).name)
+
+    signal.signal(signal.SIGTERM, terminate)
     try:
         summary = build(args.snapshot, args.db, progress=not args.quiet, force=args.force)
     except SnapshotError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
+    except OSError as e:  # an unreadable snapshot, an unwritable DB folder, a full disk
+        print(f"error: {e.filename or ''}{': ' if e.filename else ''}{e.strerror or e}; "
+              f"{args.db} is unchanged", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(f"interrupted: {args.db} is unchanged", file=sys.stderr)
         return 130
+    except Terminated as e:
+        print(f"stopped by {e}: {args.db} is unchanged", file=sys.stderr)
+        return 128 + signal.SIGTERM
     if not args.quiet and not summary["skipped"]:
         width = max(map(len, summary["tables"]))
         for table, rows in summary["tables"].items():

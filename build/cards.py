@@ -45,6 +45,9 @@ MAX_FRONT_MATTER_CHARS = 512 * 1024  # the largest real model-index blocks are f
 MAX_YAML_NODES = 200_000  # YAML nodes once aliases are expanded (billion laughs, merge-key bombs)
 MAX_BODY_CHARS = 500_000  # Markdown parsed per card (the largest of the 803 real cards: 117 kB)
 MAX_ERROR_CHARS = 200
+MAX_CARD_CHARS = 4_000_000  # a card longer than this is cut: the parts above are bounded, and so is the word count
+_WORD = re.compile(r"\S+")
+MAX_CARD_BYTES = 16 * 2 ** 20  # what `python -m build.cards` reads of a file (4M characters of UTF-8 at most)
 
 # ---------------------------------------------------------------------------
 # Canonical sections: (name, pattern over the normalized heading), first match
@@ -788,6 +791,9 @@ def analyze(text: str, tags: Iterable[str] = ()) -> dict:
         tags = list(dict.fromkeys(t for t in (tags or ()) if isinstance(t, str)))
     except TypeError:
         tags = []
+    if len(text) > MAX_CARD_CHARS:
+        errors.append(f"card is {len(text):,} characters; only the first {MAX_CARD_CHARS:,} were read")
+        text = text[:MAX_CARD_CHARS]
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -819,7 +825,7 @@ def analyze(text: str, tags: Iterable[str] = ()) -> dict:
 
     filler = [s for s in sections if s["is_filler"]]
     card = {
-        "words": len(body.split()) if truncated else parsed["words"],
+        "words": sum(1 for _ in _WORD.finditer(body)) if truncated else parsed["words"],
         "has_front_matter": has_front_matter,
         "parse_error": "; ".join(errors)[:MAX_ERROR_CHARS] or None,
         **fields,
@@ -847,7 +853,16 @@ def analyze(text: str, tags: Iterable[str] = ()) -> dict:
 
 
 def _read(path: str) -> str:
-    data = sys.stdin.buffer.read() if path == "-" else open(path, "rb").read()
+    """The card's text: at most MAX_CARD_BYTES (so /dev/zero or a 100 MB file costs little memory)."""
+    if path == "-":
+        data = sys.stdin.buffer.read(MAX_CARD_BYTES + 1)
+    else:
+        with open(path, "rb") as f:
+            data = f.read(MAX_CARD_BYTES + 1)
+    if len(data) > MAX_CARD_BYTES:
+        print(f"{path}: larger than {MAX_CARD_BYTES // 2 ** 20} MiB; only the first "
+              f"{MAX_CARD_BYTES // 2 ** 20} MiB were read", file=sys.stderr)
+        data = data[:MAX_CARD_BYTES]
     return data.decode("utf-8", errors="replace")
 
 

@@ -6,10 +6,12 @@ expected rows below are read off those files. The last test builds the real defa
 """
 
 import json
+import signal
 import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -348,12 +350,15 @@ def built(tmp_path):
     return snap, db_path
 
 
-def append(path: Path, text: str) -> None:
-    with open(path, "a", encoding="utf-8") as f:
-        f.write(text)
+def append(path: Path, text: str | bytes) -> None:
+    with open(path, "ab") as f:
+        f.write(text if isinstance(text, bytes) else text.encode("utf-8"))
 
 
-# (file to append to, what to append, what the error must name)
+M = '{"source": "beta", "model_id": %s}\n'  # a models record with the given id (JSON text)
+
+# (file to append to, what to append, what the error must name). models.jsonl has 8 lines,
+# lineage.jsonl 3, dependents.jsonl 5, cards.jsonl 2.
 BAD_INPUTS = {
     "truncated": ("lineage.jsonl", '{"source": "beta", "model_id": "x/y", "base_model_id": "z"}',
                   ["lineage.jsonl:4", "truncated"]),
@@ -364,9 +369,39 @@ BAD_INPUTS = {
     "unknown source": ("cards.jsonl", '{"source": "zeta", "model_id": "a/b", "text": "hi"}\n',
                        ["cards.jsonl:3", "'source'", "zeta"]),
     "wrong type": ("models.jsonl", '{"source": "beta", "model_id": "a/b", "downloads_30d": "many"}\n',
-                   ["models.jsonl: record 9", "'downloads_30d'", "integer"]),
+                   ["models.jsonl:9:", "'downloads_30d'", "integer"]),
     "bad date": ("lineage.jsonl", '{"source": "beta", "model_id": "a/b", "base_model_id": "c", "observed": "10/01/2022"}\n',
-                 ["lineage.jsonl: record 4", "'observed'", "date"]),
+                 ["lineage.jsonl:4:", "'observed'", "date"]),
+    # the line number counts blank lines: the file's line, not the record's position
+    "after blank lines": ("models.jsonl", '\n   \n{"source": "beta", "model_id": "a/b", "likes": 1.5}\n',
+                          ["models.jsonl:11:", "'likes'", "integer"]),
+    "invalid UTF-8": ("models.jsonl", b'{"source": "beta", "model_id": "a/\xff\xfe"}\n',
+                      ["models.jsonl:9:", "not UTF-8", "0xff"]),
+    "integer of 2^70": ("models.jsonl", '{"source": "beta", "model_id": "a/b", "likes": %d}\n' % 2 ** 70,
+                        ["models.jsonl:9:", "'likes'", "64 bits"]),
+    "2^70 inside extra": ("models.jsonl", '{"source": "beta", "model_id": "a/b", "extra": {"n": [%d]}}\n' % 2 ** 70,
+                          ["models.jsonl:9:", "'extra'", "64 bits"]),
+    "lone surrogate": ("cards.jsonl", '{"source": "beta", "model_id": "a/b", "text": "x\\ud800y"}\n',
+                       ["cards.jsonl:3:", "'text'", "surrogate"]),
+    "deep nesting": ("models.jsonl", '{"source": "beta", "model_id": "a/b", "extra": ' + "[" * 100_000 + "]" * 100_000 + "}\n",
+                     ["models.jsonl:9:", "invalid JSON", "nested too deeply"]),
+    "nesting within the limit of JSON, beyond ours": (
+        "models.jsonl", '{"source": "beta", "model_id": "a/b", "extra": ' + '{"a": ' * 40 + "1" + "}" * 40 + "}\n",
+        ["models.jsonl:9:", "'extra'", "deeper than"]),
+    "a number too large for a float": ("models.jsonl", '{"source": "beta", "model_id": "a/b", "trending_score": 1e400}\n',
+                                       ["models.jsonl:9:", "'trending_score'", "not a JSON number"]),
+    "NaN": ("models.jsonl", '{"source": "beta", "model_id": "a/b", "trending_score": NaN}\n',
+            ["models.jsonl:9:", "NaN"]),
+    "not an object": ("lineage.jsonl", '["a", "b"]\n', ["lineage.jsonl:4:", "expected a JSON object"]),
+    "5 MB model id": ("models.jsonl", M % json.dumps("a/" + "x" * 5_000_000),
+                      ["models.jsonl:9:", "'model_id'", "5,000,002 characters"]),
+    "blank model id": ("models.jsonl", M % '"   "', ["models.jsonl:9:", "'model_id'", "blank"]),
+    "NUL in a model id": ("models.jsonl", M % '"a/b\\u0000c"', ["models.jsonl:9:", "'model_id'", "control"]),
+    "bad id in a list of ids": ("code_usages.jsonl", '{"source": "gamma", "repo": "u/r", "file_path": "f.py", '
+                                '"library": "l", "api": "a", "model_ids": ["ok/id", " "]}\n',
+                                ["code_usages.jsonl:3:", "'model_ids'", "item 1"]),
+    "bad base model id": ("lineage.jsonl", '{"source": "beta", "model_id": "a/b", "base_model_id": "x\\ny"}\n',
+                          ["lineage.jsonl:4:", "'base_model_id'", "control"]),
 }
 
 
@@ -459,3 +494,53 @@ def test_real_snapshot_counts(real_db):
     assert one("SELECT redacted FROM redactions WHERE table_name = 'models' AND column_name = 'model_id'") == 3
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
     assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+
+
+# ---------------------------------------------------------------- killed and stopped builds
+
+def big_snapshot(folder: Path, n: int = 30_000) -> Path:
+    """A snapshot that takes the builder a few seconds, long enough to be stopped midway."""
+    return write_snapshot(folder, {"models": [{"source": "s", "model_id": f"o{i % 97}/m{i}", "likes": i,
+                                               "tags": ["a", "b"]} for i in range(n)]})
+
+
+def start_build(snap: Path, db_path: Path) -> subprocess.Popen:
+    """Start `python -m build` and return once its temporary database file exists."""
+    proc = subprocess.Popen([sys.executable, "-m", "build", str(snap), str(db_path), "--quiet", "--force"],
+                            cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    tmp = db_path.with_name(f"{db_path.name}.tmp-{proc.pid}")
+    for _ in range(3000):
+        if tmp.exists() or proc.poll() is not None:
+            break
+        time.sleep(0.01)
+    assert tmp.exists(), "the build finished before it could be stopped"
+    return proc
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_stopped_build_says_so_and_leaves_nothing(tmp_path, signum):
+    snap = big_snapshot(tmp_path / "snap")
+    db_path = tmp_path / "out" / "ptm_reuse.db"
+    build(FIXTURE, db_path, progress=False)
+    before = db_path.read_bytes()
+    proc = start_build(snap, db_path)
+    proc.send_signal(signum)
+    err = proc.communicate(timeout=60)[1]
+    assert proc.returncode in (128 + signum, 130), err
+    assert "is unchanged" in err and "Traceback" not in err
+    assert db_path.read_bytes() == before
+    assert sorted(p.name for p in db_path.parent.iterdir()) == ["ptm_reuse.db"]
+
+
+def test_the_next_build_removes_what_a_killed_build_left(tmp_path):
+    snap = big_snapshot(tmp_path / "snap")
+    db_path = tmp_path / "out" / "ptm_reuse.db"
+    proc = start_build(snap, db_path)
+    proc.kill()
+    proc.wait()
+    left = db_path.with_name(f"{db_path.name}.tmp-{proc.pid}")
+    assert left.exists()  # kill -9 cannot be caught: the file stays until the next build
+    result = run_cli(FIXTURE, db_path)
+    assert result.returncode == 0, result.stderr
+    assert f"removed {left}" in result.stderr
+    assert sorted(p.name for p in db_path.parent.iterdir()) == ["ptm_reuse.db"]

@@ -22,11 +22,6 @@ from scripts.sources import (
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 FIXTURE_SOURCES = FIXTURES / "sources"
-# The source ids every record cites (the project's source table).
-SOURCE_IDS = {
-    "icse23", "liang2024", "huggingfacer", "peatmoss", "filter-peatmoss", "openfuture", "esem2024",
-    "hf-metadata-extraction", "sail2024", "hn5318-cards", "hfco2", "mistral-family-2025",
-}
 
 
 @pytest.fixture
@@ -42,9 +37,11 @@ def sources_copy(tmp_path):
 
 # --- the pin list ------------------------------------------------------------------------
 
-def test_pins_describe_every_source_with_provenance():
+def test_pins_describe_every_source_with_provenance(fixture_pins):
     pins = load_pins()
-    assert {s["id"] for s in pins} == SOURCE_IDS
+    # the import fixture has a few rows of every pinned source, from the same repository and commit
+    assert [(s["id"], s["repo"], s["commit"]) for s in pins] == [
+        (s["id"], s["repo"], s["commit"]) for s in fixture_pins]
     for source in pins:
         assert re.fullmatch(r"[0-9a-f]{40}", source["commit"]), source["id"]
         assert source["url"] == f"https://github.com/{source['repo']}/tree/{source['commit']}"
@@ -270,5 +267,14 @@ def test_fetch_help_explains_the_layout(capsys):
     assert "<owner>/<repo>/<commit>/<path>" in out and "sha256" in out and "--base-url" in out
 
 
-def test_pins_file_is_the_one_in_scripts():
-    assert PINS_PATH == Path(fetch_sources.__file__).with_name("pinned_sources.json")
+def test_the_downloader_fetches_the_pinned_sources_by_default(tmp_path):
+    """Without a pin list of its own, fetch() asks for every file scripts/pinned_sources.json pins."""
+    (tmp_path / "empty").mkdir()
+    server = _Server(tmp_path / "empty")  # answers 404 to everything
+    try:
+        failures = fetch_sources.fetch(tmp_path / "dest", server.url, progress=False, backoff=0, retries=1)
+    finally:
+        server.stop()
+    pinned = json.loads(PINS_PATH.read_text())["sources"]
+    expected = {f"{source_folder(s)}/{f['path']}" for s in pinned for f in s["files"] if not f["derived"]}
+    assert {failure.split(": HTTP 404")[0] for failure in failures} == expected

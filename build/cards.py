@@ -45,9 +45,9 @@ MAX_FRONT_MATTER_CHARS = 512 * 1024  # the largest real model-index blocks are f
 MAX_YAML_NODES = 200_000  # YAML nodes once aliases are expanded (billion laughs, merge-key bombs)
 MAX_BODY_CHARS = 500_000  # Markdown parsed per card (the largest of the 803 real cards: 117 kB)
 MAX_ERROR_CHARS = 200
-MAX_CARD_CHARS = 4_000_000  # a card longer than this is cut: the parts above are bounded, and so is the word count
+MAX_CARD_CHARS = 64 * 2 ** 20  # a longer card is cut (a snapshot record holds at most 64 MiB anyway)
 _WORD = re.compile(r"\S+")
-MAX_CARD_BYTES = 16 * 2 ** 20  # what `python -m build.cards` reads of a file (4M characters of UTF-8 at most)
+MAX_CARD_BYTES = 16 * 2 ** 20  # what `python -m build.cards` reads of a file
 
 # ---------------------------------------------------------------------------
 # Canonical sections: (name, pattern over the normalized heading), first match

@@ -6,11 +6,11 @@ description: >-
   table, split by relation (fine-tune, adapter, quantized, merge, or not stated), with the
   base model's downloads. Lineage comes from base_model tags of the hn5318 card sample (2024)
   and the 2025 Mistral-Small fine-tune tree, plus any a live mining run adds: a sample, so the
-  ranking shows the shape, not the registry's true leaders. The label puts the rank first.
+  ranking shows the shape, not the registry's true leaders. rank comes from derived_models:
+  models with as many derived models share a rank (ties are shown, not broken by name); the
+  label puts the rank first. sources: where the edges come from (mistral-family-2025 is one
+  model's family tree, picked by hand).
 fragment: g.mark=bar&g.x_column=derived_models&g.x_type=quantitative&g.y_column=ranked_model&g.y_type=ordinal
-labels:
-  derived_models: "Derived models"
-  ranked_model: "Base model (rank)"
 params:
   top_n: 20
 --- */
@@ -21,13 +21,15 @@ WITH per_base AS (
          count(DISTINCT model_id) FILTER (WHERE relation = 'adapter') AS adapters,
          count(DISTINCT model_id) FILTER (WHERE relation = 'quantized') AS quantized,
          count(DISTINCT model_id) FILTER (WHERE relation = 'merge') AS merges,
-         count(DISTINCT model_id) FILTER (WHERE relation IS NULL) AS relation_not_stated
+         count(DISTINCT model_id) FILTER (WHERE relation IS NULL) AS relation_not_stated,
+         group_concat(DISTINCT source) AS sources
   FROM lineage GROUP BY base_model_id
   ORDER BY derived_models DESC, model_id LIMIT (SELECT top_n FROM p)
 )
 SELECT
   printf('%0' || length((SELECT top_n FROM p)) || 'd %s',
-         row_number() OVER (ORDER BY b.derived_models DESC, b.model_id), b.model_id) AS ranked_model,
+         rank() OVER (ORDER BY b.derived_models DESC), b.model_id) AS ranked_model,
+  rank() OVER (ORDER BY b.derived_models DESC) AS rank,
   b.*, m.downloads_30d, m.downloads_source
 FROM per_base b JOIN models m USING (model_id)
 ORDER BY b.derived_models DESC, b.model_id

@@ -237,3 +237,67 @@ def test_f6_counts_unknown_apart_from_missing(real_db, sources_dir):
     assert lic["unknown"] > 0
     assert rows["datasets/card texts"]["missing"] == no_dataset
     assert not any(r["source"] == "hfco2" and r["attribute"] in ("license", "datasets") for r in rows.values())
+
+
+# ---------------------------------------------------------------- F7: ties and hand-picked samples
+
+MISTRAL = "hamidahoderinwale+model_metadata_analyses/ben-scripts/"
+
+
+def base_models_in_tags(tags) -> set[str]:
+    """Hub tags base_model:<id> and base_model:<relation>:<id>."""
+    return {t.split(":")[-1] for t in tags or [] if t.startswith("base_model:") and t.split(":")[-1]}
+
+
+def mistral_family_edges(sources_dir: Path) -> set[tuple[str, str]]:
+    """(child, base) of the 2025 Mistral-Small family: the children lists of the csv and of
+    model_data.json, and the base_model tags of each model's metadata."""
+    import ast
+    import json
+
+    csv.field_size_limit(1 << 30)
+    edges = set()
+    folder = sources_dir / MISTRAL
+    with open(folder / "Mistral-Small-24B-Base-2501_finetunes_20250405_001816.csv", newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            info = json.loads(row["metadata"])
+            edges |= {(info["id"], base) for base in base_models_in_tags(info.get("tags"))}
+            edges |= {(c.removeprefix("https://huggingface.co/"), row["model_id"]) for c in ast.literal_eval(row["children"] or "[]")}
+    for node in json.loads((folder / "model_data.json").read_text(encoding="utf-8"))["models"]:
+        children = node["children"] if isinstance(node["children"], list) else ast.literal_eval(node["children"])
+        edges |= {(c.removeprefix("https://huggingface.co/"), node["model_id"]) for c in children}
+    return edges
+
+
+def fan_out(edges) -> dict[str, int]:
+    children: dict[str, set] = {}
+    for child, base in edges:
+        children.setdefault(base, set()).add(child)
+    return {base: len(c) for base, c in children.items()}
+
+
+@pytest.mark.real_sources
+def test_f7_reports_ties_and_the_hand_picked_family(real_db, sources_dir):
+    import json
+
+    family = mistral_family_edges(sources_dir)
+    cards = json.loads((sources_dir / HN5318).read_text(encoding="utf-8")).values()
+    hn5318 = {(card["modelId"], base) for card in cards for base in base_models_in_tags(card["tags"])}
+    both = fan_out(family | hn5318)
+    top_n = max(both.values())
+    tied = sorted(base for base, n in both.items() if n == top_n)
+    roots = {base for _, base in family} - {child for child, _ in family}
+    outside = fan_out(hn5318)
+    outside_top = max(outside.values())
+
+    row = first_row(real_db, "f07_dependency_concentration")
+    assert (row["top_base_children"], row["top_base_tied"]) == (top_n, len(tied)) == (30, 2)
+    assert row["top_base_model"] == " and ".join(tied)
+    assert len(roots) == 1  # one model's family tree: a hand-picked sample
+    assert row["top_from_family_sample"] == 1 and row["top_base_sources"] == "mistral-family-2025"
+    assert (row["top_sources_edges"], row["lineage_edges"]) == (len(family), len(family | hn5318)) == (78, 278)
+    assert row["top_base_children_outside_family_samples"] == outside_top == 12
+    assert row["top_base_model_outside_family_samples"] == " and ".join(
+        sorted(b for b, n in outside.items() if n == outside_top))
+    ranks = {r["model_id"]: r["rank"] for r in first_rows(real_db, "f07_base_model_fanout")}
+    assert [ranks[m] for m in tied] == [1, 1]

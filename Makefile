@@ -42,8 +42,11 @@ $(DEFAULT_SNAPSHOT)/snapshot.json: $(wildcard scripts/import_sources.py scripts/
 db: venv $(SNAPSHOT)/snapshot.json  ## Build (or rebuild when inputs changed) DB from SNAPSHOT
 	$(PY) -m build $(SNAPSHOT) $(DB)
 
+# Served immutable (-i: no locking, the download allowed) with an inspect file (table counts and
+# the file's hash computed once, not on the first requests); plugins/ptm_serving.py bounds requests.
 serve: db  ## Build the default snapshot and serve it with Datasette on http://HOST:PORT
-	$(VENV)/bin/datasette serve -i $(DB) --metadata metadata.yml \
+	@[ $(DB).inspect.json -nt $(DB) ] || $(VENV)/bin/datasette inspect $(DB) --inspect-file $(DB).inspect.json
+	$(VENV)/bin/datasette serve -i $(DB) --inspect-file $(DB).inspect.json --metadata metadata.yml \
 	    --plugins-dir plugins --template-dir templates \
 	    $$($(PY) -m build.settings) -h $(HOST) -p $(PORT)
 
@@ -71,4 +74,4 @@ browser:  ## Install Debian's chromium for the end-to-end tests (needs root; ski
 	else echo "chromium not installed and not root: browser tests will be skipped (apt-get install chromium)"; fi
 
 clean:  ## Remove the built snapshot and database (not the venv)
-	rm -rf snapshots $(DB)
+	rm -rf snapshots $(DB) $(DB).inspect.json

@@ -1,0 +1,257 @@
+"""Datasette plugin: safe serving. No single request may stall the server or blow its memory.
+
+Datasette's `sql_time_limit_ms` bounds how long SQL runs, not how much it returns, and its
+database download streams the file in 4 KiB pieces even for HEAD. This plugin adds, through
+Datasette's own hooks:
+
+- `prepare_connection`: every SQLite connection gets a length limit (no string or blob longer
+  than MAX_VALUE_BYTES can be made, e.g. `randomblob(1000000000)` fails at once) and a row
+  factory that stops a query once its rows hold more than MAX_RESULT_BYTES of text and blobs.
+  Both errors are reported to the user as SQL errors (HTTP 400).
+- `register_routes`: `/<database>.db` served by `download()`: HEAD answers from the file's size
+  alone, GET streams it in 1 MiB chunks read in a worker thread, with ETag/If-None-Match (304)
+  and single byte ranges (206) so that a broken download can be resumed.
+- `asgi_wrapper`: only GET, HEAD and OPTIONS reach Datasette (the instance is read-only: no
+  writable canned queries, immutable databases), anything else is 405; every response carries
+  security headers (CSP, X-Frame-Options, nosniff, Referrer-Policy). The CSP allows inline
+  scripts and `eval` from this origin only, because Datasette's templates, the home page's
+  charts and datasette-vega (Vega compiles its expressions with `new Function`) need them.
+- `handle_exception`: Datasette's table view reports a bad `?_sort=` column as a 500; it is a
+  client error, answered 400.
+
+  It also ends a CSV stream (`?_stream=on`) after CSV_STREAM_SECONDS with a last line saying so
+  (Datasette's own `max_csv_mb`, settings.json, bounds its bytes): Datasette pages through a
+  table with a compound primary key by a WHERE clause SQLite cannot seek on, so each page of a
+  stream costs more than the one before. The whole data is the .db download (and `make parquet`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import sqlite3
+import time
+import weakref
+
+from datasette import hookimpl
+from datasette.utils.asgi import Forbidden, NotFound, Response
+from datasette.views.base import DatasetteError
+
+MAX_VALUE_BYTES = 8 * 2**20        # longest string or blob SQLite may build (longest real card: ~120 KB)
+MAX_SQL_BYTES = 100_000            # longest SQL text
+MAX_RESULT_BYTES = 32 * 2**20      # text and blob bytes one query may return
+DOWNLOAD_CHUNK = 2**20
+COALESCE_BYTES = 64 * 2**10    # streamed response bodies are sent in pieces of about this size
+CSV_STREAM_SECONDS = 10        # a CSV stream (?_stream=on) ends after this long (and after max_csv_mb)
+CSV_STOPPED = (f"\n[CSV stream stopped after its {CSV_STREAM_SECONDS} s budget: for whole tables download "
+               "the database (.db) or the Parquet export]\n").encode()
+
+SECURITY_HEADERS = {
+    "content-security-policy": "; ".join([
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "connect-src 'self'",
+        "font-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]),
+    "x-frame-options": "DENY",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "same-origin",
+}
+ALLOWED_METHODS = ("GET", "HEAD", "OPTIONS")
+CLIENT_ERRORS = re.compile(r"^(Cannot sort table by |Cannot use _sort and _sort_desc at the same time)")
+
+
+class ResultTooLarge(sqlite3.OperationalError):
+    pass
+
+
+# bytes returned so far, per cursor (a cursor runs one query at a time in Datasette)
+_returned: "weakref.WeakKeyDictionary[sqlite3.Cursor, int]" = weakref.WeakKeyDictionary()
+
+
+def _budgeted_row(cursor, row):
+    size = sum(len(v) for v in row if isinstance(v, (str, bytes)))
+    if size:
+        total = _returned.get(cursor, 0) + size
+        if total > MAX_RESULT_BYTES:
+            raise ResultTooLarge(
+                f"result too large: more than {MAX_RESULT_BYTES // 2**20} MiB of text and blobs; "
+                "select fewer rows or columns, or download the database")
+        _returned[cursor] = total
+    return sqlite3.Row(cursor, row)
+
+
+@hookimpl
+def prepare_connection(conn):
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_SQL_LENGTH, MAX_SQL_BYTES)
+    conn.row_factory = _budgeted_row
+
+
+# --- the database download -------------------------------------------------------------------
+
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+def _byte_range(header: str | None, size: int):
+    """(start, end) inclusive for a single satisfiable `Range: bytes=a-b`, None for no/other range,
+    False when unsatisfiable."""
+    m = _RANGE.match((header or "").strip())
+    if not m or not (m.group(1) or m.group(2)):
+        return None
+    if m.group(1):
+        start = int(m.group(1))
+        end = min(int(m.group(2)), size - 1) if m.group(2) else size - 1
+    else:  # suffix: the last n bytes
+        start, end = max(size - int(m.group(2)), 0), size - 1
+    return (start, end) if start <= end < size else False
+
+
+class FileResponse:
+    def __init__(self, path, status, headers, start=0, length=0, body=True):
+        self.path, self.status, self.headers = path, status, headers
+        self.start, self.length, self.body = start, length, body
+
+    async def asgi_send(self, send):
+        await send({"type": "http.response.start", "status": self.status,
+                    "headers": [(k.encode("latin-1"), str(v).encode("latin-1")) for k, v in self.headers.items()]})
+        if not self.body or not self.length:
+            await send({"type": "http.response.body", "body": b""})
+            return
+        with open(self.path, "rb") as f:
+            f.seek(self.start)
+            left = self.length
+            while left > 0:
+                chunk = await asyncio.to_thread(f.read, min(DOWNLOAD_CHUNK, left))
+                if not chunk:
+                    break
+                left -= len(chunk)
+                await send({"type": "http.response.body", "body": chunk, "more_body": left > 0})
+            if left > 0:  # the file shrank: end the body anyway
+                await send({"type": "http.response.body", "body": b""})
+
+
+async def download(request, datasette):
+    database = request.url_vars["database"]
+    await datasette.ensure_permissions(request.actor, [
+        ("view-database-download", database), ("view-database", database), "view-instance"])
+    try:
+        db = datasette.get_database(route=database)
+    except KeyError:
+        raise NotFound("Database not found")
+    if db.is_memory or not db.path:
+        raise NotFound("Cannot download this database")
+    if not datasette.setting("allow_download") or db.is_mutable:
+        raise Forbidden("Database download is forbidden")
+    size = os.stat(db.path).st_size
+    if db.cached_hash is None:  # the inspect file gives it; otherwise hash once, off the event loop
+        await asyncio.to_thread(lambda: db.hash)
+    etag = f'"{db.hash}"'
+    headers = {"etag": etag, "accept-ranges": "bytes", "cache-control": "public, max-age=3600",
+               "content-type": "application/octet-stream",
+               "content-disposition": f'attachment; filename="{os.path.basename(db.path)}"'}
+    if request.headers.get("if-none-match") == etag:
+        return Response("", status=304, headers={"etag": etag})
+    body = request.method != "HEAD"
+    rng = None if request.headers.get("if-range", etag) != etag else _byte_range(request.headers.get("range"), size)
+    if rng is False:
+        return Response("", status=416, headers={"content-range": f"bytes */{size}"})
+    if rng:
+        start, end = rng
+        headers.update({"content-range": f"bytes {start}-{end}/{size}", "content-length": end - start + 1})
+        return FileResponse(db.path, 206, headers, start, end - start + 1, body)
+    headers["content-length"] = size
+    return FileResponse(db.path, 200, headers, 0, size, body)
+
+
+@hookimpl
+def register_routes():
+    return [(r"^/(?P<database>[^/.]+)\.db$", download)]
+
+
+# --- methods and headers ---------------------------------------------------------------------
+
+class _StreamStopped(BaseException):
+    """Raised from `send` to end a CSV stream over its budget (BaseException: Datasette's stream
+    writer catches Exception and would try to write the error into the finished response)."""
+
+
+def _is_csv_stream(scope) -> bool:
+    path = scope.get("path", "")
+    if not path.endswith(".csv"):
+        return False
+    return any(k == b"_stream" and v not in (b"", b"0", b"off") for k, _, v in
+               (part.partition(b"=") for part in scope.get("query_string", b"").split(b"&")))
+
+
+@hookimpl
+def asgi_wrapper():
+    def wrap(app):
+        async def wrapped(scope, receive, send):
+            if scope["type"] != "http":
+                return await app(scope, receive, send)
+
+            buffered: list[bytes] = []
+            size = 0
+
+            async def send_with_headers(message):
+                nonlocal size
+                if message["type"] == "http.response.start":
+                    present = {k.lower() for k, _ in message.get("headers", [])}
+                    extra = [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items() if k.encode() not in present]
+                    message = dict(message, headers=list(message.get("headers", [])) + extra)
+                elif message["type"] == "http.response.body":
+                    # Datasette's CSV stream sends one message per row: coalesce them into large
+                    # chunks (each message costs the server far more than its bytes).
+                    if message.get("more_body") and size + len(message.get("body", b"")) < COALESCE_BYTES:
+                        buffered.append(message.get("body", b""))
+                        size += len(buffered[-1])
+                        return
+                    if buffered:
+                        message = dict(message, body=b"".join(buffered) + message.get("body", b""))
+                        buffered.clear()
+                        size = 0
+                await send(message)
+
+            deadline = None
+            if _is_csv_stream(scope):
+                deadline = time.monotonic() + CSV_STREAM_SECONDS
+            stopped = False
+
+            async def send_within_budget(message):
+                nonlocal stopped
+                if stopped:
+                    raise _StreamStopped()
+                if deadline is not None and message["type"] == "http.response.body" and message.get("more_body") \
+                        and time.monotonic() > deadline:
+                    stopped = True
+                    await send_with_headers({"type": "http.response.body", "body": CSV_STOPPED, "more_body": False})
+                    raise _StreamStopped()
+                await send_with_headers(message)
+
+            if scope["method"] not in ALLOWED_METHODS:
+                response = Response.text("405 Method Not Allowed: this instance is read-only\n", status=405,
+                                         headers={"allow": ", ".join(ALLOWED_METHODS)})
+                return await response.asgi_send(send_with_headers)
+            try:
+                return await app(scope, receive, send_within_budget)
+            except _StreamStopped:
+                return None
+
+        return wrapped
+
+    return wrap
+
+
+@hookimpl
+def handle_exception(exception):
+    if isinstance(exception, DatasetteError) and exception.status == 500 and CLIENT_ERRORS.match(str(exception.message)):
+        exception.status = 400  # the default handler renders it, now as a client error
+    return None

@@ -13,13 +13,15 @@ SNAPSHOT ?= $(DEFAULT_SNAPSHOT)
 DB     ?= ptm_reuse.db
 HOST   ?= 127.0.0.1
 PORT   ?= 8001
+# The Parquet export of DB (one file per table, the canned queries' SQL, a manifest).
+PARQUET ?= $(basename $(DB))-parquet
 
-.PHONY: help venv sources snapshot db serve test card mine bench browser clean
+.PHONY: help venv sources snapshot db serve parquet test card mine bench browser clean
 
 help:  ## Show this help
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
 	@echo
-	@echo "Variables: SOURCES=$(SOURCES) SNAPSHOT=$(SNAPSHOT) DB=$(DB) PORT=$(PORT)"
+	@echo "Variables: SOURCES=$(SOURCES) SNAPSHOT=$(SNAPSHOT) DB=$(DB) PARQUET=$(PARQUET) PORT=$(PORT)"
 
 venv: $(VENV)/.installed  ## Create the virtual environment with the pinned dependencies
 
@@ -50,6 +52,9 @@ serve: db  ## Build the default snapshot and serve it with Datasette on http://H
 	    --plugins-dir plugins --template-dir templates \
 	    $$($(PY) -m build.settings) -h $(HOST) -p $(PORT)
 
+parquet: db  ## Export every table of DB to Parquet in PARQUET (for DuckDB, pandas, Spark; see docs/parquet.md)
+	$(PY) -m build.parquet $(DB) $(PARQUET)
+
 test: venv browser  ## Run the whole test suite (unit, integration on the real sources, Datasette, browser)
 	$(PY) -m pytest
 
@@ -74,4 +79,4 @@ browser:  ## Install Debian's chromium for the end-to-end tests (needs root; ski
 	else echo "chromium not installed and not root: browser tests will be skipped (apt-get install chromium)"; fi
 
 clean:  ## Remove the built snapshot and database (not the venv)
-	rm -rf snapshots $(DB) $(DB).inspect.json
+	rm -rf snapshots $(DB) $(DB).inspect.json $(PARQUET)

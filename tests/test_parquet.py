@@ -1,0 +1,141 @@
+"""The Parquet export (build/parquet.py, `make parquet`), read back with DuckDB.
+
+Row counts and a sample of rows of every table are compared with SQLite, value by value and type
+by type; every canned query that the export says runs on DuckDB is run there on the Parquet files,
+unchanged, and must give SQLite's answer; the ones it says do not must indeed fail there.
+"""
+
+import json
+import sqlite3
+
+import pytest
+
+from build.findings import load_queries
+from build.parquet import NOT_ON_DUCKDB, ExportError, duckdb_sql, duckdb_views, export, exported_tables
+
+duckdb = pytest.importorskip("duckdb")
+
+
+@pytest.fixture(scope="module")
+def exported(real_db, tmp_path_factory):
+    out = tmp_path_factory.mktemp("parquet") / "ptm_reuse-parquet"
+    export(real_db, out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def duck(exported):
+    conn = duckdb.connect()
+    for statement in duckdb_views(exported):
+        conn.execute(statement)
+    yield conn
+    conn.close()
+
+
+def _cell(value):
+    return round(value, 9) if isinstance(value, float) else value
+
+
+@pytest.mark.real_sources
+def test_every_table_is_exported_with_its_rows_and_types(real_db, exported):
+    conn = sqlite3.connect(real_db)
+    tables = exported_tables(conn)
+    assert {"models", "model_observations", "cards", "dependents", "lineage", "sources"} <= set(tables)
+    assert not any(t.startswith("sqlite_") or "_fts" in t for t in tables)
+    manifest = json.loads((exported / "manifest.json").read_text())
+    assert set(manifest["tables"]) == set(tables)
+    d = duckdb.connect()
+    for table in tables:
+        path = exported / f"{table}.parquet"
+        n = conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+        assert d.execute("SELECT count(*) FROM read_parquet(?)", [str(path)]).fetchone()[0] == n, table
+        assert manifest["tables"][table]["rows"] == n
+        # types kept: each column's DuckDB type is its SQLite declared type
+        declared = dict(conn.execute("SELECT name, upper(type) FROM pragma_table_info(?)", [table]).fetchall())
+        described = dict(d.execute("SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(?))",
+                                   [str(path)]).fetchall())
+        assert list(described) == list(declared), table
+        for column, sqlite_type in declared.items():
+            expected = {"INTEGER": "BIGINT", "REAL": "DOUBLE", "FLOAT": "DOUBLE", "BLOB": "BLOB"}.get(sqlite_type, "VARCHAR")
+            assert described[column] == expected, f"{table}.{column}: {sqlite_type} exported as {described[column]}"
+
+
+@pytest.mark.real_sources
+def test_a_sample_of_rows_is_identical(real_db, exported):
+    conn = sqlite3.connect(real_db)
+    d = duckdb.connect()
+    compared = 0
+    for table in exported_tables(conn):
+        n = conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+        positions = sorted({0, n // 3, n // 2, (2 * n) // 3, n - 1} & set(range(n)))
+        for position in positions:
+            expected = conn.execute(f'SELECT * FROM "{table}" ORDER BY rowid LIMIT 1 OFFSET ?', [position]).fetchone()
+            got = d.execute("SELECT * EXCLUDE (file_row_number) FROM read_parquet(?, file_row_number = true) "
+                            "WHERE file_row_number = ?", [str(exported / f"{table}.parquet"), position]).fetchone()
+            assert tuple(map(_cell, got)) == tuple(map(_cell, expected)), f"{table} row {position}"
+            assert [type(v) for v in got] == [type(v) for v in expected], f"{table} row {position}: types"
+            compared += 1
+    assert compared > 50
+
+
+def _answer(rows):
+    """Rows as a sorted list: ties may come in another order; DuckDB types a UNION of numbers and
+    text as text, so numbers are compared as text."""
+    return sorted((tuple(str(v) if isinstance(v, int) else _cell(v) for v in row) for row in rows), key=repr)
+
+
+@pytest.mark.real_sources
+@pytest.mark.parametrize("name", list(load_queries()))
+def test_canned_query_on_duckdb(name, real_db, exported, duck):
+    query = load_queries()[name]
+    params = {k: str(v) for k, v in query.params.items()}  # Datasette passes every parameter as text
+    conn = sqlite3.connect(real_db)
+    expected = conn.execute(query.sql, params).fetchall()
+    published = (exported / "queries" / f"{name}.sql").read_text()
+    assert published.strip() == query.sql.strip()
+    manifest = json.loads((exported / "manifest.json").read_text())["queries"][name]
+    assert manifest["duckdb"] == (name not in NOT_ON_DUCKDB)
+    try:
+        got = duck.execute(duckdb_sql(published), params or None).fetchall()
+    except duckdb.Error as e:
+        if name in NOT_ON_DUCKDB:
+            return
+        pytest.fail(f"{name} does not run on DuckDB ({str(e).splitlines()[0]}): make it portable, or list it "
+                    "in build.parquet.NOT_ON_DUCKDB with the reason")
+    if name in NOT_ON_DUCKDB:
+        pytest.fail(f"{name} runs on DuckDB now: remove it from build.parquet.NOT_ON_DUCKDB")
+    assert _answer(got) == _answer(expected)
+
+
+def test_a_value_that_does_not_fit_its_type_is_named(tmp_path):
+    db = tmp_path / "bad.db"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE models (model_id TEXT, downloads INTEGER)")
+    conn.executemany("INSERT INTO models VALUES (?, ?)", [("a", 1), ("b", "many")])
+    conn.commit()
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("previous export")
+    with pytest.raises(ExportError, match=r"models\.downloads \(rowid 2\)"):
+        export(db, out)
+    assert (out / "keep.txt").read_text() == "previous export"  # a failed export replaces nothing
+    assert [p.name for p in tmp_path.iterdir() if ".tmp" in p.name] == []
+
+
+def test_small_database_round_trip(tmp_path):
+    db = tmp_path / "small.db"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, score REAL, raw BLOB)")
+    conn.execute("CREATE TABLE empty (x INTEGER)")
+    conn.execute("CREATE VIEW v AS SELECT name, score * 2 AS double_score FROM t")
+    conn.executemany("INSERT INTO t VALUES (?, ?, ?, ?)", [(1, "é", 0.5, b"\x00\x01"), (2, None, None, None)])
+    conn.commit()
+    manifest = export(db, tmp_path / "out")
+    assert manifest["tables"]["t"]["columns"] == {"id": "int64", "name": "string", "score": "double", "raw": "binary"}
+    assert manifest["tables"]["empty"]["rows"] == 0
+    d = duckdb.connect()
+    for statement in duckdb_views(tmp_path / "out"):
+        d.execute(statement)
+    assert d.execute("SELECT * FROM t ORDER BY id").fetchall() == [(1, "é", 0.5, b"\x00\x01"), (2, None, None, None)]
+    assert d.execute("SELECT * FROM v ORDER BY name").fetchall() == [("é", 1.0), (None, None)]
+    assert d.execute("SELECT count(*) FROM empty").fetchone() == (0,)

@@ -38,6 +38,8 @@ KIND_TABLES = {
     "registry_downloads": "registry_downloads",
     "extracted_metadata": "extracted_metadata",
     "descendant_counts": "descendant_counts",
+    "security_scans": "security_scans",
+    "authors": "authors",
 }
 
 # The fields build.cards.analyze() returns for a card (docs/cards.md), stored in `cards` after the
@@ -92,6 +94,8 @@ TABLES: dict[str, dict] = {
     "registry_downloads": {"pk": "id", "columns": _record_columns("registry_downloads", id_column=True)},
     "extracted_metadata": {"pk": ("model_id", "method", "source"), "columns": _record_columns("extracted_metadata")},
     "descendant_counts": {"pk": "id", "columns": _record_columns("descendant_counts", id_column=True)},
+    "security_scans": {"pk": ("model_id", "source"), "columns": _record_columns("security_scans")},
+    "authors": {"pk": ("author", "source"), "columns": _record_columns("authors")},
     "redactions": {"pk": ("table_name", "column_name"), "columns": {
         "table_name": str, "column_name": str, "redacted": int}},
 }
@@ -110,6 +114,7 @@ FOREIGN_KEYS = [
     ("code_usage_models", "usage_id", "code_usages", "id"),
     ("code_usage_models", "model_id", "models", "model_id"),
     ("extracted_metadata", "model_id", "models", "model_id"),
+    ("security_scans", "model_id", "models", "model_id"),
 ]
 
 # Columns people filter, facet, sort and join on (a primary key's leading column is indexed already).

@@ -116,6 +116,14 @@ KINDS: dict[str, dict[str, Field]] = {
         "model_id": required(MODEL_ID), "method": required(str), "source": SOURCE, "fields": required(dict)},
     "descendant_counts": {
         "downloads": required(int), "descendants": required(int), "source": SOURCE},
+    # F12 from the Hub (scripts/hub/defenses.py): a sampled repository's security scan status, and
+    # whether a sampled author is a (verified) organization. `sample`: ["top"], ["random"] or both.
+    "security_scans": {
+        "model_id": required(MODEL_ID), "source": SOURCE, "observed": optional(DATE), "sha": optional(str),
+        "sample": required(list), "scans_done": optional(bool), "files_with_issues": optional(dict)},
+    "authors": {
+        "author": required(str), "source": SOURCE, "observed": optional(DATE), "sample": required(list),
+        "is_organization": optional(bool), "is_verified": optional(bool)},
 }
 
 # The manifest (snapshot.json) and each entry of its "sources" list and of a source's "files".

@@ -13,26 +13,30 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 from datetime import date
 from pathlib import Path
 
 from build.snapshot import SnapshotError
-from scripts.hub.aliases import read_alias_ids, resolve_aliases
-from scripts.hub.checkpoint import PreviousSnapshot, ResumeError, RunFolder
-from scripts.hub.client import HUB_QUOTAS, SAFETY, HubSession, default_budgets
-from scripts.hub.context import DEFAULT_ENDPOINT, MiningIncomplete, Options, RunContext, today
+from scripts.hub.aliases import carry_aliases, read_alias_ids, resolve_aliases
+from scripts.hub.checkpoint import FAILURES, PreviousSnapshot, ResumeError, RunFolder
+from scripts.hub.client import DOWN_AFTER, HUB_QUOTAS, SAFETY, HubDown, HubSession, default_budgets
+from scripts.hub.context import (DEFAULT_ENDPOINT, EXIT_ERROR, EXIT_FAILURES, EXIT_OK, EXIT_STOPPED,
+                                 MiningIncomplete, Options, RunContext, today)
+from scripts.hub.defenses import DefensesJob, SampleSpec
 from scripts.hub.listing import Lister
 from scripts.hub.manifest import manifest as run_manifest
 
-__all__ = ["DEFAULT_ENDPOINT", "MiningIncomplete", "Options", "main", "parse_args", "run"]
+__all__ = ["DEFAULT_ENDPOINT", "EXIT_ERROR", "EXIT_FAILURES", "EXIT_OK", "EXIT_STOPPED", "MiningIncomplete",
+           "Options", "main", "parse_args", "run"]
 
 
 def run(opts: Options) -> dict:
     """Mine (or resume mining) into opts.out; returns the manifest written to snapshot.json.
 
-    Raises MiningIncomplete when the listing failed after all retries (run again to resume)
-    and ResumeError when opts.out cannot be used.
+    Raises MiningIncomplete when the listing failed after all retries or the Hub is down (run again
+    to resume) and ResumeError when opts.out cannot be used.
     """
     alias_ids = read_alias_ids(opts.resolve_aliases) if opts.resolve_aliases else None
     query = {"author": opts.author, "task": opts.task, "library": opts.library,
@@ -46,12 +50,21 @@ def run(opts: Options) -> dict:
         if previous is None and folder.previous:
             previous = PreviousSnapshot(folder.previous)
         with HubSession(opts.endpoint, opts.token, budgets, retries=opts.retries, retry_wait=opts.retry_wait,
-                        connections=opts.workers + 2) as session:
+                        connections=opts.workers + 2, down_after=opts.down_after) as session:
             ctx = RunContext(opts, folder, session)
             if not folder.state["listing_done"]:
                 Lister(ctx, previous).mine_models()
             if alias_ids is not None:
                 resolve_aliases(ctx, alias_ids)
+            elif previous is not None:
+                carry_aliases(ctx, previous.folder)
+            if opts.sample.enabled:
+                try:
+                    DefensesJob(folder, session, opts.sample, folder.previous, today(), ctx.commit,
+                                opts.progress).run_all()
+                except HubDown as e:
+                    ctx.commit()
+                    raise MiningIncomplete(str(e)) from None
             manifest = run_manifest(ctx)
     except BaseException:
         folder.close()
@@ -108,12 +121,24 @@ def parse_args(argv: list[str] | None = None) -> Options:
     parser.add_argument("--retry-wait", type=float, default=1.0, metavar="SECONDS",
                         help="first wait before a retry, doubled each time up to 8 s (default: 1); "
                              "a 429 waits as long as the Hub says")
+    parser.add_argument("--sample-top", type=int, default=SampleSpec.top, metavar="N",
+                        help="defenses (F12): ask the security scan status of the N most downloaded models, and "
+                             f"whether their authors are verified organizations (default: {SampleSpec.top})")
+    parser.add_argument("--sample-random", type=int, default=SampleSpec.random, metavar="N",
+                        help="defenses (F12): also ask about N models and N authors drawn at random from all those "
+                             f"listed (default: {SampleSpec.random}); one API request each; 0 with "
+                             "--sample-top 0: no defenses requests")
+    parser.add_argument("--seed", type=int, default=SampleSpec.seed,
+                        help=f"seed of the random sample (default: {SampleSpec.seed})")
+    parser.add_argument("--down-after", type=int, default=DOWN_AFTER, metavar="N",
+                        help=f"stop (resumable) after N connection failures in a row: the Hub is down "
+                             f"(default: {DOWN_AFTER}; 0: never)")
     parser.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
     args = parser.parse_args(argv)
     for name in ("limit", "workers"):
         if getattr(args, name) is not None and getattr(args, name) < 1:
             parser.error(f"--{name} must be at least 1")
-    for name in ("budget", "resolve_budget", "retries"):
+    for name in ("budget", "resolve_budget", "retries", "sample_top", "sample_random", "down_after"):
         if getattr(args, name) is not None and getattr(args, name) < 0:
             parser.error(f"--{name.replace('_', '-')} must not be negative")
     budgets = {bucket: n for bucket, n in (("api", args.budget), ("resolvers", args.resolve_budget)) if n is not None}
@@ -122,24 +147,45 @@ def parse_args(argv: list[str] | None = None) -> Options:
         token=os.environ.get("HF_TOKEN") or None, limit=args.limit, author=args.author, task=args.task,
         library=args.library, created_since=args.created_since, workers=args.workers, budgets=budgets,
         cards=args.cards, previous=args.previous, resolve_aliases=args.resolve_aliases,
-        retries=args.retries, retry_wait=args.retry_wait, progress=args.progress)
+        retries=args.retries, retry_wait=args.retry_wait, progress=args.progress,
+        sample=SampleSpec(args.sample_top, args.sample_random, args.seed), down_after=args.down_after)
+
+
+def same_command(argv: list[str], out: Path) -> str:
+    """The command line of this run, with its --out: what resumes it, or retries what failed."""
+    args = list(argv)
+    if "--out" not in args and not any(a.startswith("--out=") for a in args):
+        args = ["--out", str(out), *args]
+    return shlex.join(["python", "-m", "scripts.mine_hub", *args])
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Exit status: 0 complete, 1 error, 3 stopped (resume), 4 finished with failures (retry); see EXIT_*."""
+    argv = sys.argv[1:] if argv is None else list(argv)
     opts = parse_args(argv)
     try:
         manifest = run(opts)
-    except (MiningIncomplete, ResumeError, SnapshotError, ValueError, OSError) as e:
+    except MiningIncomplete as e:
         print(f"mine_hub: {e}", file=sys.stderr)
-        if isinstance(e, MiningIncomplete):
-            print(f"mine_hub: run again with --out {opts.out} to continue", file=sys.stderr)
-        return 1
+        print(f"mine_hub: stopped before the end (exit status {EXIT_STOPPED}); the same command continues "
+              f"where it stopped:\n    {same_command(argv, opts.out)}", file=sys.stderr)
+        return EXIT_STOPPED
+    except (ResumeError, SnapshotError, ValueError, OSError) as e:
+        print(f"mine_hub: {e}", file=sys.stderr)
+        return EXIT_ERROR
     stats = manifest["stats"]
     print(f"{opts.out}: {stats.get('models', 0)} models, {stats.get('cards', 0)} cards "
           f"({stats.get('cards_fetched', 0)} downloaded, {stats.get('cards_carried', 0)} carried over), "
           f"{stats.get('lineage', 0)} lineage, {stats.get('dependents', 0)} Spaces links, "
-          f"{stats.get('aliases', 0)} aliases, {stats['failures']} failures")
-    return 0
+          f"{stats.get('aliases', 0)} aliases, {stats.get('security_scans', 0)} security scans, "
+          f"{stats.get('authors', 0)} authors, {stats['failures']} failures")
+    if stats["failures"]:
+        what = ", ".join(f"{n} {kind}" for kind, n in stats["failures_by_what"].items())
+        print(f"mine_hub: {stats['failures']} not fetched ({what}; listed in {opts.out / FAILURES}); "
+              f"exit status {EXIT_FAILURES}. The same command fetches them again (and carries the rest over):\n"
+              f"    {same_command(argv, opts.out)}", file=sys.stderr)
+        return EXIT_FAILURES
+    return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 
     GET /api/models                            paginated listing: expand=, author=, pipeline_tag=, filter=,
                                                sort=createdAt, limit=, cursor=; `Link: <...>; rel="next"`
-    GET /api/models/<id>                       model_info (307 redirect for a renamed repository)
+    GET /api/models/<id>                       model_info (307 redirect for a renamed repository);
+                                               with ?securityStatus=true also `securityRepoStatus`
+    GET /api/organizations/<name>/overview     get_organization_overview (404 for a user or unknown name)
     GET /<id>/resolve/<revision>/README.md     the card (404 EntryNotFound, 401, 403 GatedRepo, RevisionNotFound)
     GET /_fake/counts[?reset=1]                request counters, for a hub running in another process
 
@@ -10,7 +12,7 @@ Payloads have the shape of the real API's JSON (camelCase keys, `siblings`, `car
 `baseModels`, `safetensors`, ...); `models_from_model_info_csv` turns real model_info records
 (the 2025 Mistral fine-tune family in ../shared/sources) into them.
 
-Faults are injected per request kind ("list", "info", "readme") and model id: "500" (with an
+Faults are injected per request kind ("list", "info", "readme", "org") and model id: "500" (with an
 error body that, with echo_auth, quotes the request's Authorization header, as a careless
 server might), "drop" (the connection closes without a response), "429" (the bucket is blocked
 for `rate_limit_seconds`; every request in it meanwhile is answered 429 with RateLimit,
@@ -66,8 +68,12 @@ class _Handler(BaseHTTPRequestHandler):
 class FakeHub:
     def __init__(self, models: list[dict], readmes: dict[str, str | int], *, aliases: dict[str, str] | None = None,
                  page_size: int = 100, latency: float = 0.0, echo_auth: bool = False,
-                 rate_limit_seconds: float = 1.0):
+                 rate_limit_seconds: float = 1.0, security: dict[str, dict] | None = None,
+                 organizations: dict[str, dict] | None = None):
         self.models = {m["id"]: m for m in models}
+        # model id -> securityRepoStatus (default: scanned, nothing found); organization name -> overview
+        self.security = dict(security or {})
+        self.organizations = dict(organizations or {})
         self.readmes = dict(readmes)
         self.aliases = dict(aliases or {})
         self.page_size = page_size
@@ -148,6 +154,8 @@ class FakeHub:
             kind, model_id, match = "list", None, None
         elif path.startswith("/api/models/"):
             kind, model_id, match = "info", path[len("/api/models/"):], None
+        elif path.startswith("/api/organizations/") and path.endswith("/overview"):
+            kind, model_id, match = "org", path[len("/api/organizations/"):-len("/overview")], None
         elif match := RESOLVE.match(path):
             kind, model_id = "readme", match["id"]
         else:
@@ -190,6 +198,8 @@ class FakeHub:
             return self._list(h, query)
         if kind == "info":
             return self._info(h, model_id, raw_query, query)
+        if kind == "org":
+            return self._organization(h, model_id)
         return self._readme(h, model_id, match["rev"], match["file"])
 
     def _next_fault(self, kind: str, model_id: str | None) -> str | None:
@@ -264,7 +274,34 @@ class FakeHub:
             status = 404 if h.headers.get("Authorization") else 401
             return self._not_found(h, "RepoNotFound", "Repository not found", status)
         expand = query.get("expand", []) + query.get("expand[]", [])
-        self._send(h, 200, self._project(model, expand, tuple(model)))
+        if expand and "securityStatus" in query:
+            return self._send(h, 400, {"error": "expand cannot be used with securityStatus"})
+        info = self._project(model, expand, tuple(model))
+        if query.get("securityStatus", [""])[0].lower() == "true":
+            with self._lock:
+                info["securityRepoStatus"] = self.security.get(model_id, {"scansDone": True, "filesWithIssues": []})
+        self._send(h, 200, info)
+
+    def _organization(self, h, name: str) -> None:
+        with self._lock:
+            overview = self.organizations.get(name)
+            n_models = sum(1 for m in self.models.values() if m.get("author") == name)
+        if overview is None:  # a user account, or no such name
+            return self._not_found(h, "NotFound", "Organization not found")
+        self._send(h, 200, {"_id": object_id(name), "name": name, "fullname": name, "avatarUrl": "",
+                            "numModels": n_models, "numSpaces": 0, "numDatasets": 0, "numFollowers": 0,
+                            "numUsers": 1, **overview})
+
+    def set_security(self, model_id: str, status: dict) -> None:
+        with self._lock:
+            self.security[model_id] = status
+
+    def set_organization(self, name: str, overview: dict | None) -> None:
+        with self._lock:
+            if overview is None:
+                self.organizations.pop(name, None)
+            else:
+                self.organizations[name] = overview
 
     def _readme(self, h, model_id: str, revision: str, filename: str) -> None:
         if model_id in self.aliases:
@@ -401,6 +438,17 @@ def sample_hub(**kwargs) -> FakeHub:
     add("example-org/empty-card", created="2024-03-01T12:00:00.000Z", downloads=0,
         tags=["region:us"], readme="  \n")
     aliases = {"bert-base-uncased": bert, "gpt2": gpt2}
+    # The security scan of the Hub (model_info(securityStatus=True).security_repo_status): a pickle
+    # flagged in one repository, one not scanned yet; the others scanned clean (the default).
+    security = {"SpanBERT/spanbert-large-cased": {"scansDone": True, "filesWithIssues": [
+                    {"path": "pytorch_model.bin", "level": "suspicious"}]},
+                "example-org/readme-deleted": {"scansDone": False, "filesWithIssues": []}}
+    # Organizations (get_organization_overview); the other authors (TheBloke, textattack) are users.
+    organizations = {name: {"isVerified": verified} for name, verified in (
+        ("google-bert", True), ("openai-community", True), ("mistralai", True), ("meta-llama", True),
+        ("SpanBERT", False), ("example-org", False))}
+    kwargs.setdefault("security", security)
+    kwargs.setdefault("organizations", organizations)
     return FakeHub(models, readmes, aliases=aliases, **kwargs)
 
 

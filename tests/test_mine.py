@@ -6,6 +6,7 @@ redirects), not from the miner's code.
 
 import json
 import os
+import shlex
 import signal
 import sqlite3
 import subprocess
@@ -20,11 +21,13 @@ from huggingface_hub.hf_api import ModelInfo
 from build.snapshot import KINDS, iter_records, read_manifest
 from scripts.hub.client import HUB_QUOTAS, Budget, HubSession
 from scripts.hub.records import base_models
-from scripts.mine_hub import main
+from scripts.hub.defenses import draw
+from scripts.mine_hub import EXIT_FAILURES, EXIT_STOPPED, main
 from tests.fakehub import FakeHub, models_from_model_info_csv, sample_hub, synthetic_models
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST = ["--no-progress", "--budget", "0", "--resolve-budget", "0", "--retry-wait", "0.01", "--workers", "4"]
+SMALL_SAMPLE = ["--sample-top", "5", "--sample-random", "10"]
 TOKEN = "hf_" + "TestTokenNeverWrittenAnywhere1234567"  # shaped like a real one: hf_ + 34 letters/digits
 
 
@@ -183,7 +186,7 @@ def test_server_errors_and_drops_are_retried_then_recorded(monkeypatch, hub, tmp
     hub.inject("readme", mistral, *["500"] * 3)  # 3 tries with --retries 2: fails
     hub.inject("readme", sst2, *["drop"] * 3)
     out = tmp_path / "first"
-    assert mine(monkeypatch, hub, out, "--retries", "2") == 0
+    assert mine(monkeypatch, hub, out, "--retries", "2") == EXIT_FAILURES
 
     counts = hub.counts()
     assert counts[f"readme:{bert}"] == 3 and counts[f"readme:{gpt2}"] == 2
@@ -230,7 +233,7 @@ def test_listing_failure_stops_resumably_and_resume_drops_partial_lines(monkeypa
         return original(h, query)
 
     monkeypatch.setattr(hub, "_list", failing_second_page)
-    assert mine(monkeypatch, hub, out, "--retries", "1") == 1
+    assert mine(monkeypatch, hub, out, "--retries", "1") == EXIT_STOPPED
     assert not (out / "snapshot.json").exists()
     first_page = [m["id"] for m in list(hub.models.values())[:3]]
     assert sorted(r["model_id"] for r in iter_records(out, "models")) == sorted(first_page)
@@ -253,17 +256,24 @@ def test_listing_failure_stops_resumably_and_resume_drops_partial_lines(monkeypa
 
 
 def test_token_is_sent_but_never_written(monkeypatch, tmp_path, capsys):
+    pasted = "hf_" + "SomebodyPastedTheirTokenInACard0123"  # someone else's token, in a card and a Space name
     with sample_hub(page_size=3, echo_auth=True) as fake:
         fake.inject("readme", "openai-community/gpt2", *["500"] * 2)  # its error message quotes the token
+        bert = "google-bert/bert-base-uncased"
+        fake.readmes[bert] += f"\nlogin with HF_TOKEN={pasted}\n"
+        fake.models[bert]["spaces"].append(f"someone/{pasted}")
         monkeypatch.setenv("HF_TOKEN", TOKEN)
         out = tmp_path / "snap"
-        assert mine(monkeypatch, fake, out, "--retries", "1") == 0
+        assert mine(monkeypatch, fake, out, "--retries", "1") == EXIT_FAILURES
         assert fake.authorizations == {f"Bearer {TOKEN}"}
     failures = (out / "mining" / "failures.jsonl").read_text()
     assert "openai-community/gpt2" in failures and "[REDACTED]" in failures
     for path in out.rglob("*"):
         if path.is_file():
             assert TOKEN.encode() not in path.read_bytes(), path
+            assert pasted.encode() not in path.read_bytes(), path  # masked by the miner, not only the builder
+    assert "login with HF_TOKEN=[REDACTED]" in by_id(out, "cards")[bert]["text"]
+    assert read_manifest(out)["stats"]["masked_tokens"] == 2
     captured = capsys.readouterr()
     assert TOKEN not in captured.out + captured.err
 
@@ -274,7 +284,7 @@ def _start_miner(url: str, out: Path, log: Path) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if k != "HF_TOKEN"}
     env["HF_ENDPOINT"] = url
     with open(log, "ab") as stderr:
-        return subprocess.Popen([sys.executable, "-m", "scripts.mine_hub", "--out", str(out), *FAST],
+        return subprocess.Popen([sys.executable, "-m", "scripts.mine_hub", "--out", str(out), *FAST, *SMALL_SAMPLE],
                                 cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
 
 
@@ -301,7 +311,7 @@ def test_kill_9_and_resume_loses_and_duplicates_nothing(monkeypatch, tmp_path):
         assert proc.wait(timeout=120) == 0, log.read_text()
         # Resumed, not restarted: a kill loses at most the cards of the two pages in flight.
         assert fake.counts()["readme"] <= n + 2 * (2 * page_size + workers)
-        assert mine(monkeypatch, fake, tmp_path / "reference") == 0
+        assert mine(monkeypatch, fake, tmp_path / "reference", *SMALL_SAMPLE) == 0
 
     resumed, reference = comparable(out), comparable(tmp_path / "reference")
     for kind, rows in resumed.items():
@@ -396,7 +406,7 @@ def test_bad_inputs_name_the_file(monkeypatch, hub, tmp_path, capsys):
 
     interrupted = tmp_path / "interrupted"
     hub.inject("list", None, "500", "500")
-    assert mine(monkeypatch, hub, interrupted, "--retries", "1", "--author", "mistralai") == 1
+    assert mine(monkeypatch, hub, interrupted, "--retries", "1", "--author", "mistralai") == EXIT_STOPPED
     assert mine(monkeypatch, hub, interrupted, "--author", "google-bert") == 1
     assert "same filters" in capsys.readouterr().err
 
@@ -500,3 +510,151 @@ def test_base_models_from_tags_card_and_base_models_property():
     assert base_models(info) == {"a/quantized-from": "quantized", "b/plain": None,
                                  "d/only-in-property": "merge", "c/only-in-card": "adapter"}
     assert base_models(ModelInfo(id="me/self", cardData={"base_model": "me/self"})) == {}
+
+
+# --- defenses (F12) -------------------------------------------------------------------------------
+
+def test_draw_takes_the_top_and_a_seeded_random_sample():
+    population = {f"m{i}": i for i in range(100)}
+    parts = draw(population, top=3, n_random=10, seed=7)
+    assert [m for m, p in parts.items() if "top" in p] == ["m99", "m98", "m97"]
+    randoms = [m for m, p in parts.items() if "random" in p]
+    assert len(randoms) == 10 and randoms == [m for m, p in draw(population, 3, 10, 7).items() if "random" in p]
+    assert randoms != [m for m, p in draw(population, 3, 10, 8).items() if "random" in p]
+    # Uniform over the whole population: the top is not excluded, and a model in both parts is asked once.
+    assert draw({"a": 5, "b": 1}, top=1, n_random=2, seed=0) == {"a": ["top", "random"], "b": ["random"]}
+
+
+def test_defenses_are_mined_as_huggingface_hub_reads_them(monkeypatch, hub, tmp_path):
+    from huggingface_hub import HfApi
+    from huggingface_hub.errors import HfHubHTTPError
+
+    out = tmp_path / "snap"
+    assert mine(monkeypatch, hub, out, "--sample-top", "2", "--sample-random", "100") == 0
+    models = by_id(out)
+    scans = by_id(out, "security_scans")
+    # A sample of 100 from 12 models takes all of them; the top 2 by downloads are marked so.
+    assert set(scans) == set(hub.models)
+    top2 = sorted(hub.models, key=lambda m: -hub.models[m]["downloads"])[:2]
+    assert {m for m, r in scans.items() if "top" in r["sample"]} == set(top2)
+    api = HfApi(endpoint=hub.url, token=False)
+    for model_id, record in scans.items():
+        expected = api.model_info(model_id, securityStatus=True).security_repo_status
+        assert record["scans_done"] == expected["scansDone"]
+        assert record["files_with_issues"] == {f["path"]: f["level"] for f in expected["filesWithIssues"]}
+        assert record["sha"] == models[model_id]["sha"]
+    assert scans["SpanBERT/spanbert-large-cased"]["files_with_issues"] == {"pytorch_model.bin": "suspicious"}
+
+    authors = {r["author"]: r for r in records(out, "authors")}
+    assert set(authors) == {e["author"] for e in hub.models.values()}
+    for name, record in authors.items():
+        try:
+            verified = api.get_organization_overview(name).is_verified
+        except HfHubHTTPError:
+            assert record["is_organization"] is False and "is_verified" not in record
+        else:
+            assert record["is_organization"] is True and record["is_verified"] == verified
+    stats = read_manifest(out)["stats"]
+    assert stats["sample"] == {"top": 2, "random": 100, "seed": 2022}
+    assert stats["sample_models_listed"] == 12 and stats["sample_authors_listed"] == len(authors)
+
+    # Cached: a run with this one as previous asks again only about the repository with a new commit
+    # (and the scan that was not done yet); authors were asked less than 30 days ago.
+    changed = "openai-community/gpt2"
+    hub.update(changed, sha="e" * 40, readme=hub.readmes[changed])
+    hub.set_security(changed, {"scansDone": True, "filesWithIssues": [{"path": "x.pkl", "level": "unsafe"}]})
+    hub.reset_counts()
+    assert mine(monkeypatch, hub, tmp_path / "next", "--previous", str(out),
+                "--sample-top", "2", "--sample-random", "100") == 0
+    asked = {k.split(":", 1)[1] for k in hub.counts() if k.startswith("info:")}
+    assert asked == {changed, "example-org/readme-deleted"}
+    assert hub.counts().get("org", 0) == 0
+    assert by_id(tmp_path / "next", "security_scans")[changed]["files_with_issues"] == {"x.pkl": "unsafe"}
+    assert records(tmp_path / "next", "authors") == records(out, "authors")
+
+    # The builder loads them.
+    from build.db import build
+    import sqlite_utils
+    build(tmp_path / "next", tmp_path / "hub.db", progress=False)
+    db = sqlite_utils.Database(tmp_path / "hub.db")
+    assert db["security_scans"].count == 12 and db["authors"].count == len(authors)
+
+
+def test_no_sample_makes_no_defenses_requests(monkeypatch, hub, tmp_path):
+    assert mine(monkeypatch, hub, tmp_path / "snap", "--sample-top", "0", "--sample-random", "0") == 0
+    assert hub.counts().get("info", 0) == 0 and hub.counts().get("org", 0) == 0
+    assert records(tmp_path / "snap", "security_scans") == []
+
+
+# --- failing loudly -------------------------------------------------------------------------------
+
+def test_failures_exit_4_with_the_count_and_the_command_that_retries(monkeypatch, hub, tmp_path, capsys):
+    hub.inject("readme", "openai-community/gpt2", *["500"] * 2)
+    hub.inject("org", "mistralai", *["500"] * 2)
+    out = tmp_path / "snap"
+    assert mine(monkeypatch, hub, out, "--retries", "1") == EXIT_FAILURES
+    err = capsys.readouterr().err
+    assert "2 not fetched (1 author, 1 card;" in err
+    command = err.strip().splitlines()[-1].strip()
+    assert command.startswith("python -m scripts.mine_hub --out ") and "--retries 1" in command
+    stats = read_manifest(out)["stats"]
+    assert stats["failures"] == 2 and stats["failures_by_what"] == {"author": 1, "card": 1}
+
+    # That command fetches exactly what failed.
+    hub.reset_counts()
+    assert main(shlex.split(command)[3:]) == 0
+    assert {k for k in hub.counts() if k.startswith(("readme:", "org:"))} == {"readme:openai-community/gpt2",
+                                                                              "org:mistralai"}
+
+
+def test_hub_down_stops_at_once_and_resumes(monkeypatch, tmp_path):
+    models, readmes = synthetic_models(60)
+    with FakeHub(models, readmes, page_size=20) as fake:
+        fake.inject("readme", None, *["drop"] * 1000)  # every README request: the connection closes
+        out = tmp_path / "snap"
+        assert mine(monkeypatch, fake, out, "--down-after", "6", "--retry-wait", "2") == EXIT_STOPPED
+        counts = fake.counts()
+        # No retry storm: after 6 failures in a row every worker stops at its next attempt (a retry
+        # would have waited 2 s first, then been refused without a request).
+        assert counts["readme"] <= 6 + 4
+        assert not (out / "snapshot.json").exists()
+        failures = [json.loads(line) for line in (out / "mining" / "failures.jsonl").read_text().splitlines()]
+        assert [f["what"] for f in failures] == ["list"] and "down" in failures[0]["error"]
+        fake.clear_faults()
+        assert mine(monkeypatch, fake, out) == 0
+        assert mine(monkeypatch, fake, tmp_path / "reference") == 0
+    assert comparable(out) == comparable(tmp_path / "reference")
+
+
+def test_request_counters_add_up_across_resumes(monkeypatch, hub, tmp_path):
+    out = tmp_path / "snap"
+    hub.inject("list", None, "500", "500")  # the first run stops at the first page (two tries)
+    assert mine(monkeypatch, hub, out, "--retries", "1") == EXIT_STOPPED
+    assert mine(monkeypatch, hub, out, "--retries", "1") == 0
+    counts = hub.counts()
+    requests = read_manifest(out)["stats"]["requests"]
+    assert requests["api"] == counts["list"] + counts.get("info", 0) + counts.get("org", 0)
+    assert requests["resolvers"] == counts["readme"]
+    assert requests["server_errors"] == counts["status 500"] == 2
+
+
+def test_remining_a_finished_folder_keeps_its_aliases(monkeypatch, hub, tmp_path):
+    legacy = tmp_path / "legacy.txt"
+    legacy.write_text("bert-base-uncased\ngpt2\n")
+    out = tmp_path / "snap"
+    assert mine(monkeypatch, hub, out, "--resolve-aliases", str(legacy)) == 0
+    before = records(out, "aliases")
+    assert len(before) == 2
+    hub.reset_counts()
+    assert mine(monkeypatch, hub, out) == 0
+    assert records(out, "aliases") == before
+    assert not {"info:bert-base-uncased", "info:gpt2"} & set(hub.counts())  # not asked again
+    assert read_manifest(out)["stats"]["aliases_carried"] == 2
+
+
+def test_progress_total_becomes_the_listed_count(monkeypatch, hub, tmp_path, capsys):
+    monkeypatch.setenv("HF_ENDPOINT", hub.url)
+    args = [a for a in FAST if a != "--no-progress"]
+    assert main(["--out", str(tmp_path / "snap"), *args, "--sample-top", "0", "--sample-random", "0"]) == 0
+    err = capsys.readouterr().err
+    assert f"{len(hub.models)}/{len(hub.models)}" in err

@@ -10,7 +10,9 @@ import sqlite_utils
 from huggingface_hub.errors import HfHubHTTPError
 from tqdm import tqdm
 
-from scripts.hub.context import RunContext, today
+from build.snapshot import iter_records, read_manifest
+from scripts.hub.client import HubDown
+from scripts.hub.context import MiningIncomplete, RunContext, today
 from scripts.hub.records import SOURCE
 
 
@@ -44,6 +46,9 @@ def resolve_aliases(ctx: RunContext, ids: list[str]) -> None:
         old_id = ids[i]
         try:
             new_id = session.get(f"{ctx.opts.endpoint}/api/models/{old_id}?expand=sha").json()["id"]
+        except HubDown as e:
+            ctx.commit(alias_index=i)
+            raise MiningIncomplete(str(e)) from None
         except HfHubHTTPError as e:
             if e.response.status_code in (401, 404):  # the Hub's answers for a repository that is gone
                 run.counters["aliases_not_found"] += 1
@@ -62,3 +67,16 @@ def resolve_aliases(ctx: RunContext, ids: list[str]) -> None:
         if (i + 1) % 100 == 0:
             ctx.commit(alias_index=i + 1)
     ctx.commit(alias_index=len(ids))
+
+
+def carry_aliases(ctx: RunContext, previous: Path) -> None:
+    """Without --resolve-aliases, the previous snapshot's alias records are kept as they are (with the day
+    they were seen), so that re-mining a finished folder, or a refresh, does not lose them."""
+    run = ctx.run
+    if run.state.get("aliases_carried") or not (Path(previous) / "snapshot.json").exists():
+        return
+    for record in iter_records(previous, "aliases", read_manifest(previous)):
+        if record["source"] == SOURCE:
+            run.write("aliases", record, dated=False)
+            run.counters["aliases_carried"] += 1
+    ctx.commit(aliases_carried=True)

@@ -9,7 +9,7 @@ from huggingface_hub import hf_hub_url
 from huggingface_hub.errors import GatedRepoError, HfHubHTTPError
 from huggingface_hub.hf_api import ModelInfo
 
-from scripts.hub.checkpoint import PreviousSnapshot
+from scripts.hub.checkpoint import PreviousSnapshot, mask
 from scripts.hub.context import RunContext
 from scripts.hub.records import Card
 
@@ -22,7 +22,7 @@ class CardFetcher:
     def plan(self, info: ModelInfo, pool: ThreadPoolExecutor) -> Card | Future:
         """The card outcome when no request is needed, else the future of its download."""
         if self.previous is not None:
-            carried = self.previous.carry(info.id, info.sha)
+            carried = self.previous.carry(mask(info.id), info.sha)
             if carried is not None:
                 return carried
         if not self.ctx.opts.cards:
@@ -45,6 +45,7 @@ class CardFetcher:
                 return Card("gated" if info.gated or isinstance(e, GatedRepoError) else "private")
             return Card("failed", error=session.scrub(f"HTTP {status}: {e}"))
         except (httpx2.HTTPError, OSError) as e:
+            session.check_up()  # the Hub is down: the run stops (HubDown) rather than note a failure
             return Card("failed", error=session.scrub(f"{type(e).__name__}: {e}"))
         text = content.decode("utf-8", errors="replace")
         return Card("ok", text=text) if text.strip() else Card("empty")

@@ -18,6 +18,7 @@ import shutil
 from collections import Counter
 from pathlib import Path
 
+from build.redact import redact
 from build.snapshot import KINDS, SnapshotWriter, iter_records, read_manifest
 
 from .records import SOURCE, Card
@@ -34,6 +35,21 @@ class ResumeError(Exception):
 
 def _tracked(folder: Path) -> list[Path]:
     return [folder / f"{kind}.jsonl" for kind in KINDS] + [folder / FAILURES]
+
+
+def mask(value, counter: Counter | None = None):
+    """`value` with every token-shaped string in it (keys and values, at any depth) replaced by
+    build.redact's REPLACEMENT: nothing the miner writes to disk holds one."""
+    if isinstance(value, str):
+        new, n = redact(value)
+        if n and counter is not None:
+            counter["masked_tokens"] += n
+        return new
+    if isinstance(value, list):
+        return [mask(v, counter) for v in value]
+    if isinstance(value, dict):
+        return {mask(k, counter): mask(v, counter) for k, v in value.items()}
+    return value
 
 
 def count_lines(path: Path) -> int:
@@ -105,16 +121,18 @@ class RunFolder:
         """Ids of the models whose records are all written (their `models` record is the last one)."""
         return {r["model_id"] for r in iter_records(self.folder, "models")}
 
-    def write(self, kind: str, record: dict) -> None:
-        self.writer.write(kind, record)
+    def write(self, kind: str, record: dict, dated: bool = True) -> None:
+        """Write one record, token-shaped strings masked. `dated`: its `observed` is this run's (not a
+        date carried over from an earlier run), so it counts for the snapshot's dates."""
+        self.writer.write(kind, mask(record, self.counters))
         observed = record.get("observed")
-        if observed:
+        if observed and dated:
             self.state["first_observed"] = min(self.state.get("first_observed") or observed, observed)
             self.state["last_observed"] = max(self.state.get("last_observed") or observed, observed)
 
     def fail(self, record: dict) -> None:
         """Note something to retry on the next run (mining/failures.jsonl)."""
-        self._failures.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+        self._failures.write(json.dumps(mask(record), ensure_ascii=False, sort_keys=True) + "\n")
 
     def commit(self, **changes) -> None:
         """Make everything written so far durable, then record the checkpoint."""

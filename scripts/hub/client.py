@@ -42,6 +42,37 @@ HUB_QUOTAS = {
     "pro": {"api": 2500, "resolvers": 12000},
 }
 SAFETY = 0.9
+# Connection failures in a row (refused, reset, timed out, or 502/503/504 from the Hub's front) after
+# which the Hub counts as down: every request then fails at once with HubDown instead of being retried.
+DOWN_AFTER = 10
+DOWN_STATUSES = (502, 503, 504)
+
+
+class HubDown(Exception):
+    """The Hub (or the network to it) is down: DOWN_AFTER connection failures in a row."""
+
+
+class _Watchdog(httpx2.BaseTransport):
+    """The HTTP transport, watched: counts connection failures in a row and, once the Hub is down,
+    refuses every request (each worker's next retry included) with HubDown, which huggingface_hub's
+    http_backoff does not retry."""
+
+    def __init__(self, inner: httpx2.BaseTransport, session: "HubSession"):
+        self.inner = inner
+        self.session = session
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        self.session.check_up()
+        try:
+            response = self.inner.handle_request(request)
+        except httpx2.TransportError:
+            self.session.note(failed=True)
+            raise
+        self.session.note(failed=response.status_code in DOWN_STATUSES)
+        return response
+
+    def close(self) -> None:
+        self.inner.close()
 
 
 def default_budgets(token: str | None) -> dict[str, int]:
@@ -96,7 +127,8 @@ class HubSession:
     """
 
     def __init__(self, endpoint: str, token: str | None, budgets: dict[str, int | None],
-                 retries: int = 5, retry_wait: float = 1.0, timeout: float = 60.0, connections: int = 16):
+                 retries: int = 5, retry_wait: float = 1.0, timeout: float = 60.0, connections: int = 16,
+                 down_after: int = DOWN_AFTER):
         self.endpoint = endpoint.rstrip("/")
         self.token = token
         self.budgets = {bucket: Budget(n) for bucket, n in budgets.items()}
@@ -108,6 +140,9 @@ class HubSession:
         self.headers = build_hf_headers(token=token or False, library_name="ptm-reuse-miner")
         self.counts: Counter = Counter()
         self._lock = threading.Lock()
+        self.down_after = down_after
+        self.failures_in_a_row = 0
+        self.down = False
 
     def __enter__(self) -> "HubSession":
         set_client_factory(self._make_client)
@@ -117,14 +152,28 @@ class HubSession:
         set_client_factory(default_client_factory)  # also closes this session's client
 
     def _make_client(self) -> httpx2.Client:
+        transport = httpx2.HTTPTransport(limits=httpx2.Limits(max_connections=self.connections,
+                                                              max_keepalive_connections=self.connections))
         return httpx2.Client(
             event_hooks={"request": [hf_request_event_hook, self._on_request],
                          "response": [self._on_response]},
             follow_redirects=True,
             timeout=httpx2.Timeout(self.timeout, connect=min(self.timeout, 10.0)),
-            limits=httpx2.Limits(max_connections=self.connections,
-                                 max_keepalive_connections=self.connections),
+            transport=_Watchdog(transport, self),
         )
+
+    def check_up(self) -> None:
+        if self.down:
+            raise HubDown(f"{self.endpoint} is down: {self.down_after} connection failures in a row")
+
+    def note(self, failed: bool) -> None:
+        """Count a connection failure (or reset the count on an answer); past down_after the Hub is down."""
+        with self._lock:
+            self.failures_in_a_row = self.failures_in_a_row + 1 if failed else 0
+            if failed:
+                self.counts["connection_failures"] += 1
+            if self.down_after and self.failures_in_a_row >= self.down_after:
+                self.down = True
 
     def _count(self, key: str) -> None:
         with self._lock:
@@ -152,8 +201,9 @@ class HubSession:
 
     def get(self, url: str) -> httpx2.Response:
         """GET with huggingface_hub's retries on 429, 5xx and connection errors; raises HfHubHTTPError
-        (or an httpx2 transport error) once the retries are spent."""
+        (or an httpx2 transport error) once the retries are spent, HubDown once the Hub is down."""
         for attempt in range(self.retries + 1):
+            self.check_up()
             try:
                 response = http_backoff("GET", url, headers=self.headers, max_retries=self.retries,
                                         base_wait_time=self.retry_wait, max_wait_time=max(8.0, self.retry_wait))
@@ -165,6 +215,9 @@ class HubSession:
                     raise
                 if attempt == self.retries:
                     raise httpx2.TransportError(f"{url}: {e}") from None
+            except (httpx2.HTTPError, OSError):
+                self.check_up()  # a failure that tipped the Hub over to down is reported as HubDown
+                raise
         hf_raise_for_status(response)
         return response
 

@@ -7,13 +7,21 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from scripts.hub.checkpoint import RunFolder
-from scripts.hub.client import HubSession
+from scripts.hub.client import DOWN_AFTER, HubSession
+from scripts.hub.defenses import SampleSpec
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 
 
+# Exit statuses of `python -m scripts.mine_hub` (docs/mining.md): 0 complete; 1 bad input or unusable --out;
+# 3 stopped before the end (a listing page failed after all retries, or the Hub is down): the same command
+# resumes; 4 finished, but some cards, aliases, scans or authors could not be fetched: the same command
+# fetches them again.
+EXIT_OK, EXIT_ERROR, EXIT_STOPPED, EXIT_FAILURES = 0, 1, 3, 4
+
+
 class MiningIncomplete(Exception):
-    """The listing could not go on after all retries; the run can be resumed later."""
+    """The listing could not go on after all retries, or the Hub is down; the run can be resumed later."""
 
 
 @dataclass
@@ -34,6 +42,8 @@ class Options:
     retries: int = 5
     retry_wait: float = 1.0
     progress: bool = True
+    sample: SampleSpec = field(default_factory=SampleSpec)  # models and authors asked about defenses (F12)
+    down_after: int = DOWN_AFTER  # connection failures in a row after which the run stops
 
 
 def today() -> str:

@@ -13,8 +13,8 @@ from huggingface_hub.hf_api import ModelInfo
 from tqdm import tqdm
 
 from scripts.hub.cards import CardFetcher
-from scripts.hub.checkpoint import PreviousSnapshot
-from scripts.hub.client import HubSession
+from scripts.hub.checkpoint import PreviousSnapshot, mask
+from scripts.hub.client import HubDown, HubSession
 from scripts.hub.context import MiningIncomplete, Options, RunContext, today
 from scripts.hub.records import Card, model_records
 
@@ -53,6 +53,8 @@ def iter_pages(session: HubSession, url: str):
     while url:
         try:
             response = session.get(url)
+        except HubDown as e:
+            raise MiningIncomplete(f"listing {url} stopped: {e}") from None
         except (HfHubHTTPError, httpx2.HTTPError, OSError) as e:
             raise MiningIncomplete(f"listing {url} failed: {session.scrub(str(e))}") from None
         next_url = response.links.get("next", {}).get("url")
@@ -91,8 +93,8 @@ class Lister:
                             (opts.limit is not None and len(done) >= opts.limit):
                         stop = True
                         break
-                    if info.id not in done:  # also drops a model the live listing shows twice
-                        done.add(info.id)
+                    if mask(info.id) not in done:  # also drops a model the live listing shows twice
+                        done.add(mask(info.id))  # (models.jsonl holds ids as written: masked)
                         jobs.append((info, self.cards.plan(info, pool)))
                 # Two pages in flight: the workers fetch the next page's cards while this one is written.
                 window.append((page_url, None if stop else next_url, jobs))
@@ -100,11 +102,21 @@ class Lister:
                     self.write_page(*window.popleft())
                 if stop:
                     break
+            # The listing is over: the bar's total is what it listed.
+            self.progress.total = len(done)
+            self.progress.refresh()
             while window:
                 self.write_page(*window.popleft())
+        except HubDown as e:  # a card found the Hub down: keep what is written, stop now
+            self.run.fail({"what": "list", "error": str(e)})
+            self.ctx.commit()
+            raise MiningIncomplete(str(e)) from None
         except MiningIncomplete as e:
-            while window:  # the cards already asked for are kept; the cursor stays at the failed page
-                self.write_page(*window.popleft())
+            try:
+                while window:  # the cards already asked for are kept; the cursor stays at the failed page
+                    self.write_page(*window.popleft())
+            except HubDown:
+                pass
             self.run.fail({"what": "list", "error": str(e)})
             self.ctx.commit()
             raise
@@ -125,7 +137,12 @@ class Lister:
 
     def write_page(self, page_url: str, next_url: str | None, jobs: list) -> None:
         for i, (info, job) in enumerate(jobs, 1):
-            self.write_model(info, job.result() if isinstance(job, Future) else job)
+            try:
+                card = job.result() if isinstance(job, Future) else job
+            except HubDown:
+                self.ctx.commit(cursor=page_url)  # the models written so far are done; the rest is resumed
+                raise
+            self.write_model(info, card)
             if i % COMMIT_EVERY == 0:
                 self.ctx.commit(cursor=page_url)
         self.ctx.commit(cursor=next_url, listing_done=next_url is None)
@@ -141,8 +158,8 @@ class Lister:
             counters["cards_fetched"] += 1
         if card.status == "failed":
             self.run.fail({"what": "card", "model_id": info.id, "sha": info.sha, "error": card.error})
-        self.progress.update(1)
-        if not self.progress.disable and self.progress.n % 50 == 0:
+        if not self.progress.disable:  # live counters, shown with the next refresh of the bar
             self.progress.set_postfix(listed=counters["listed"], fetched=counters["cards_fetched"],
                                       carried=counters["cards_carried"], errors=counters["card_failed"],
                                       refresh=False)
+        self.progress.update(1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 from build.snapshot import KINDS
 from scripts.hub.checkpoint import FAILURES, count_lines
@@ -11,6 +12,7 @@ from scripts.hub.records import SOURCE
 
 
 def manifest(ctx: RunContext) -> dict:
+    ctx.commit()  # the request counters of this session, added to those of the runs it resumed
     state = ctx.run.state
     first = state.get("first_observed") or today()
     last = state.get("last_observed") or first
@@ -19,7 +21,11 @@ def manifest(ctx: RunContext) -> dict:
     stats.update(dict(sorted(ctx.run.counters.items())))
     # What the next run should retry: not the listing pages that failed once, since the listing finished.
     failures = [json.loads(line) for line in (folder / FAILURES).read_text(encoding="utf-8").splitlines()]
-    stats.update(failures=sum(f["what"] != "list" for f in failures), requests=state.get("requests", {}),
+    sample = ctx.opts.sample
+    stats.update(failures=sum(f["what"] != "list" for f in failures),
+                 failures_by_what=dict(sorted(Counter(f["what"] for f in failures if f["what"] != "list").items())),
+                 sample={"top": sample.top, "random": sample.random, "seed": sample.seed},
+                 requests=state.get("requests", {}),
                  endpoint=ctx.opts.endpoint,
                  query={k: v for k, v in state["query"].items() if v is not None})
     return {
@@ -28,7 +34,8 @@ def manifest(ctx: RunContext) -> dict:
         "created": last,
         "description": (
             "Models listed by the Hugging Face Hub API with their metadata, model cards (README.md), "
-            "base models (lineage) and the Spaces that use them, mined by scripts/mine_hub.py "
+            "base models (lineage) and the Spaces that use them, and for a sample of models and authors "
+            "the Hub's security scan status and organization verification, mined by scripts/mine_hub.py "
             f"between {first} and {last}."
             + (" Filters: " + json.dumps(stats["query"]) + "." if stats["query"] else "")),
         "sources": [{

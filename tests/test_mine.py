@@ -609,7 +609,7 @@ def test_failures_exit_4_with_the_count_and_the_command_that_retries(monkeypatch
 
 def test_hub_down_stops_at_once_and_resumes(monkeypatch, tmp_path):
     models, readmes = synthetic_models(60)
-    with FakeHub(models, readmes, page_size=20) as fake:
+    with FakeHub(models, readmes, page_size=60) as fake:  # one page: no listing answer between the failures
         fake.inject("readme", None, *["drop"] * 1000)  # every README request: the connection closes
         out = tmp_path / "snap"
         assert mine(monkeypatch, fake, out, "--down-after", "6", "--retry-wait", "2") == EXIT_STOPPED

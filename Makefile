@@ -11,12 +11,14 @@ SOURCES ?= ../shared/sources
 DEFAULT_SNAPSHOT := snapshots/icse23-replication-2022
 SNAPSHOT ?= $(DEFAULT_SNAPSHOT)
 DB     ?= ptm_reuse.db
+# Where `make refresh` keeps the mining runs (hub-<date> folders) and their databases.
+SNAPSHOTS ?= snapshots
 HOST   ?= 127.0.0.1
 PORT   ?= 8001
 # The Parquet export of DB (one file per table, the canned queries' SQL, a manifest).
 PARQUET ?= $(basename $(DB))-parquet
 
-.PHONY: help venv sources snapshot db serve parquet test card mine bench browser clean
+.PHONY: help venv sources snapshot db serve parquet test card mine refresh bench browser clean
 
 help:  ## Show this help
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -67,6 +69,9 @@ card: venv  ## Check a model card: make card CARD=path/to/README.md (prints JSON
 
 mine: venv  ## Mine the live Hub into a raw snapshot: make mine [OUT=folder] [LIMIT=n] [ARGS='--author x ...']
 	$(PY) -m scripts.mine_hub $(if $(OUT),--out $(OUT)) $(if $(LIMIT),--limit $(LIMIT)) $(ARGS)
+
+refresh: venv  ## Mine the Hub again (newest run in SNAPSHOTS as --previous), build, report what changed: make refresh [ARGS='...']
+	$(PY) -m scripts.refresh --snapshots $(SNAPSHOTS) $(ARGS)
 
 bench: venv  ## Run the benchmarks (import+build, card scoring, canned queries, miner) and print the figures
 	$(PY) -m scripts.bench

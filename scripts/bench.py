@@ -10,6 +10,8 @@ the numbers are for people to read and compare with the targets in the docs.
   cards         model-card parsing and scoring over the real card texts (cards/second, one core)
   queries       every canned query against the default database (ms)
   miner         card fetching against a local fake Hub with 20 ms latency
+  hub-down      a local fake Hub killed in the middle of a run: seconds until the miner gives up
+                (resumably), then the resume
 """
 
 from __future__ import annotations
@@ -161,6 +163,7 @@ def bench_miner(models: int = 3000, workers: int = 8, latency: float = 0.02) -> 
     from huggingface_hub import hf_hub_url
 
     from scripts.hub.client import HubSession
+    from scripts.hub.defenses import SampleSpec
     from scripts.mine_hub import Options, run
     from tests.fakehub import synthetic_models
 
@@ -173,7 +176,9 @@ def bench_miner(models: int = 3000, workers: int = 8, latency: float = 0.02) -> 
         def counts(reset: bool = True) -> dict:
             return httpx2.get(f"{url}/_fake/counts", params={"reset": 1} if reset else None).json()
 
-        common = dict(endpoint=url, workers=workers, budgets={"api": 0, "resolvers": 0}, progress=False)
+        # No defenses sample: this measures the listing and the cards only.
+        common = dict(endpoint=url, workers=workers, budgets={"api": 0, "resolvers": 0}, progress=False,
+                      sample=SampleSpec(0, 0))
         with HubSession(url, None, common["budgets"], connections=workers + 2) as session, \
                 ThreadPoolExecutor(workers) as pool:
             readmes = [hf_hub_url(m["id"], "README.md", revision=m["sha"], endpoint=url)
@@ -208,6 +213,59 @@ def bench_miner(models: int = 3000, workers: int = 8, latency: float = 0.02) -> 
     }
 
 
+def bench_hub_down(models: int = 3000, latency: float = 0.02, kill_after: int = 500) -> dict:
+    """Kill a fake Hub (its own process) once the miner (its own process, default options: 8 workers,
+    5 retries from 1 s) has fetched `kill_after` cards; measure the seconds from the kill to the
+    miner's exit, and its exit status (3: stopped, resumable). Then start a Hub again and resume:
+    the run completes, with each model once.
+
+    Before the miner counted connection failures in a row, the same experiment took 99 s: every
+    card in flight spent its ~23 s of retries (1 + 2 + 4 + 8 + 8 s) first.
+    """
+    import httpx2
+
+    def start_hub(port: int = 0):
+        proc = subprocess.Popen([sys.executable, "-m", "tests.fakehub", "--synthetic", str(models),
+                                 "--latency", str(latency), "--port", str(port)],
+                                stdout=subprocess.PIPE, text=True, cwd=ROOT)
+        return proc, proc.stdout.readline().strip()
+
+    env = {k: v for k, v in os.environ.items() if k != "HF_TOKEN"}
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "run"
+        hub, url = start_hub()
+        miner = subprocess.Popen([sys.executable, "-m", "scripts.mine_hub", "--out", str(out), "--no-progress",
+                                  "--budget", "0", "--resolve-budget", "0"],
+                                 cwd=ROOT, env={**env, "HF_ENDPOINT": url},
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            while httpx2.get(f"{url}/_fake/counts").json().get("readme", 0) < kill_after:
+                time.sleep(0.01)
+            hub.kill()
+            killed = time.perf_counter()
+            hub.wait()
+            status = miner.wait(timeout=600)
+            gave_up_s = time.perf_counter() - killed
+        finally:
+            miner.kill()
+            hub.kill()
+        done_before = sum(1 for _ in open(out / "models.jsonl"))
+        hub, url = start_hub(int(url.rsplit(":", 1)[1]))  # the Hub is back, at the same address
+        try:
+            start = time.perf_counter()
+            resumed = subprocess.run([sys.executable, "-m", "scripts.mine_hub", "--out", str(out), "--no-progress",
+                                      "--budget", "0", "--resolve-budget", "0"],
+                                     cwd=ROOT, env={**env, "HF_ENDPOINT": url}, capture_output=True).returncode
+            resume_s = time.perf_counter() - start
+        finally:
+            hub.kill()
+        ids = [json.loads(line)["model_id"] for line in open(out / "models.jsonl")]
+    return {"models": models, "killed_after_cards": kill_after, "gave_up_s": round(gave_up_s, 2),
+            "exit_status": status, "models_done_when_stopped": done_before,
+            "resume_exit_status": resumed, "resume_s": round(resume_s, 2),
+            "models_after_resume": len(ids), "duplicates": len(ids) - len(set(ids))}
+
+
 def machine() -> dict:
     mem = Path("/proc/meminfo").read_text().split("\n")[0].split()[1]
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
@@ -219,7 +277,8 @@ def machine() -> dict:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scripts.bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("which", nargs="*", default=["import-build", "cards", "queries", "miner", "scaling"],
+    parser.add_argument("which", nargs="*",
+                        default=["import-build", "cards", "queries", "miner", "hub-down", "scaling"],
                         help="benchmarks to run (default: all)")
     parser.add_argument("--sources", type=Path, default=Path(os.environ.get("PTM_SOURCES", DEFAULT_SOURCES)),
                         help="the pinned research artifacts (default: ../shared/sources)")
@@ -246,6 +305,9 @@ def main(argv=None) -> int:
         if "miner" in args.which:
             results["miner"] = bench_miner()
             print("miner", json.dumps(results["miner"]))
+        if "hub-down" in args.which:
+            results["hub_down"] = bench_hub_down()
+            print("hub-down", json.dumps(results["hub_down"]))
         if "scaling" in args.which:
             sizes = [int(s) for s in args.sizes.split(",")]
             results["scaling"] = bench_scaling(work, sizes)

@@ -90,9 +90,9 @@ class FakeHub:
 
     # --- control ----------------------------------------------------------------------------------
 
-    def start(self) -> "FakeHub":
+    def start(self, port: int = 0) -> "FakeHub":
         handler = type("Handler", (_Handler,), {"hub": self})
-        self._server = _Server(("127.0.0.1", 0), handler)
+        self._server = _Server(("127.0.0.1", port), handler)
         threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
         return self
 
@@ -521,9 +521,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--synthetic", type=int, default=100, help="number of synthetic models")
     parser.add_argument("--latency", type=float, default=0.0, help="seconds added to every request")
     parser.add_argument("--page-size", type=int, default=1000)
+    parser.add_argument("--port", type=int, default=0, help="port to listen on (default: any free one)")
     args = parser.parse_args(argv)
     models, readmes = synthetic_models(args.synthetic)
-    hub = FakeHub(models, readmes, page_size=args.page_size, latency=args.latency).start()
+    hub = FakeHub(models, readmes, page_size=args.page_size, latency=args.latency).start(args.port)
     print(hub.url, flush=True)
     try:
         threading.Event().wait()

@@ -1,0 +1,235 @@
+"""One-command refresh of the mined dataset: mine incrementally, build, report what changed.
+
+    python -m scripts.refresh [--snapshots snapshots] [--previous SNAP] [--out SNAP] [--db DB]
+                              [--report FILE.json] [miner options, e.g. --author x --limit 1000]
+
+1. The previous run is the newest finished hub snapshot under --snapshots (`hub-*` folders written
+   by scripts/mine_hub.py), unless --previous names one. An unfinished run folder there is resumed.
+2. The miner runs with `--previous` (cards, scans and author answers of unchanged repositories are
+   carried over; only new and changed repositories cost requests) into --out, by default
+   `snapshots/hub-<UTC date>` (`-2`, `-3`, ... when that name is taken).
+3. The new snapshot is built into --db (default `<out>.db`); the previous one into `<previous>.db`
+   when that database is missing or stale (the builder skips an up-to-date one).
+4. The report: models new, removed and changed (new commit sha) since the previous run; cards
+   downloaded and carried over; and each headline measure before and after (`headline_measures`).
+
+Exit status: the miner's (docs/mining.md): 0 complete, 1 error, 3 the mining run stopped before its end
+(nothing built; the same command resumes it), 4 the run finished with failures (built and reported;
+the same command retries them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from build.db import build
+from build.snapshot import SnapshotError, read_manifest
+from scripts import mine_hub
+from scripts.hub.checkpoint import STATE
+from scripts.hub.context import EXIT_ERROR, EXIT_FAILURES, EXIT_OK
+
+LISTED = 20  # ids shown per change list in the printed report (the JSON report has them all)
+
+
+def mined_runs(snapshots: Path) -> tuple[list[Path], list[Path]]:
+    """(finished, unfinished) miner run folders under `snapshots`, oldest first."""
+    finished, unfinished = [], []
+    for folder in sorted(Path(snapshots).glob("hub-*")):
+        if not folder.is_dir():
+            continue
+        if (folder / STATE).exists():
+            unfinished.append(folder)
+        elif (folder / "snapshot.json").exists():
+            try:
+                manifest = read_manifest(folder)
+            except SnapshotError:
+                continue
+            if manifest.get("producer") == "scripts.mine_hub":
+                finished.append((manifest.get("created") or "", (folder / "snapshot.json").stat().st_mtime, folder))
+    return [f for _, _, f in sorted(finished)], unfinished
+
+
+def new_folder(snapshots: Path) -> Path:
+    base = Path(snapshots) / f"hub-{datetime.now(timezone.utc).date().isoformat()}"
+    folder, n = base, 1
+    while folder.exists():
+        n += 1
+        folder = base.with_name(f"{base.name}-{n}")
+    return folder
+
+
+def db_path(snapshot: Path) -> Path:
+    return snapshot.with_name(snapshot.name + ".db")
+
+
+# --- measures ---------------------------------------------------------------------------------------
+
+# The headline measures of one mining run, computed from its database. When the trends table (one row
+# per population, date and measure) is on main, this function reads it instead.
+MEASURES = {
+    "models": "models listed",
+    "median_downloads": "median 30-day downloads",
+    "zero_downloads_share": "share with zero downloads",
+    "top10_download_share": "download share of the top 10",
+    "top100_download_share": "download share of the top 100",
+    "top1000_download_share": "download share of the top 1,000",
+    "card_share": "share with a model card (of those known)",
+    "card_download_share": "downloads held by models with a card",
+    "no_task_share": "share without a task",
+    "no_license_share": "share without a license",
+    "no_base_model_share": "share without a base model",
+}
+
+
+def headline_measures(db: str | Path, source: str) -> dict[str, float | int | None]:
+    """The headline measures over the models one source observed (a mining run: every model it listed)."""
+    conn = sqlite3.connect(f"{Path(db).resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        sql = """
+        WITH m AS (SELECT model_id, coalesce(downloads_30d, 0) AS d, has_card, pipeline_tag, license
+                   FROM model_observations WHERE source = :s),
+        ranked AS (SELECT d, row_number() OVER (ORDER BY d DESC) AS r, count(*) OVER () AS n FROM m),
+        total AS (SELECT sum(d) AS d FROM m)
+        SELECT
+          (SELECT count(*) FROM m) AS models,
+          (SELECT avg(d) FROM (SELECT d FROM ranked WHERE r IN ((n + 1) / 2, (n + 2) / 2))) AS median_downloads,
+          (SELECT avg(d = 0) FROM m) AS zero_downloads_share,
+          (SELECT 1.0 * sum(d) / nullif((SELECT d FROM total), 0) FROM ranked WHERE r <= 10) AS top10_download_share,
+          (SELECT 1.0 * sum(d) / nullif((SELECT d FROM total), 0) FROM ranked WHERE r <= 100) AS top100_download_share,
+          (SELECT 1.0 * sum(d) / nullif((SELECT d FROM total), 0) FROM ranked WHERE r <= 1000) AS top1000_download_share,
+          (SELECT avg(has_card) FROM m WHERE has_card IS NOT NULL) AS card_share,
+          (SELECT 1.0 * sum(CASE WHEN has_card = 1 THEN d ELSE 0 END) / nullif(sum(d), 0) FROM m) AS card_download_share,
+          (SELECT avg(pipeline_tag IS NULL) FROM m) AS no_task_share,
+          (SELECT avg(license IS NULL) FROM m) AS no_license_share,
+          (SELECT avg(NOT EXISTS (SELECT 1 FROM lineage l WHERE l.model_id = m.model_id AND l.source = :s))
+           FROM m) AS no_base_model_share
+        """
+        row = conn.execute(sql, {"s": source}).fetchone()
+        return dict(zip(MEASURES, row))
+    finally:
+        conn.close()
+
+
+def changes(previous_db: Path, new_db: Path, previous_source: str, new_source: str) -> dict[str, list[str]]:
+    """Model ids new, removed and changed (another commit sha) between two runs' databases."""
+    conn = sqlite3.connect(f"{new_db.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        conn.execute("ATTACH DATABASE ? AS old", (f"{previous_db.resolve().as_uri()}?mode=ro",))
+        params = {"old": previous_source, "new": new_source}
+        new = "SELECT model_id, sha FROM main.model_observations WHERE source = :new"
+        old = "SELECT model_id, sha FROM old.model_observations WHERE source = :old"
+        def ids(sql):
+            return [r[0] for r in conn.execute(sql, params)]
+        return {
+            "new": ids(f"SELECT model_id FROM ({new}) WHERE model_id NOT IN (SELECT model_id FROM ({old})) ORDER BY 1"),
+            "removed": ids(f"SELECT model_id FROM ({old}) WHERE model_id NOT IN (SELECT model_id FROM ({new})) ORDER BY 1"),
+            "changed": ids(f"SELECT n.model_id FROM ({new}) n JOIN ({old}) o USING (model_id) "
+                           "WHERE n.sha IS NOT o.sha ORDER BY 1"),
+        }
+    finally:
+        conn.close()
+
+
+# --- report ---------------------------------------------------------------------------------------
+
+def report(previous: Path | None, out: Path, new_db: Path, previous_db: Path | None) -> dict:
+    manifest = read_manifest(out)
+    source = manifest["sources"][0]["id"]
+    stats = manifest.get("stats", {})
+    after = headline_measures(new_db, source)
+    result = {"previous": str(previous) if previous else None, "snapshot": str(out), "db": str(new_db),
+              "date": manifest.get("created"),
+              "cards": {"fetched": stats.get("cards_fetched", 0), "carried_over": stats.get("cards_carried", 0)},
+              "failures": stats.get("failures", 0), "after": after}
+    if previous is not None and previous_db is not None:
+        previous_source = read_manifest(previous)["sources"][0]["id"]
+        result["before"] = headline_measures(previous_db, previous_source)
+        result["changes"] = changes(previous_db, new_db, previous_source, source)
+    else:
+        result["before"] = None
+        result["changes"] = None
+    return result
+
+
+def _fmt(key: str, value) -> str:
+    if value is None:
+        return "n/a"
+    if key.endswith("_share"):
+        return f"{value:.2%}"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def format_report(result: dict) -> str:
+    lines = [f"Refresh: {result['previous'] or '(no previous run)'} -> {result['snapshot']} "
+             f"(built into {result['db']})"]
+    ch = result["changes"]
+    if ch is None:
+        lines.append(f"Models: {result['after']['models']:,} (no previous run to compare with)")
+    else:
+        lines.append(f"Models: {len(ch['new']):,} new, {len(ch['removed']):,} removed, "
+                     f"{len(ch['changed']):,} changed (new commit)")
+        for what in ("new", "removed", "changed"):
+            if ch[what]:
+                more = f" ... and {len(ch[what]) - LISTED:,} more" if len(ch[what]) > LISTED else ""
+                lines.append(f"  {what}: " + ", ".join(ch[what][:LISTED]) + more)
+    cards = result["cards"]
+    lines.append(f"Cards: {cards['fetched']:,} downloaded, {cards['carried_over']:,} carried over unchanged"
+                 + (f"; {result['failures']:,} not fetched (run again to retry)" if result["failures"] else ""))
+    width = max(len(label) for label in MEASURES.values())
+    lines.append(f"{'measure':<{width}}  {'before':>12}  {'after':>12}")
+    before = result["before"] or {}
+    for key, label in MEASURES.items():
+        lines.append(f"{label:<{width}}  {_fmt(key, before.get(key)):>12}  {_fmt(key, result['after'][key]):>12}")
+    return "\n".join(lines)
+
+
+# --- command line ---------------------------------------------------------------------------------
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m scripts.refresh",
+        description="Refresh the mined dataset: mine the Hub incrementally (the previous run as --previous), "
+                    "build the database, and report the changes and headline measures before and after. "
+                    "Options not listed here go to the miner (python -m scripts.mine_hub --help).")
+    parser.add_argument("--snapshots", type=Path, default=Path("snapshots"),
+                        help="folder of the hub-* mining runs (default: snapshots)")
+    parser.add_argument("--previous", type=Path, help="the previous run (default: the newest finished hub-* folder)")
+    parser.add_argument("--out", type=Path, help="the new run (default: an unfinished hub-* folder to resume, "
+                                                 "else snapshots/hub-<UTC date>)")
+    parser.add_argument("--db", type=Path, help="database to build (default: <out>.db)")
+    parser.add_argument("--report", type=Path, help="also write the report as JSON to this file")
+    args, miner_args = parser.parse_known_args(argv)
+
+    finished, unfinished = mined_runs(args.snapshots)
+    out = args.out or (unfinished[-1] if unfinished else new_folder(args.snapshots))
+    previous = args.previous or next((f for f in reversed(finished) if f.resolve() != out.resolve()), None)
+    command = ["--out", str(out), *(["--previous", str(previous)] if previous else []), *miner_args]
+    print(f"refresh: python -m scripts.mine_hub {' '.join(command)}", file=sys.stderr)
+    status = mine_hub.main(command)
+    if status not in (EXIT_OK, EXIT_FAILURES):
+        print(f"refresh: the mining run did not finish (exit status {status}); nothing built", file=sys.stderr)
+        return status
+    try:
+        new_db = args.db or db_path(out)
+        build(out, new_db, progress=False)
+        previous_db = None
+        if previous is not None:
+            previous_db = db_path(previous)
+            build(previous, previous_db, progress=False)  # skipped when up to date
+        result = report(previous, out, new_db, previous_db)
+    except (SnapshotError, OSError, sqlite3.Error) as e:
+        print(f"refresh: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    print(format_report(result))
+    if args.report:
+        args.report.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,121 @@
+"""`make refresh` (scripts/refresh.py) twice in a row against the fake Hub, the second time after changes.
+
+Expected changes and measures come from the fake Hub's own data, not from the report's SQL.
+"""
+
+import json
+import statistics
+from pathlib import Path
+
+import pytest
+
+from scripts import refresh
+from tests.fakehub import api_model, readme_for, sample_hub
+
+ROOT = Path(__file__).resolve().parent.parent
+FAST = ["--no-progress", "--budget", "0", "--resolve-budget", "0", "--retry-wait", "0.01", "--workers", "4",
+        "--sample-top", "2", "--sample-random", "5"]
+
+
+def expected_measures(hub) -> dict:
+    downloads = sorted((m["downloads"] for m in hub.models.values()), reverse=True)
+    total = sum(downloads)
+    return {"models": len(downloads), "median_downloads": statistics.median(downloads),
+            "zero_downloads_share": sum(d == 0 for d in downloads) / len(downloads),
+            "top10_download_share": sum(downloads[:10]) / total}
+
+
+def test_refresh_twice_reports_exactly_the_changes(monkeypatch, tmp_path, capsys):
+    snaps = tmp_path / "snapshots"
+    with sample_hub(page_size=5) as hub:
+        monkeypatch.setenv("HF_ENDPOINT", hub.url)
+        monkeypatch.delenv("HF_TOKEN", raising=False)
+        assert refresh.main(["--snapshots", str(snaps), "--out", str(snaps / "hub-a"), *FAST]) == 0
+        first = capsys.readouterr().out
+        assert "(no previous run)" in first and f"Models: {len(hub.models)} " in first
+        before = expected_measures(hub)
+
+        # The Hub changes: a new model, a deleted one, a new commit to another, new download counts.
+        fresh = "new-org/fresh-model"
+        hub.models[fresh] = api_model(fresh, created="2026-11-30T10:00:00.000Z", downloads=42,
+                                      library_name="transformers", tags=["transformers", "region:us"])
+        hub.readmes[fresh] = readme_for(fresh, {"license": "mit"}, "A new model.")
+        del hub.models["example-org/empty-card"]
+        changed = "openai-community/gpt2"
+        hub.update(changed, sha="d" * 40, readme="---\nlicense: mit\n---\n# GPT-2, retrained\n")
+        hub.models["google-bert/bert-base-uncased"]["downloads"] += 1000  # not a change of the repository
+        hub.reset_counts()
+
+        report_file = tmp_path / "report.json"
+        assert refresh.main(["--snapshots", str(snaps), "--out", str(snaps / "hub-b"),
+                             "--report", str(report_file), *FAST]) == 0
+        readmes_fetched = {k for k in hub.counts() if k.startswith("readme:")}
+        after = expected_measures(hub)
+
+    result = json.loads(report_file.read_text())
+    assert result["previous"] == str(snaps / "hub-a")  # found by itself: the newest finished run
+    assert result["changes"] == {"new": [fresh], "removed": ["example-org/empty-card"], "changed": [changed]}
+    assert readmes_fetched == {f"readme:{fresh}", f"readme:{changed}"}
+    assert result["cards"] == {"fetched": 2, "carried_over": 6}
+    for key, value in before.items():
+        assert result["before"][key] == pytest.approx(value), key
+    for key, value in after.items():
+        assert result["after"][key] == pytest.approx(value), key
+    printed = capsys.readouterr().out
+    assert f"Models: 1 new, 1 removed, 1 changed (new commit)" in printed
+    assert f"new: {fresh}" in printed and "removed: example-org/empty-card" in printed
+    assert "Cards: 2 downloaded, 6 carried over unchanged" in printed
+    assert (snaps / "hub-a.db").exists() and (snaps / "hub-b.db").exists()
+
+
+def test_refresh_resumes_an_unfinished_run_and_stops_without_building(monkeypatch, tmp_path):
+    snaps = tmp_path / "snapshots"
+    with sample_hub(page_size=5) as hub:
+        monkeypatch.setenv("HF_ENDPOINT", hub.url)
+        monkeypatch.delenv("HF_TOKEN", raising=False)
+        original = hub._list  # the listing's second page fails on both tries of the first run
+        calls = []
+
+        def first_page_only(h, query):
+            calls.append(1)
+            if "cursor" in query and len(calls) <= 3:
+                return hub._send(h, 500, {"error": "Internal Error"})
+            return original(h, query)
+
+        monkeypatch.setattr(hub, "_list", first_page_only)
+        assert refresh.main(["--snapshots", str(snaps), *FAST, "--retries", "1"]) == 3
+        [unfinished] = [p for p in snaps.iterdir() if p.is_dir()]
+        assert not list(snaps.glob("*.db"))
+        assert refresh.main(["--snapshots", str(snaps), *FAST, "--retries", "1"]) == 0
+        assert [p for p in snaps.iterdir() if p.is_dir()] == [unfinished]  # resumed, not a new run
+        assert (snaps / f"{unfinished.name}.db").exists()
+
+
+def test_export_parquet_writes_every_table_as_it_is(tmp_path):
+    import sqlite3
+
+    import pyarrow.parquet as pq
+
+    from build.db import build
+    from scripts.export_parquet import main as export_main
+
+    build(ROOT / "tests" / "fixtures" / "snapshot", tmp_path / "x.db", progress=False)
+    assert export_main([str(tmp_path / "x.db"), str(tmp_path / "parquet")]) == 0
+    conn = sqlite3.connect(tmp_path / "x.db")
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+              if not r[0].startswith(("sqlite_", "models_fts", "cards_fts"))]
+    assert sorted(p.stem for p in (tmp_path / "parquet").glob("*.parquet")) == sorted(tables)
+    for table in tables:
+        exported = [tuple(r.values()) for r in pq.read_table(tmp_path / "parquet" / f"{table}.parquet").to_pylist()]
+        assert exported == conn.execute(f"SELECT * FROM [{table}]").fetchall(), table
+    assert export_main([str(tmp_path / "missing.db"), str(tmp_path / "p2")]) == 1
+
+
+def test_refresh_workflow_is_off_until_a_maintainer_starts_it():
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "refresh.yml").read_text())
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
+    assert set(triggers) == {"workflow_dispatch"}  # no schedule, no push: manual dispatch only
+    steps = " ".join(step.get("run", "") for step in workflow["jobs"]["refresh"]["steps"])
+    assert "make refresh" in steps and "scripts.export_parquet" in steps

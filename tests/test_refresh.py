@@ -91,26 +91,6 @@ def test_refresh_resumes_an_unfinished_run_and_stops_without_building(monkeypatc
         assert (snaps / f"{unfinished.name}.db").exists()
 
 
-def test_export_parquet_writes_every_table_as_it_is(tmp_path):
-    import sqlite3
-
-    import pyarrow.parquet as pq
-
-    from build.db import build
-    from scripts.export_parquet import main as export_main
-
-    build(ROOT / "tests" / "fixtures" / "snapshot", tmp_path / "x.db", progress=False)
-    assert export_main([str(tmp_path / "x.db"), str(tmp_path / "parquet")]) == 0
-    conn = sqlite3.connect(tmp_path / "x.db")
-    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-              if not r[0].startswith(("sqlite_", "models_fts", "cards_fts"))]
-    assert sorted(p.stem for p in (tmp_path / "parquet").glob("*.parquet")) == sorted(tables)
-    for table in tables:
-        exported = [tuple(r.values()) for r in pq.read_table(tmp_path / "parquet" / f"{table}.parquet").to_pylist()]
-        assert exported == conn.execute(f"SELECT * FROM [{table}]").fetchall(), table
-    assert export_main([str(tmp_path / "missing.db"), str(tmp_path / "p2")]) == 1
-
-
 def test_refresh_workflow_is_off_until_a_maintainer_starts_it():
     import yaml
 
@@ -118,4 +98,4 @@ def test_refresh_workflow_is_off_until_a_maintainer_starts_it():
     triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
     assert set(triggers) == {"workflow_dispatch"}  # no schedule, no push: manual dispatch only
     steps = " ".join(step.get("run", "") for step in workflow["jobs"]["refresh"]["steps"])
-    assert "make refresh" in steps and "scripts.export_parquet" in steps
+    assert "make refresh" in steps and "build.parquet" in steps

@@ -16,7 +16,7 @@ description: >-
 answer: >-
   Verified organizations: {by[verified organizations][summary]}. Malware-scan flags:
   {by[malware-scan flags][summary]}. Signed commits: {by[signed commits][summary]}. Of the
-  {by[gated models][models]:,} models whose access state is known here, {by[gated models][value]:,}
+  {by[gated models][models]:,} models whose access state is known here, {by[gated models][value]:,.0f}
   are gated.
 claims:
   - id: F12-verified-organizations
@@ -108,7 +108,7 @@ SELECT 'malware-scan flags',
             ELSE 'sample: a simple random sample of the models the mining run listed; n = those whose scans are done' END
 FROM (SELECT 1) LEFT JOIN shares s ON s.defense = 'malware-scan flags'
 UNION ALL
-SELECT 'gated models', sum(gated NOT IN ('false', '0')), count(*), NULL, NULL, NULL,
+SELECT 'gated models', 1.0 * sum(gated NOT IN ('false', '0')), count(*), NULL, NULL, NULL,  -- REAL like the shares above (one column type, in DuckDB too)
        printf('%d of %d models gated', sum(gated NOT IN ('false', '0')), count(*)),
        'models whose access state a source records (gated = auto or manual): ' || coalesce(group_concat(DISTINCT source), 'none')
 FROM model_observations WHERE gated IS NOT NULL

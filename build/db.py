@@ -376,7 +376,7 @@ usage_counts AS (
 INSERT INTO models (
   model_id, author, in_paper_snapshot, seen_in, n_sources, created_at, last_modified,
   pipeline_tag, library_name, license, downloads_30d, downloads_observed, downloads_source,
-  downloads_all_time, likes, parameters, has_card, card_score,
+  downloads_all_time, likes, parameters, has_card, gated, card_score,
   github_dependents, space_dependents, derived_models, code_usages)
 SELECT
   g.model_id,
@@ -402,6 +402,7 @@ SELECT
   {_latest('likes')},
   {_latest('parameters')},
   coalesce({_latest('has_card')}, CASE WHEN card_facts.model_id IS NOT NULL THEN 1 END),
+  {_latest('gated')},
   card_facts.card_score,
   coalesce(dependent_counts.github, 0),
   coalesce(dependent_counts.spaces, 0),

@@ -75,7 +75,7 @@ TABLES: dict[str, dict] = {
         "created_at": str, "last_modified": str, "pipeline_tag": str, "library_name": str,
         "license": str, "downloads_30d": int, "downloads_observed": str, "downloads_source": str,
         "downloads_all_time": int, "likes": int, "parameters": int, "has_card": bool,
-        "card_score": float, "github_dependents": int, "space_dependents": int,
+        "gated": BOOL_OR_TEXT, "card_score": float, "github_dependents": int, "space_dependents": int,
         "derived_models": int, "code_usages": int}},
     "model_observations": {"pk": ("model_id", "source"), "columns": _record_columns("models")},
     "cards": {"pk": ("model_id", "source"), "columns": {**_record_columns("cards"), **CARD_FIELDS}},
@@ -127,6 +127,7 @@ INDEXES = [
     ("models", ["downloads_30d"]),
     ("models", ["github_dependents"]),
     ("models", ["created_at"]),
+    ("models", ["gated"]),  # a facet, like task, library, license and has_card
     # per-source rankings, medians and card presence (F1-F4), cohorts (F11), tasks (F6)
     ("model_observations", ["source", "downloads_30d", "has_card"]),
     ("model_observations", ["source", "created_at", "has_card"]),

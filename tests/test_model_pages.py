@@ -65,13 +65,19 @@ EXTRA = {
 }
 
 
+def payload_snapshot(folder: Path, more: dict | None = None) -> Path:
+    """The fixture snapshot copied to `folder`, with EXTRA's records and `more` appended."""
+    shutil.copytree(FIXTURE, folder)
+    for extra in (EXTRA, more or {}):
+        for name, records in extra.items():
+            with open(folder / name, "a") as f:
+                f.writelines(json.dumps(r) + "\n" for r in records)
+    return folder
+
+
 @pytest.fixture(scope="module")
 def db_path(tmp_path_factory) -> Path:
-    snapshot = tmp_path_factory.mktemp("snapshot") / "browse"
-    shutil.copytree(FIXTURE, snapshot)
-    for name, records in EXTRA.items():
-        with open(snapshot / name, "a") as f:
-            f.writelines(json.dumps(r) + "\n" for r in records)
+    snapshot = payload_snapshot(tmp_path_factory.mktemp("snapshot") / "browse")
     path = tmp_path_factory.mktemp("db") / "ptm_reuse.db"
     build(snapshot, path, progress=False)
     return path
@@ -243,7 +249,7 @@ async def test_untrusted_model_id_and_card_never_become_markup(ds):
     html = response.text
     assert "<script>alert" not in html
     assert "evil/&lt;script&gt;alert(&#34;id&#34;)&lt;/script&gt;" in html
-    card = html[html.index('<div class="ptm-card-text">'):html.index("</details>")]
+    card = html[html.index('<div class="ptm-card-text">'):html.index('<section id="lineage">')]
     assert active_content(card) == [] and "mixed case" in card
     # only the site's own scripts, all external files (no inline script but Datasette's menu closer)
     scripts = re.findall(r"<script([^>]*)>", html)
@@ -276,3 +282,17 @@ async def test_search_with_fts_syntax_does_not_fail(ds):
     for q in ('"', "AND OR NOT", "*", "a:b", "(", "NEAR("):
         response = await ds.client.get("/-/search", params={"q": q})
         assert response.status_code in (200, 302), q
+
+
+# ------------------------------------------------------------------ facets
+
+
+async def test_the_facets_a_hub_user_reaches_for(ds):
+    data = (await ds.client.get("/ptm_reuse/models.json")).json()
+    facets = data["facet_results"]
+    assert set(facets) >= {"pipeline_tag", "library_name", "license", "has_card", "gated"}
+    assert all(facets[name]["results"] for name in ("pipeline_tag", "license", "has_card", "gated"))
+    gated = {r["value"]: r["count"] for r in facets["gated"]["results"]}
+    assert gated == {"false": 1}  # gpt2, as alpha saw it
+    cards = {r["value"]: r["count"] for r in facets["has_card"]["results"]}
+    assert cards == {1: 3, 0: 1}  # gpt2, the payload model and card-only-model; owner/undated-only says no

@@ -59,11 +59,18 @@
       .then(function (rows) {
         var base = Object.assign({}, spec);
         var extra = marksLayer(base, rows);
+        var height = base.height || 180;
+        if (height.step) {  // a step per category of the y axis, as a number: "fit" and "step" do not mix
+          var categories = new Set(rows.map(function (r) { return String(r[base.encoding.y.field]); }));
+          height = Math.max(60, height.step * categories.size);
+        }
         var full = {
           $schema: "https://vega.github.io/schema/vega-lite/v5.json",
           data: {values: rows},
           width: base.width || "container",
-          height: base.height || 180,
+          height: height,
+          // the width follows the page's column
+          autosize: {type: "fit-x", contains: "padding"},
           config: {view: {stroke: null}, axis: {labelLimit: 160, titleFontWeight: "normal"}}
         };
         delete base.width;

@@ -1,0 +1,252 @@
+"""The pages people browse, in a real browser: headless Chromium (Debian's) opens the home page,
+model pages and the search of `datasette serve` (configured like `make serve`), and checks that
+
+- every chart is drawn: each `.ptm-chart` holds an SVG with a size and vega marks;
+- the browser console stays silent: no script error, no failed load, no message at all;
+- no payload runs: the test database (tests/test_model_pages.py) holds a card and a model id
+  with script, event-handler, `javascript:` and data-URL payloads that would mark the page
+  (`data-pwned` on <html>) and log to the console if they ran.
+
+Two servers: one on the database built from the real sources (home page, gpt2, SpanBERT,
+search), one on the fixture database with the payloads, a legacy id and a model without a card.
+Screenshots go to a temporary folder; with UPDATE_SCREENSHOTS=1 they are copied to docs/screenshots/
+(the pages' screenshots are named page-*.png):
+
+    UPDATE_SCREENSHOTS=1 .venv/bin/python -m pytest tests/test_browser_pages.py
+"""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from build.db import build
+from build.settings import as_flags, load
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+PWNED = "data-pwned"
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def chromium_installed():
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing on CI: `make browser` installs it")
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serve(db_path: Path):
+    """`datasette serve` as `make serve` runs it, on a free local port; yields its base URL."""
+    port = free_port()
+    datasette = Path(sys.executable).with_name("datasette")
+    proc = subprocess.Popen(
+        [str(datasette), "serve", "-i", str(db_path), "--metadata", "metadata.yml", "--plugins-dir", "plugins",
+         "--template-dir", "templates", *as_flags(load()), "-h", "127.0.0.1", "-p", str(port)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            if proc.poll() is not None:
+                pytest.fail(f"datasette serve exited: {proc.stderr.read().decode()[-2000:]}")
+            try:
+                urllib.request.urlopen(base + "/-/versions.json", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("datasette serve did not answer within 30 s")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+# Payloads that would mark the page and speak on the console if they ran.
+RUN = f"document.documentElement.setAttribute('{PWNED}','1');console.log('PWNED')"
+PAYLOAD_CARD = f"""---
+license: mit
+---
+# Payloads
+
+<script>{RUN}</script>
+<img src=x onerror="{RUN}"> <svg onload="{RUN}"></svg>
+<div onmouseover="{RUN}" style="width:100px;height:100px">hover</div>
+<a href="javascript:{RUN}">a javascript: link</a>
+<a href="data:text/html,<script>{RUN}</script>">a data: link</a>
+<iframe src="javascript:{RUN}"></iframe>
+[markdown link](javascript:{RUN})
+
+## Training data
+
+Some words about the data.
+"""
+PAYLOAD_ID = "evil/<img src=x onerror=\"" + RUN + "\">"
+
+
+@pytest.fixture(scope="module")
+def payload_db(tmp_path_factory) -> Path:
+    from test_model_pages import payload_snapshot
+
+    snapshot = payload_snapshot(tmp_path_factory.mktemp("snapshot") / "browser", {
+        "models.jsonl": [{"source": "beta", "model_id": PAYLOAD_ID, "observed": "2022-10-01", "has_card": True}],
+        "cards.jsonl": [{"source": "beta", "model_id": PAYLOAD_ID, "observed": "2022-10-01", "text": PAYLOAD_CARD}],
+    })
+    path = tmp_path_factory.mktemp("db") / "ptm_reuse.db"
+    build(snapshot, path, progress=False)
+    return path
+
+
+class Page(HTMLParser):
+    """What the DOM after the scripts ran holds: the charts (and whether each has a drawn SVG),
+    and the attributes of <html>."""
+
+    def __init__(self):
+        super().__init__()
+        self.charts: list[dict] = []
+        self.html_attrs: dict = {}
+        self._stack: list[str] = []
+        self._chart_depth: int | None = None
+        self._in_marks = 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        classes = (attrs.get("class") or "").split()
+        if tag == "html":
+            self.html_attrs = attrs
+        if tag in ("br", "img", "input", "link", "meta", "hr", "source", "wbr", "col", "area", "base", "embed"):
+            return
+        self._stack.append(tag)
+        if tag == "div" and "ptm-chart" in classes:
+            self.charts.append({"attrs": attrs, "svg": None, "marks": 0})
+            self._chart_depth = len(self._stack)
+        elif self._chart_depth is not None:
+            chart = self.charts[-1]
+            if tag == "svg" and chart["svg"] is None:
+                chart["svg"] = (float(attrs.get("width") or 0), float(attrs.get("height") or 0))
+            if tag == "g" and "role-mark" in classes:
+                self._in_marks = len(self._stack)
+            elif self._in_marks and tag in ("path", "rect", "circle", "line"):
+                chart["marks"] += 1
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag not in ("br", "img", "input", "link", "meta", "hr", "source", "wbr", "col", "area", "base", "embed"):
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag):
+        if tag not in self._stack:
+            return
+        while self._stack:
+            depth = len(self._stack)
+            popped = self._stack.pop()
+            if self._in_marks == depth:
+                self._in_marks = 0
+            if self._chart_depth == depth:
+                self._chart_depth = None
+            if popped == tag:
+                break
+
+
+def open_page(url: str, profile: Path, screenshot: Path | None = None) -> tuple[Page, list[str], str]:
+    """(the DOM after the scripts ran, the console messages, the DOM text) of one page."""
+    args = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--no-first-run", "--hide-scrollbars", f"--user-data-dir={profile}",
+            "--enable-logging=stderr", "--v=0", "--virtual-time-budget=15000"]
+    result = subprocess.run(args + ["--dump-dom", url], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    console = [line for line in result.stderr.splitlines() if ":CONSOLE" in line]
+    if screenshot is not None:
+        shot = subprocess.run(args + [f"--screenshot={screenshot}", "--window-size=1200,1800", url],
+                              capture_output=True, text=True, timeout=120)
+        assert shot.returncode == 0 and screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", shot.stderr[-2000:]
+    page = Page()
+    page.feed(result.stdout)
+    return page, console, result.stdout
+
+
+def assert_charts_drawn(page: Page, url: str, expected: int):
+    assert len(page.charts) == expected, url
+    for chart in page.charts:
+        attrs = chart["attrs"]
+        assert "data-chart-error" not in attrs, (url, attrs.get("data-url"), attrs.get("data-chart-error"))
+        assert int(attrs.get("data-chart-drawn") or 0) > 0, (url, attrs.get("data-url"))
+        assert chart["svg"] and chart["svg"][0] > 50 and chart["svg"][1] > 50, (url, attrs.get("data-url"), chart["svg"])
+        assert chart["marks"] > 0, (url, attrs.get("data-url"))
+
+
+def model_page(base: str, model_id: str) -> str:
+    return f"{base}/models/{quote(model_id, safe='/')}"
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory):
+    out = tmp_path_factory.mktemp("page-screenshots")
+    yield out
+    if os.environ.get("UPDATE_SCREENSHOTS") and any(out.iterdir()):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        for path in out.iterdir():
+            shutil.copy(path, SCREENSHOTS / path.name)
+
+
+@pytest.mark.real_sources
+def test_home_model_pages_and_search_on_the_real_database(real_db, tmp_path, shots):
+    import sqlite3
+
+    conn = sqlite3.connect(real_db)
+    charted = conn.execute("SELECT count(*) FROM findings WHERE chart IS NOT NULL").fetchone()[0]
+    conn.close()
+    with serve(real_db) as base:
+        pages = [
+            ("page-home.png", base + "/", charted),
+            ("page-model-gpt2.png", model_page(base, "gpt2"), 1),
+            ("page-model-spanbert.png", model_page(base, "SpanBERT/spanbert-large-cased"), 1),
+            ("page-search.png", base + "/-/search?q=sentiment", 0),
+        ]
+        for name, url, charts in pages:
+            page, console, _ = open_page(url, tmp_path / "profile", shots / name)
+            assert console == [], (url, console)
+            assert_charts_drawn(page, url, charts)
+        # the search box lands on the model's page for an exact id
+        with urllib.request.urlopen(base + "/-/search?q=GPT2") as response:
+            assert response.url == base + "/models/gpt2"
+
+
+def test_payloads_never_run_and_other_pages(payload_db, tmp_path, shots):
+    with serve(payload_db) as base:
+        pages = [
+            ("page-model-payloads.png", model_page(base, PAYLOAD_ID), 0),
+            ("page-model-legacy-id.png", model_page(base, "openai/gpt2-legacy"), 1),
+            ("page-model-without-card.png", model_page(base, "owner/undated-only"), 0),
+            ("page-model-not-found.png", model_page(base, "nobody/nothing"), 0),
+            ("page-search-payloads.png", base + "/-/search?q=payloads&all=1", 0),
+        ]
+        for name, url, charts in pages:
+            page, console, dom = open_page(url, tmp_path / "profile", shots / name)
+            assert PWNED not in page.html_attrs, (url, "a payload ran")
+            assert console == [], (url, console)
+            assert_charts_drawn(page, url, charts)
+            if name == "page-model-payloads.png":
+                assert "Some words about the data." in dom  # the card was rendered, without its payloads
+            if name == "page-model-legacy-id.png":
+                assert "You asked for <code>openai/gpt2-legacy</code>" in dom

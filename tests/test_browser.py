@@ -135,6 +135,9 @@ def test_screenshot_of_every_finding(server, real_db, tmp_path):
                  f"--screenshot={path}", "--window-size=1000,1450", "--force-device-scale-factor=0.75")
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and 10_000 < path.stat().st_size < 400_000, path
         assert name in queries
-    if os.environ.get("UPDATE_SCREENSHOTS"):
-        shutil.rmtree(SCREENSHOTS, ignore_errors=True)
-        shutil.copytree(out, SCREENSHOTS)
+    if os.environ.get("UPDATE_SCREENSHOTS"):  # the findings' f*.png only (test_browser_pages.py has page-*.png)
+        for old in SCREENSHOTS.glob("f[0-9][0-9]-*.png"):
+            old.unlink()
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        for new in out.iterdir():
+            shutil.copy(new, SCREENSHOTS / new.name)

@@ -401,3 +401,19 @@ def register_routes():
 def prepare_jinja2_environment(env, datasette):
     env.filters["model_url"] = lambda model_id: model_url(datasette, str(model_id))
     env.filters["json_list"] = _json_list
+
+
+MODEL_ID_COLUMNS = {"model_id", "base_model_id"}
+
+
+@hookimpl
+def render_cell(value, column, table, database, datasette):
+    """A model id in any table or query result (model_id, base_model_id, model_aliases.new_id)
+    links to the model's page. The models table's own key keeps Datasette's row link."""
+    if column not in MODEL_ID_COLUMNS and (table, column) != ("model_aliases", "new_id"):
+        return None
+    if isinstance(value, dict) and "value" in value:  # a foreign key Datasette expanded
+        value = value["value"]
+    if not isinstance(value, str) or not value:
+        return None
+    return Markup('<a href="{}">{}</a>').format(model_url(datasette, value), value)

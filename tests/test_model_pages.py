@@ -296,3 +296,18 @@ async def test_the_facets_a_hub_user_reaches_for(ds):
     assert gated == {"false": 1}  # gpt2, as alpha saw it
     cards = {r["value"]: r["count"] for r in facets["has_card"]["results"]}
     assert cards == {1: 3, 0: 1}  # gpt2, the payload model and card-only-model; owner/undated-only says no
+
+
+# ------------------------------------------------------------------ model ids link to their pages
+
+
+async def test_model_ids_in_tables_link_to_their_pages(ds):
+    lineage = (await ds.client.get("/ptm_reuse/lineage")).text
+    assert '<a href="/models/org/merged">org/merged</a>' in lineage
+    assert '<a href="/models/bert-base-uncased">bert-base-uncased</a>' in lineage  # base_model_id
+    view = (await ds.client.get("/ptm_reuse/model_reuse?_sort=model_id")).text
+    assert '<a href="/models/owner/undated-only">owner/undated-only</a>' in view
+    aliases = (await ds.client.get("/ptm_reuse/model_aliases")).text
+    assert '<a href="/models/gpt2">gpt2</a>' in aliases  # new_id
+    observations = (await ds.client.get("/ptm_reuse/model_observations?source=beta")).text
+    assert "<img src=x" not in observations and '<a href="/models/evil/%3Cscript%3E' in observations

@@ -5,12 +5,17 @@
   database built from it, once per test session (the integration tests and the Datasette
   tests use them; nothing is faked).
 - `real_ds`: that Datasette on `real_db`, started once (mark its tests with `on_real_db`).
+- `fixture_snapshot` / `fixture_db`: the same import and build on tests/fixtures/import (a few
+  rows of every pinned source), which needs no real sources.
+- `served`: a Datasette on the fixture database and, where the real sources are there, on the
+  real one (`.ds`, `.db_path`, `.real`): a test taking it runs on both (mark it `on_served_db`).
 - `datasette_for(db_path)`: a Datasette configured exactly as `make serve` configures it
   (metadata.yml, plugins/, templates/, settings.json), driven in-process.
 """
 
 import os
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import yaml
@@ -45,6 +50,29 @@ def real_db(real_snapshot, tmp_path_factory) -> Path:
     return db_path
 
 
+FIXTURE_IMPORT = ROOT / "tests" / "fixtures" / "import"
+
+
+@pytest.fixture(scope="session")
+def fixture_snapshot(tmp_path_factory) -> Path:
+    from scripts.import_sources import import_sources
+    from scripts.sources import load_pins
+
+    out = tmp_path_factory.mktemp("fixture-import") / "snap"
+    import_sources(FIXTURE_IMPORT / "sources", out, progress=False,
+                   pins=load_pins(FIXTURE_IMPORT / "pinned_sources.json"))
+    return out
+
+
+@pytest.fixture(scope="session")
+def fixture_db(fixture_snapshot, tmp_path_factory) -> Path:
+    from build.db import build
+
+    db_path = tmp_path_factory.mktemp("fixture-db") / "ptm_reuse.db"
+    build(fixture_snapshot, db_path, progress=False)
+    return db_path
+
+
 def make_datasette(db_path: Path):
     """A Datasette instance configured like `make serve` (immutable: allows the .db download)."""
     from datasette.app import Datasette
@@ -69,6 +97,20 @@ def datasette_for():
 def on_real_db(test):
     """Mark a test that uses `real_ds`: it runs on the real sources, in the session's event loop."""
     return pytest.mark.real_sources(pytest.mark.asyncio(loop_scope="session")(test))
+
+
+def on_served_db(test):
+    """Mark a test that uses `served`: it runs on the fixture database and the real one."""
+    return pytest.mark.asyncio(loop_scope="session")(test)
+
+
+@pytest.fixture(scope="session", params=["fixture", pytest.param("real", marks=pytest.mark.real_sources)])
+async def served(request):
+    """A Datasette on the fixture database, then on the real one (skipped without sources)."""
+    db_path = request.getfixturevalue(f"{request.param}_db")
+    ds = make_datasette(db_path)
+    await ds.invoke_startup()
+    return SimpleNamespace(ds=ds, db_path=db_path, real=request.param == "real")
 
 
 @pytest.fixture(scope="session")

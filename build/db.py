@@ -51,6 +51,9 @@ def input_hash(snapshot_dir: str | os.PathLike) -> str:
     files = [(f"snapshot/{name}", folder / name)
              for name in ["snapshot.json", *(f"{kind}.jsonl" for kind in KINDS)]
              if (folder / name).exists()]
+    for _, path in files:
+        if not path.is_file():  # a folder, or a device such as /dev/zero that never ends
+            raise SnapshotError(f"{path}: not a regular file")
     files += [(f"build/{p.name}", p) for p in sorted((ROOT / "build").glob("*.py"))]
     files += [(p.relative_to(ROOT).as_posix(), p) for p in sorted((ROOT / "queries").rglob("*.sql"))]
     digest = hashlib.sha256()

@@ -311,8 +311,10 @@ def _decode(data: bytes, where: str):
 
 def read_manifest(folder: str | os.PathLike) -> dict:
     path = Path(folder) / "snapshot.json"
-    if not path.is_file():
+    if not path.exists():
         raise SnapshotError(f"{path}: not found; is {folder} a raw snapshot folder?")
+    if not path.is_file():
+        raise SnapshotError(f"{path}: not a regular file")
     with open(path, "rb") as f:
         data = f.read(MAX_LINE_BYTES + 1)
     if len(data) > MAX_LINE_BYTES:
@@ -340,6 +342,8 @@ def iter_records(folder: str | os.PathLike, kind: str, manifest: dict | None = N
     path = Path(folder) / f"{kind}.jsonl"
     if not path.exists():
         return
+    if not path.is_file():  # a folder, or a device such as /dev/zero that never ends
+        raise SnapshotError(f"{path}: not a regular file")
     source_ids = {s["id"] for s in manifest["sources"]} if manifest else None
     with open(path, "rb") as f:
         lineno = 0

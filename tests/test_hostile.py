@@ -161,3 +161,12 @@ def test_make_card_takes_a_path_with_spaces_and_quotes(tmp_path):
                             cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["path"] == str(card)
+
+
+@pytest.mark.parametrize("name", ["snapshot.json", "models.jsonl"])
+def test_a_snapshot_file_that_never_ends_is_refused(tmp_path, name):
+    snap = Path(shutil.copytree(FIXTURE, tmp_path / "snap"))
+    (snap / name).unlink()
+    (snap / name).symlink_to("/dev/zero")
+    with pytest.raises(SnapshotError, match=f"{name}: not a regular file"):
+        build(snap, tmp_path / "x.db", progress=False)

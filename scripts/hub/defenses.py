@@ -157,33 +157,42 @@ class DefensesJob:
         self.commit = commit
         self.progress = progress
 
-    def population(self) -> tuple[dict, dict]:
-        """The models this run listed: id -> (downloads, sha, author)."""
-        models = {}
+    def population(self) -> tuple[dict[str, int | None], set[str]]:
+        """The models this run listed (id -> 30-day downloads) and their distinct authors."""
+        downloads, authors = {}, set()
         for r in iter_records(self.run.folder, "models"):
-            models[r["model_id"]] = (r.get("downloads_30d"), r.get("sha"), r.get("author"))
-        return models
+            downloads[r["model_id"]] = r.get("downloads_30d")
+            if r.get("author"):
+                authors.add(r["author"])
+        return downloads, authors
+
+    def sampled(self, ids) -> dict[str, tuple]:
+        """(sha, author) of the sampled models: a second pass, so that the whole listing's shas stay on disk."""
+        ids = set(ids)
+        return {r["model_id"]: (r.get("sha"), r.get("author"))
+                for r in iter_records(self.run.folder, "models") if r["model_id"] in ids}
 
     def run_all(self) -> None:
         from tqdm import tqdm
 
-        models = self.population()
+        downloads, authors_seen = self.population()
         spec = self.spec
-        scans = draw({m: d for m, (d, _, _) in models.items()}, spec.top, spec.random, spec.seed)
-        authors_seen = {a for _, _, a in models.values() if a}
-        top_authors = {models[m][2] for m, parts in scans.items() if "top" in parts and models[m][2]}
+        scans = draw(downloads, spec.top, spec.random, spec.seed)
+        counters = self.run.counters
+        counters["sample_models_listed"] = len(downloads)
+        counters["sample_authors_listed"] = len(authors_seen)
+        del downloads
+        facts = self.sampled(scans)
+        top_authors = {facts[m][1] for m, parts in scans.items() if "top" in parts and facts[m][1]}
         author_parts = {a: ["top"] for a in sorted(top_authors)}
         for a in random.Random(spec.seed).sample(sorted(authors_seen), min(spec.random, len(authors_seen))):
             author_parts.setdefault(a, []).append("random")
-        counters = self.run.counters
-        counters["sample_models_listed"] = len(models)
-        counters["sample_authors_listed"] = len(authors_seen)
 
         plan = list(scans.items())
         start = self.run.state.get("security_index", 0)
         for i in tqdm(range(start, len(plan)), desc="security", unit="model", disable=not self.progress):
             model_id, parts = plan[i]
-            sha = models[model_id][1]
+            sha = facts[model_id][0]
             fields = self.previous.scan(model_id, sha)
             if fields is not None:
                 counters["security_carried"] += 1

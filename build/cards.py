@@ -38,6 +38,8 @@ from huggingface_hub.repocard import REGEX_YAML_BLOCK, TEMPLATE_MODELCARD_PATH
 from huggingface_hub.repocard_data import model_index_to_eval_results
 from markdown_it import MarkdownIt
 
+from build.hubfacts import license_id, parse_tags, valid_model_id
+
 # ---------------------------------------------------------------------------
 # Limits: they bound the time and memory one card can take.
 
@@ -186,7 +188,6 @@ ISO_639_1 = frozenset(
     "rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr "
     "ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu multilingual".split()
 )
-BASE_MODEL_RELATIONS = frozenset({"finetune", "adapter", "quantized", "merge"})
 
 # ---------------------------------------------------------------------------
 # Completeness score: (item, weight, how it is met). docs/cards.md gives the
@@ -441,12 +442,11 @@ def _metadata(meta: dict, tags: list[str]) -> tuple[dict, bool, list[str]]:
             errors.append(f"invalid model-index: {type(e).__name__}: {e}")
             eval_results = 0
 
-    license_ = _strings(data.license)
     fields = {
-        "license": ", ".join(license_) or None,
+        "license": license_id(_strings(data.license)),
         "datasets": _strings(data.datasets),
         "language": _strings(data.language, language=True),
-        "base_model": _strings(data.base_model),
+        "base_model": [b for b in _strings(data.base_model) if valid_model_id(b)],
         "library_name": next(iter(_strings(data.library_name)), None),
         "pipeline_tag": next(iter(_strings(data.pipeline_tag)), None),
         "tags": _strings(data.tags),
@@ -469,19 +469,12 @@ def _metadata(meta: dict, tags: list[str]) -> tuple[dict, bool, list[str]]:
 
 def _tag_fields(tags: list[str]) -> dict:
     """Metadata fields as the Hub encodes them in a model's tags."""
-    fields = {"license": None, "datasets": [], "language": [], "base_model": [], "library_name": None,
-              "pipeline_tag": None, "tags": list(tags)}
+    hub = parse_tags(tags)
+    fields = {"license": hub.license, "datasets": list(hub.datasets), "language": [],
+              "base_model": list(hub.base_models), "library_name": None, "pipeline_tag": None, "tags": list(tags)}
     pipelines, libraries = [], []
-    for tag in tags:
-        prefix, _, rest = tag.partition(":")
-        if rest and prefix == "license" and fields["license"] is None:
-            fields["license"] = rest
-        elif rest and prefix == "dataset":
-            fields["datasets"].append(rest)
-        elif rest and prefix == "base_model":
-            relation, _, model = rest.partition(":")
-            fields["base_model"].append(model if model and relation in BASE_MODEL_RELATIONS else rest)
-        elif tag in ISO_639_1:
+    for tag in hub.other:
+        if tag in ISO_639_1:
             fields["language"].append(tag)
         elif tag in _PIPELINE_RANK:
             pipelines.append(tag)

@@ -33,12 +33,14 @@ import re
 import sys
 import threading
 import time
-from datetime import datetime, timezone
 from collections import Counter, defaultdict, deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 import yaml
+
+from build.hubfacts import RELATIONS
+from scripts.hub.records import listing_entry
 
 # Properties the real listing returns when no `expand` is given.
 DEFAULT_LIST_PROPERTIES = ("modelId", "likes", "downloads", "trendingScore", "private", "tags",
@@ -478,42 +480,36 @@ def synthetic_models(n: int) -> tuple[list[dict], dict[str, str]]:
     return models, readmes
 
 
-def api_date(value: str) -> str:
-    """'2025-01-30 17:00:21+00:00' (a ModelInfo dump) -> '2025-01-30T17:00:21.000Z' (the API)."""
-    return datetime.fromisoformat(value).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-
-
 def models_from_model_info_csv(path) -> tuple[list[dict], dict[str, str]]:
     """Real model_info records (huggingface_hub ModelInfo dumped as JSON in a CSV `metadata` column)
-    back into API listing entries, each with a README made of its real card metadata."""
+    back into API listing entries (scripts.hub.records.listing_entry, as the importer reads them),
+    each with a README made of its real card metadata."""
     csv.field_size_limit(sys.maxsize)
     models, readmes = [], {}
     with open(path, encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
             meta = json.loads(row["metadata"])
+            models.append(api_entry(meta, int(row["children_count"]) if row.get("children_count") else None))
             card_yaml = meta.get("card_data")
-            relations = [t.split(":", 2)[1:] for t in meta["tags"] if t.count(":") >= 2 and t.startswith("base_model:")]
-            model = {
-                "_id": meta.get("_id") or object_id(meta["id"]), "id": meta["id"], "modelId": meta["id"],
-                "author": meta.get("author"), "sha": meta["sha"],
-                "lastModified": api_date(meta["last_modified"]), "createdAt": api_date(meta["created_at"]),
-                "private": meta["private"], "gated": meta["gated"], "disabled": meta["disabled"],
-                "downloads": meta["downloads"], "downloadsAllTime": meta.get("downloads_all_time"),
-                "likes": meta["likes"], "trendingScore": meta.get("trending_score"),
-                "library_name": meta.get("library_name"), "tags": meta["tags"], "pipeline_tag": meta.get("pipeline_tag"),
-                "cardData": yaml.safe_load(card_yaml) if card_yaml else None,
-                "siblings": [{"rfilename": name} for s in meta.get("siblings") or []
-                             for name in re.findall(r"rfilename='([^']*)'", s)],
-                "spaces": meta.get("spaces") or [],
-                "safetensors": meta.get("safetensors"),
-                "baseModels": {"relation": relations[0][0], "models": [{"id": b} for _, b in relations]} if relations else None,
-                "childrenModelCount": int(row["children_count"]) if row.get("children_count") else None,
-                "usedStorage": meta.get("usedStorage"),
-            }
-            models.append({k: v for k, v in model.items() if v is not None})
             name = meta["id"].split("/")[-1]
             readmes[meta["id"]] = f"---\n{card_yaml}\n---\n\n# {name}\n" if card_yaml else f"# {name}\n"
     return models, readmes
+
+
+def api_entry(dump: dict, children_count: int | None = None) -> dict:
+    """A saved model_info record as the API lists it: with `_id`, `modelId` and the `baseModels`
+    property, which the Hub derives from the card's `base_model` (and `base_model_relation`, else
+    the relation its `base_model:<relation>:<id>` tags give)."""
+    entry = listing_entry(dump, children_count)
+    card = entry.get("cardData") or {}
+    bases = card.get("base_model")
+    bases = [bases] if isinstance(bases, str) else [b for b in bases or [] if isinstance(b, str)]
+    if bases:
+        tagged = [t.split(":", 2)[1] for t in entry.get("tags", [])
+                  if t.startswith("base_model:") and t.count(":") == 2 and t.split(":", 2)[1] in RELATIONS]
+        relation = card.get("base_model_relation") or (tagged[0] if tagged else None)
+        entry["baseModels"] = {"relation": relation, "models": [{"id": b} for b in bases]}
+    return {"_id": dump.get("_id") or object_id(dump["id"]), "modelId": dump["id"], **entry}
 
 
 def main(argv: list[str] | None = None) -> None:

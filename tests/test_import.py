@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 
 from build.snapshot import KINDS, iter_records, read_manifest
-from scripts import import_sources as importer
-from scripts.import_sources import (
-    InputError, data_frame_rows, import_sources, iso_datetime, license_from_tags, lineage_from_tags, read_rda,
-)
+import scripts.importers as importer
+from scripts.importers import import_sources
+from scripts.importers.common import InputError, _int, iso_datetime
+from scripts.importers.filter_peatmoss import split_library_api
+from scripts.importers.huggingfacer import data_frame_rows, read_rda
 from scripts.sources import SourceError, load_pins, sha256_of, source_folder
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
@@ -153,8 +154,7 @@ def test_rda_reader_handles_na_references_and_doubles(tmp_path):
         {"id": None, "n": None, "x": None, "flag": None},
         {"id": "ü", "n": -3, "x": 1e10, "flag": False},
     ]
-    assert list(data_frame_rows(objects["second"], path)) == [{"id": "b"}]
-    assert objects["second"].attributes["class"] == ["tbl_df", "tbl", "data.frame"]
+    assert list(data_frame_rows(objects["second"], path)) == [{"id": "b"}]  # a tibble (tbl_df) is a data.frame
 
 
 def test_rda_fixture_is_reproducible_from_make_fixtures():
@@ -165,7 +165,7 @@ def test_rda_fixture_is_reproducible_from_make_fixtures():
 def test_rda_reader_rejects_other_files(tmp_path):
     path = tmp_path / "x.rda"
     path.write_bytes(b"RDA3\nnot xdr")
-    with pytest.raises(InputError, match="not an R data file"):
+    with pytest.raises(InputError, match=r"x\.rda: cannot read the R data file"):
         read_rda(path)
 
 
@@ -236,11 +236,11 @@ def test_filter_peatmoss_code_files(snapshot):
 
 
 def test_split_library_api_prefers_the_longest_library_name():
-    assert importer.split_library_api("huggingface_hub_hf_hub_download", Path("f")) == ("huggingface_hub", "hf_hub_download")
-    assert importer.split_library_api("sentence_transformers_SentenceTransformer", Path("f")) == (
+    assert split_library_api("huggingface_hub_hf_hub_download", Path("f")) == ("huggingface_hub", "hf_hub_download")
+    assert split_library_api("sentence_transformers_SentenceTransformer", Path("f")) == (
         "sentence_transformers", "SentenceTransformer")
     with pytest.raises(InputError, match="no known library"):
-        importer.split_library_api("keras_load_model", Path("f"))
+        split_library_api("keras_load_model", Path("f"))
 
 
 def test_openfuture_license_counts_and_categories(snapshot):
@@ -337,7 +337,13 @@ def test_mistral_family_models_and_lineage(snapshot):
         "last_modified": "2025-01-30T17:00:21Z", "downloads_30d": 19970, "likes": 240, "gated": "auto", "private": False,
         "disabled": False, "library_name": "vllm", "license": "apache-2.0", "has_card": True, "parameters": 23572403200,
         "children_count": 2}
-    assert base["extra"]["card_data"]["language"] == ["en"] and base["extra"]["spaces"] == ["KBaba7/Quant"]
+    assert base["extra"]["card_data"]["language"] == ["en"] and "spaces" not in base["extra"]
+    # the miner's mapping: Spaces are dependents, the file list and card status are kept as the miner keeps them
+    assert strip_source(records(snapshot, "dependents", "mistral-family-2025")) == [
+        {"model_id": "mistralai/Mistral-Small-24B-Base-2501", "kind": "space", "dependent": "KBaba7/Quant",
+         "model_license": "apache-2.0", "observed": "2025-04-05"}]
+    assert "README.md" in base["extra"]["files"] and base["extra"]["card_status"] == "not fetched"
+    assert records(snapshot, "cards", "mistral-family-2025") == []  # the study saved card metadata, not texts
     assert child["has_card"] is False and "parameters" not in child
     assert strip_source(records(snapshot, "lineage", "mistral-family-2025")) == [
         {"model_id": "NousResearch/DeepHermes-3-Mistral-24B-Preview", "base_model_id": "mistralai/Mistral-Small-24B-Base-2501",
@@ -350,18 +356,6 @@ def test_mistral_family_models_and_lineage(snapshot):
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-def test_lineage_from_tags():
-    assert lineage_from_tags(["base_model:a/b", "base_model:finetune:a/b", "base_model:quantized:c/d", "license:mit"]) == [
-        ("a/b", "finetune"), ("c/d", "quantized")]
-    assert lineage_from_tags(["base_model:x"]) == [("x", None)]
-    assert lineage_from_tags(["base_model:", "dataset:base_model:y"]) == []
-
-
-def test_license_from_tags():
-    assert license_from_tags(["license:mit", "en"]) == "mit"
-    assert license_from_tags(["en"]) is None
-
 
 @pytest.mark.parametrize("value, expected", [
     ("2022-06-19 14:04:18+00:00", "2022-06-19T14:04:18Z"),
@@ -480,7 +474,7 @@ def test_cli_reports_a_missing_sources_folder(pins, tmp_path, monkeypatch, capsy
 
 def test_error_messages_mask_token_shaped_values():
     with pytest.raises(InputError) as error:
-        importer._int("hf_" + "a" * 34, "f.csv", 2, "downloads")
+        _int("hf_" + "a" * 34, "f.csv", 2, "downloads")
     assert "hf_aaaa" not in str(error.value) and "token-shaped" in str(error.value)
 
 

@@ -12,6 +12,7 @@ from huggingface_hub.errors import HfHubHTTPError
 from huggingface_hub.hf_api import ModelInfo
 from tqdm import tqdm
 
+from build.hubfacts import model_id
 from scripts.hub.cards import CardFetcher
 from scripts.hub.checkpoint import PreviousSnapshot, mask
 from scripts.hub.client import HubDown, HubSession
@@ -128,7 +129,9 @@ class Lister:
     def parse(self, item: dict) -> ModelInfo | None:
         """A listing entry as huggingface_hub's ModelInfo; an entry it cannot read is noted as a failure and skipped."""
         try:
-            return ModelInfo(**item)
+            info = ModelInfo(**item)
+            info.id = model_id(info.id)  # BadModelId (a ValueError) for an empty, control-character or absurd id
+            return info
         except (KeyError, TypeError, ValueError) as e:
             self.run.fail({"what": "entry", "model_id": item.get("id") if isinstance(item, dict) else None,
                            "error": f"{type(e).__name__}: {e}"})

@@ -3,17 +3,22 @@
 Per model the miner writes: its `lineage` edges (from the Hub's `base_model:<relation>:<id>`
 tags, its `baseModels` property and the card's `base_model`), one `dependents` record per
 Space that uses it, its `cards` record (the README.md text), and last its `models` record.
+The same mapping serves the importer of model_info records a study saved
+(scripts/importers/mistral_family_2025.py, through listing_entry()). Hub facts (licenses,
+base-model tags, timestamps, model ids) are read by build/hubfacts.py.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import datetime
 
+import yaml
 from huggingface_hub.hf_api import ModelInfo
 
+from build.hubfacts import RELATIONS, BadModelId, license_of, model_id, parse_tags, timestamp
+
 SOURCE = "hub"
-RELATIONS = ("finetune", "adapter", "quantized", "merge")
 
 # What happened to a model's README.md:
 #   ok           fetched (or carried over unchanged from a previous snapshot); a cards record is written
@@ -34,8 +39,44 @@ class Card:
     carried: bool = False
 
 
-def iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
+def listing_entry(dump: dict, children_count: int | None = None) -> dict:
+    """A huggingface_hub ModelInfo saved as JSON (its attributes: snake_case names, dates as
+    `str(datetime)`, card_data as YAML text, siblings as `RepoSibling(...)` reprs) back into the
+    Hub API's listing entry, which `ModelInfo(**entry)` reads as the miner reads the live listing.
+
+    Raises ValueError (with the field) for a value that cannot be read back.
+    """
+    def api_date(field):
+        value = dump.get(field)
+        try:
+            return timestamp(value)
+        except ValueError as e:
+            raise ValueError(f"{field}: {e}") from None
+
+    card_data = dump.get("card_data") or dump.get("cardData")
+    if isinstance(card_data, str):
+        try:
+            card_data = yaml.safe_load(card_data)
+        except yaml.YAMLError as e:
+            raise ValueError(f"card_data: not YAML: {e}") from None
+    if card_data is not None and not isinstance(card_data, dict):
+        raise ValueError(f"card_data: a {type(card_data).__name__}, not a mapping")
+    siblings = dump.get("siblings")
+    if siblings is not None:
+        siblings = [{"rfilename": name} for s in siblings
+                    for name in ([s["rfilename"]] if isinstance(s, dict) else re.findall(r"rfilename='([^']*)'", s))]
+    entry = {
+        "id": dump.get("id"), "author": dump.get("author"), "sha": dump.get("sha"),
+        "createdAt": api_date("created_at"), "lastModified": api_date("last_modified"),
+        "private": dump.get("private"), "gated": dump.get("gated"), "disabled": dump.get("disabled"),
+        "downloads": dump.get("downloads"), "downloadsAllTime": dump.get("downloads_all_time"),
+        "likes": dump.get("likes"), "trendingScore": dump.get("trending_score"),
+        "library_name": dump.get("library_name"), "pipeline_tag": dump.get("pipeline_tag"), "tags": dump.get("tags"),
+        "cardData": card_data, "siblings": siblings, "spaces": dump.get("spaces"),
+        "safetensors": dump.get("safetensors"), "usedStorage": dump.get("usedStorage"),
+        "childrenModelCount": children_count,
+    }
+    return {k: v for k, v in entry.items() if v is not None}
 
 
 def _clean(record: dict) -> dict:
@@ -43,21 +84,13 @@ def _clean(record: dict) -> dict:
     return {k: v for k, v in record.items() if v is not None}
 
 
-def license_of(info: ModelInfo) -> str | None:
-    """The license id the card metadata declares, else the Hub's `license:` tag."""
-    declared = info.card_data.license if info.card_data else None
-    if isinstance(declared, list):
-        declared = declared[0] if declared else None
-    if isinstance(declared, str) and declared.strip():
-        return declared.strip()
-    for tag in info.tags or []:
-        if tag.startswith("license:"):
-            return tag[len("license:"):]
-    return None
+def license_of_info(info: ModelInfo) -> str | None:
+    """The license the card metadata declares, else the Hub's `license:` tags (build.hubfacts decides the form)."""
+    return license_of(info.card_data.license if info.card_data else None, info.tags)
 
 
 def base_models(info: ModelInfo) -> dict[str, str | None]:
-    """Base model id -> relation (finetune, adapter, quantized, merge, or None where unsaid).
+    """Base model id -> relation (one of build.hubfacts.RELATIONS, or None where unsaid).
 
     The Hub derives `base_model:<relation>:<id>` tags and the `baseModels` property from the
     card's `base_model` (and `base_model_relation`); all three are read because older
@@ -66,24 +99,21 @@ def base_models(info: ModelInfo) -> dict[str, str | None]:
     bases: dict[str, str | None] = {}
 
     def add(base, relation):
-        if not isinstance(base, str) or not base.strip() or base.strip() == info.id:
+        try:
+            base = model_id(base)
+        except BadModelId:
             return
-        base = base.strip()
+        if base == info.id:
+            return
         relation = relation if relation in RELATIONS else None
         if bases.get(base) is None:
             bases[base] = relation
 
-    for tag in info.tags or []:
-        if tag.startswith("base_model:"):
-            rest = tag[len("base_model:"):]
-            relation, sep, base = rest.partition(":")
-            if sep and relation in RELATIONS:
-                add(base, relation)
-            else:
-                add(rest, None)
+    for base, relation in parse_tags(info.tags or ()).base_models.items():
+        add(base, relation)
     if isinstance(info.base_models, dict):
         for model in info.base_models.get("models") or []:
-            add(model.get("id"), info.base_models.get("relation"))
+            add(model.get("id") if isinstance(model, dict) else None, info.base_models.get("relation"))
     card = info.card_data
     if card is not None:
         declared = card.base_model
@@ -95,7 +125,7 @@ def base_models(info: ModelInfo) -> dict[str, str | None]:
 
 def model_records(info: ModelInfo, card: Card, observed: str) -> list[tuple[str, dict]]:
     """The records of one model, the `models` record last (it marks the model as done)."""
-    license_id = license_of(info)
+    license_id = license_of_info(info)
     files = [s.rfilename for s in info.siblings] if info.siblings is not None else None
     records: list[tuple[str, dict]] = []
     for base, relation in base_models(info).items():
@@ -130,8 +160,8 @@ def model_records(info: ModelInfo, card: Card, observed: str) -> list[tuple[str,
         "model_id": info.id,
         "observed": observed,
         "author": info.author,
-        "created_at": iso(info.created_at),
-        "last_modified": iso(info.last_modified),
+        "created_at": timestamp(info.created_at),
+        "last_modified": timestamp(info.last_modified),
         "sha": info.sha,
         "downloads_30d": info.downloads,
         "downloads_all_time": info.downloads_all_time,

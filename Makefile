@@ -38,9 +38,12 @@ sources: venv  ## Download the pinned source files into SOURCES and verify their
 snapshot: venv  ## Import the default raw snapshot from the published sources in SOURCES
 	$(PY) -m scripts.import_sources --sources $(SOURCES) --out $(DEFAULT_SNAPSHOT)
 
-# The default snapshot is re-imported when the importer changes; any other
-# SNAPSHOT folder (e.g. one the miner wrote) is taken as it is.
-$(DEFAULT_SNAPSHOT)/snapshot.json: $(wildcard scripts/import_sources.py scripts/sources.py) | venv
+# The default snapshot is re-imported when the pins or the importer change (any module of
+# scripts/importers/, the Hub vocabulary and record mapping they use, the snapshot writer);
+# any other SNAPSHOT folder (e.g. one the miner wrote) is taken as it is.
+IMPORTER_INPUTS := scripts/pinned_sources.json $(wildcard scripts/import_sources.py scripts/sources.py \
+    scripts/importers/*.py scripts/hub/records.py build/hubfacts.py build/redact.py build/snapshot.py)
+$(DEFAULT_SNAPSHOT)/snapshot.json: $(IMPORTER_INPUTS) | venv
 	$(PY) -m scripts.import_sources --sources $(SOURCES) --out $(DEFAULT_SNAPSHOT)
 
 db: venv $(SNAPSHOT)/snapshot.json  ## Build (or rebuild when inputs changed) DB from SNAPSHOT

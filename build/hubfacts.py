@@ -54,6 +54,7 @@ from typing import Iterable
 from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
 
 from build.redact import REPLACEMENT, TOKEN_PATTERN, redact
+from build.snapshot import MAX_MODEL_ID_CHARS
 
 __all__ = [
     "HUB_LICENSES", "MAX_MODEL_ID_LENGTH", "RELATIONS", "REPLACEMENT", "TOKEN_PATTERN", "BadModelId",
@@ -133,10 +134,11 @@ def license_of(card_license, tags: Iterable[str] | None) -> str | None:
 
 # --- model ids --------------------------------------------------------------------------------
 
-MAX_MODEL_ID_LENGTH = 1000  # the Hub allows 96 characters per name; real sources hold ids up to 257
+MAX_MODEL_ID_LENGTH = MAX_MODEL_ID_CHARS  # the snapshot contract's limit (1024); the Hub allows 96 characters a name,
+# real sources hold ids up to 257
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # C0 controls and DEL, as build.snapshot.check_model_id
 
 
 class BadModelId(ValueError):

@@ -107,6 +107,17 @@ def test_parse_tags():
     assert parse_tags([]) == hubfacts.HubTags()
 
 
+def test_model_ids_the_vocabulary_accepts_are_the_ones_the_snapshot_contract_accepts():
+    from build.snapshot import check_model_id
+
+    for value in ["a/b", "gpt2", "a" * 1024, "a" * 1025, "", "  ", "a\x00b", "a\nb", "a\x7fb", "ü/x"]:
+        try:
+            accepted = model_id(value) == value
+        except BadModelId:
+            accepted = False
+        assert accepted == (check_model_id(value) is None), repr(value)
+
+
 # --- timestamps -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("value, expected", [
@@ -148,7 +159,7 @@ def test_model_id(value, expected):
     ("   \t", "model id is only whitespace"),
     ("a/b\x00c", "model id contains a NUL character"),
     ("a/b\x1bc", "model id contains a control character"),
-    ("a" * (5 * 2**20), "model id is 5,242,880 characters long (at most 1,000)"),
+    ("a" * (5 * 2**20), "model id is 5,242,880 characters long (at most 1,024)"),
     (None, "model id is a NoneType, not text"),
     (42, "model id is a int, not text"),
 ])

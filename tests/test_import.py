@@ -513,3 +513,36 @@ def test_real_import_counts(real_snapshot, sources_dir):
 def test_real_rda_rows_equal_the_derived_csv(sources_dir):
     folder = sources_dir / "farach+huggingfaceR"
     _assert_rda_matches_csv(folder / "data/models_with_downloads.rda", folder / "derived/models_with_downloads.csv")
+
+
+# --- the Makefile --------------------------------------------------------------------------
+
+def test_make_reimports_the_default_snapshot_when_pins_or_an_importer_change(tmp_path):
+    """`make db` re-imports the default snapshot when scripts/pinned_sources.json or any importer module
+    is newer than it, and not otherwise (make -n in a copy of the Makefile and of those files' names)."""
+    import os
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    shutil.copy(root / "Makefile", tmp_path / "Makefile")
+    inputs = ["requirements.txt", "scripts/pinned_sources.json", "scripts/import_sources.py",
+              "scripts/importers/__init__.py", "scripts/importers/huggingfacer.py", "build/hubfacts.py"]
+    for rel in inputs + ["venv/.installed", "snapshots/icse23-replication-2022/snapshot.json"]:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("")
+    snapshot = tmp_path / "snapshots/icse23-replication-2022/snapshot.json"
+
+    def imports_again(newer: str | None) -> bool:
+        for i, rel in enumerate(inputs):
+            os.utime(tmp_path / rel, (1_000_000 + i, 1_000_000 + i))
+        os.utime(tmp_path / "venv/.installed", (2_000_000, 2_000_000))
+        os.utime(snapshot, (3_000_000, 3_000_000))
+        if newer:
+            os.utime(tmp_path / newer, (4_000_000, 4_000_000))
+        dry = subprocess.run(["make", "-n", "db", "VENV=venv"], cwd=tmp_path, capture_output=True, text=True)
+        assert dry.returncode == 0, dry.stderr
+        return "scripts.import_sources" in dry.stdout
+
+    assert not imports_again(None)
+    for rel in ("scripts/pinned_sources.json", "scripts/importers/huggingfacer.py", "build/hubfacts.py"):
+        assert imports_again(rel), rel

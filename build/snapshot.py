@@ -144,7 +144,11 @@ class SnapshotError(Exception):
 # ---------------------------------------------------------------- checks
 
 def _short(value) -> str:
-    text = repr(value)
+    """A value as JSON text (as the snapshot spells it), cut to 60 characters."""
+    try:
+        text = json.dumps(value, ensure_ascii=True, allow_nan=True)
+    except (TypeError, ValueError, RecursionError):
+        text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -299,6 +303,8 @@ def _decode(data: bytes, where: str):
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         raise SnapshotError(f"{where}: not UTF-8 text (byte 0x{data[e.start]:02x} at column {e.start + 1})") from None
+    if text.startswith("\ufeff"):
+        raise SnapshotError(f"{where}: starts with a byte order mark (U+FEFF); write UTF-8 without one")
     try:
         return _DECODER.decode(text)
     except json.JSONDecodeError as e:

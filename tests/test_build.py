@@ -394,6 +394,8 @@ BAD_INPUTS = {
     "NaN": ("models.jsonl", '{"source": "beta", "model_id": "a/b", "trending_score": NaN}\n',
             ["models.jsonl:9:", "NaN"]),
     "not an object": ("lineage.jsonl", '["a", "b"]\n', ["lineage.jsonl:4:", "expected a JSON object"]),
+    "byte order mark": ("lineage.jsonl", b'\xef\xbb\xbf{"source": "beta", "model_id": "a/b", "base_model_id": "c"}\n',
+                        ["lineage.jsonl:4:", "byte order mark"]),
     "5 MB model id": ("models.jsonl", M % json.dumps("a/" + "x" * 5_000_000),
                       ["models.jsonl:9:", "'model_id'", "5,000,002 characters"]),
     "blank model id": ("models.jsonl", M % '"   "', ["models.jsonl:9:", "'model_id'", "blank"]),

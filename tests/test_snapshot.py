@@ -46,12 +46,12 @@ def test_every_record_table_takes_its_columns_from_the_declaration():
 
 @pytest.mark.parametrize("kind, record, expected", [
     ("models", {"source": "s", "model_id": "a/b", "downloads_30d": "many"},
-     ["models record 2 ('a/b')", "'downloads_30d'", "'many'", "an integer"]),
+     ['models record 2 ("a/b")', "'downloads_30d'", "\"many\"", "an integer"]),
     ("models", {"source": "s", "model_id": "a/b", "likes": 2 ** 70}, ["'likes'", "64 bits"]),
     ("models", {"source": "s", "model_id": "a/b", "trending_score": float("nan")}, ["'trending_score'", "nan"]),
     ("models", {"source": "s", "model_id": "a/b", "has_card": "yes"}, ["'has_card'", "true or false"]),
     ("models", {"source": "s", "model_id": "a/b", "tags": ["x", 1]}, ["'tags'", "a list of strings"]),
-    ("models", {"source": "s", "model_id": "a/b", "wat": 1}, ["unknown field", "'wat'"]),
+    ("models", {"source": "s", "model_id": "a/b", "wat": 1}, ["unknown field", '"wat"']),
     ("models", {"source": "s", "model_id": "a/\ud800"}, ["'model_id'", "surrogate"]),
     ("models", {"source": "s", "model_id": "x" * (MAX_MODEL_ID_CHARS + 1)}, ["'model_id'", "at most 1024"]),
     ("models", {"source": "s", "model_id": " "}, ["'model_id'", "blank"]),

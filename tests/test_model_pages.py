@@ -311,3 +311,10 @@ async def test_model_ids_in_tables_link_to_their_pages(ds):
     assert '<a href="/models/gpt2">gpt2</a>' in aliases  # new_id
     observations = (await ds.client.get("/ptm_reuse/model_observations?source=beta")).text
     assert "<img src=x" not in observations and '<a href="/models/evil/%3Cscript%3E' in observations
+
+
+async def test_a_models_row_links_to_the_model_page(ds):
+    html = (await ds.client.get("/ptm_reuse/models/org~2Fmerged")).text
+    assert '<a href="/models/org/merged">The model\'s page</a>' in html
+    other = (await ds.client.get("/ptm_reuse/lineage")).text
+    assert "The model's page" not in other

@@ -9,6 +9,8 @@ the numbers are for people to read and compare with the targets in the docs.
   scaling       build synthetic snapshots of growing size: peak RSS should stay roughly flat
   cards         model-card parsing and scoring over the real card texts (cards/second, one core)
   queries       every canned query against the default database (ms)
+  pages         the home page, model pages, the search and the models table with its facets, from
+                Datasette in-process on the default database (ms); --pages-db FILE for another database
   miner         card fetching against a local fake Hub with 20 ms latency
   hub-down      a local fake Hub killed in the middle of a run: seconds until the miner gives up
                 (resumably), then the resume
@@ -266,6 +268,47 @@ def bench_hub_down(models: int = 3000, latency: float = 0.02, kill_after: int = 
             "models_after_resume": len(ids), "duplicates": len(ids) - len(set(ids))}
 
 
+PAGES = ["/", "/models/gpt2", "/models/bert-base-uncased", "/models/SpanBERT/spanbert-large-cased",
+         "/models/no-such/model", "/-/search?q=gpt2", "/-/search?q=bert&all=1", "/-/search?q=sentiment",
+         "/ptm_reuse/models"]
+
+
+def bench_pages(db_path: str | Path, repeat: int = 3, pages: list[str] = PAGES) -> dict[str, float]:
+    """Milliseconds Datasette (configured like `make serve`, in-process) takes to answer each page
+    (best of `repeat`): the home page, model pages, the search, and the models table with its facets.
+    The target is under 500 ms each on the default database."""
+    import asyncio
+
+    import yaml
+    from datasette.app import Datasette
+
+    from build.settings import load as load_settings
+
+    db_path = Path(db_path)
+    metadata = yaml.safe_load((ROOT / "metadata.yml").read_text())
+    if db_path.stem != "ptm_reuse":  # metadata.yml describes the database by its name
+        metadata["databases"] = {db_path.stem: metadata["databases"]["ptm_reuse"]}
+        pages = [p.replace("/ptm_reuse/", f"/{db_path.stem}/") for p in pages]
+
+    async def run() -> dict[str, float]:
+        ds = Datasette([], immutables=[str(db_path)], metadata=metadata, plugins_dir=str(ROOT / "plugins"),
+                       template_dir=str(ROOT / "templates"), settings=load_settings())
+        await ds.invoke_startup()
+        out = {}
+        for page in pages:
+            best = float("inf")
+            for _ in range(repeat):
+                start = time.perf_counter()
+                response = await ds.client.get(page)
+                best = min(best, time.perf_counter() - start)
+                if response.status_code not in (200, 302, 404):
+                    raise SystemExit(f"{page}: HTTP {response.status_code}")
+            out[page] = round(best * 1000, 1)
+        return out
+
+    return asyncio.run(run())
+
+
 def machine() -> dict:
     mem = Path("/proc/meminfo").read_text().split("\n")[0].split()[1]
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
@@ -278,12 +321,13 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scripts.bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("which", nargs="*",
-                        default=["import-build", "cards", "queries", "miner", "hub-down", "scaling"],
+                        default=["import-build", "cards", "queries", "pages", "miner", "hub-down", "scaling"],
                         help="benchmarks to run (default: all)")
     parser.add_argument("--sources", type=Path, default=Path(os.environ.get("PTM_SOURCES", DEFAULT_SOURCES)),
                         help="the pinned research artifacts (default: ../shared/sources)")
     parser.add_argument("--sizes", default="100000,400000,1600000",
                         help="synthetic snapshot sizes (models) for the scaling benchmark")
+    parser.add_argument("--pages-db", type=Path, help="the database for the pages benchmark (default: the one built here)")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = parser.parse_args(argv)
 
@@ -292,7 +336,7 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory(prefix="ptm-bench-") as tmp:
         work = Path(tmp)
         db = None
-        if "import-build" in args.which or "queries" in args.which:
+        if "import-build" in args.which or "queries" in args.which or ("pages" in args.which and not args.pages_db):
             results["import_build"] = bench_import_build(args.sources, work)
             db = work / "ptm_reuse.db"
             print("import-build", json.dumps(results["import_build"]))
@@ -302,6 +346,9 @@ def main(argv=None) -> int:
         if "queries" in args.which:
             results["queries"] = bench_queries(db)
             print("queries", json.dumps(results["queries"]))
+        if "pages" in args.which:
+            results["pages"] = bench_pages(args.pages_db or db)
+            print("pages", json.dumps(results["pages"]))
         if "miner" in args.which:
             results["miner"] = bench_miner()
             print("miner", json.dumps(results["miner"]))

@@ -6,6 +6,7 @@ import json
 import re
 from collections import Counter
 
+from build.hubfacts import license_id as hub_license_id
 from scripts.importers.common import InputError, Run, _int, _shown, checked_model_id, read_csv
 
 
@@ -23,7 +24,7 @@ def import_source(run: Run, source: dict) -> None:
         dependent = repo.removeprefix("github.com/")
         pairs[dependent, model_id] += 1
         run.write(source, "dependents", {
-            "model_id": model_id, "kind": "github", "dependent": dependent, "model_license": model_license or None,
+            "model_id": model_id, "kind": "github", "dependent": dependent, "model_license": hub_license_id(model_license),
         })
     # Every line is kept so the count matches the paper's 22,861 links; a pair listed
     # twice (with two different licenses) is reported here for the builder and readers.

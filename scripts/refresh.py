@@ -87,9 +87,19 @@ MEASURES = {
 
 
 def headline_measures(db: str | Path, source: str) -> dict[str, float | int | None]:
-    """The headline measures over the models one source observed (a mining run: every model it listed)."""
+    """The headline measures over the models one source observed (a mining run: every model it listed).
+
+    Read from the database's `trends` table (build/populations.py: one row per population and measure)
+    when it has the source's rows; computed here from its observations otherwise (a database built
+    before that table existed, or a filtered run, which is a sample and not a population).
+    """
     conn = sqlite3.connect(f"{Path(db).resolve().as_uri()}?mode=ro", uri=True)
     try:
+        has_trends = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'trends'").fetchone()
+        if has_trends:
+            rows = dict(conn.execute("SELECT measure, value FROM trends WHERE population = ?", [source]).fetchall())
+            if rows:
+                return {key: rows.get(key) for key in MEASURES}
         sql = """
         WITH m AS (SELECT model_id, coalesce(downloads_30d, 0) AS d, has_card, pipeline_tag, license
                    FROM model_observations WHERE source = :s),

@@ -99,3 +99,24 @@ def test_refresh_workflow_is_off_until_a_maintainer_starts_it():
     assert set(triggers) == {"workflow_dispatch"}  # no schedule, no push: manual dispatch only
     steps = " ".join(step.get("run", "") for step in workflow["jobs"]["refresh"]["steps"])
     assert "make refresh" in steps and "build.parquet" in steps
+
+
+def test_measures_come_from_the_trends_table_when_the_database_has_one(tmp_path):
+    import sqlite3
+
+    db = tmp_path / "t.db"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE model_observations (model_id TEXT, source TEXT, downloads_30d INTEGER, "
+                 "has_card INTEGER, pipeline_tag TEXT, license TEXT)")
+    conn.execute("CREATE TABLE lineage (model_id TEXT, source TEXT)")
+    conn.executemany("INSERT INTO model_observations VALUES (?, 'hub', ?, 1, 'x', 'mit')", [("a/1", 3), ("a/2", 0)])
+    conn.commit()
+    computed = refresh.headline_measures(db, "hub")
+    assert computed["models"] == 2 and computed["zero_downloads_share"] == 0.5 and computed["median_downloads"] == 1.5
+    # build/populations.py's table, once there, is what the report reads (a measure it lacks stays unknown).
+    conn.execute("CREATE TABLE trends (population TEXT, measure TEXT, value REAL)")
+    conn.executemany("INSERT INTO trends VALUES ('hub', ?, ?)", [("models", 2), ("median_downloads", 1.5)])
+    conn.commit()
+    from_trends = refresh.headline_measures(db, "hub")
+    assert from_trends["models"] == 2 and from_trends["median_downloads"] == 1.5
+    assert from_trends["zero_downloads_share"] is None

@@ -36,8 +36,10 @@ from scripts.hub.context import EXIT_ERROR, EXIT_FAILURES, EXIT_OK
 LISTED = 20  # ids shown per change list in the printed report (the JSON report has them all)
 
 
-def mined_runs(snapshots: Path) -> tuple[list[Path], list[Path]]:
-    """(finished, unfinished) miner run folders under `snapshots`, oldest first."""
+def mined_runs(snapshots: Path, query: dict | None = None) -> tuple[list[Path], list[Path]]:
+    """(finished, unfinished) miner run folders under `snapshots`, oldest first; finished ones only with
+    the listing filters `query` (as snapshot.json's stats.query records them), when given: a run over
+    other filters listed other models, so comparing with it would report them all as new or removed."""
     finished, unfinished = [], []
     for folder in sorted(Path(snapshots).glob("hub-*")):
         if not folder.is_dir():
@@ -49,7 +51,8 @@ def mined_runs(snapshots: Path) -> tuple[list[Path], list[Path]]:
                 manifest = read_manifest(folder)
             except SnapshotError:
                 continue
-            if manifest.get("producer") == "scripts.mine_hub":
+            if manifest.get("producer") == "scripts.mine_hub" and (
+                    query is None or (manifest.get("stats") or {}).get("query", {}) == query):
                 finished.append((manifest.get("created") or "", (folder / "snapshot.json").stat().st_mtime, folder))
     return [f for _, _, f in sorted(finished)], unfinished
 
@@ -215,7 +218,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report", type=Path, help="also write the report as JSON to this file")
     args, miner_args = parser.parse_known_args(argv)
 
-    finished, unfinished = mined_runs(args.snapshots)
+    opts = mine_hub.parse_args(["--out", "-", *miner_args])  # the miner's own reading of its options
+    query = {k: v for k, v in {"author": opts.author, "task": opts.task, "library": opts.library,
+                               "created_since": opts.created_since.isoformat() if opts.created_since else None
+                               }.items() if v is not None}
+    finished, unfinished = mined_runs(args.snapshots, query)
     out = args.out or (unfinished[-1] if unfinished else new_folder(args.snapshots))
     previous = args.previous or next((f for f in reversed(finished) if f.resolve() != out.resolve()), None)
     command = ["--out", str(out), *(["--previous", str(previous)] if previous else []), *miner_args]

@@ -120,3 +120,18 @@ def test_measures_come_from_the_trends_table_when_the_database_has_one(tmp_path)
     from_trends = refresh.headline_measures(db, "hub")
     assert from_trends["models"] == 2 and from_trends["median_downloads"] == 1.5
     assert from_trends["zero_downloads_share"] is None
+
+
+def test_the_previous_run_has_the_same_filters(monkeypatch, tmp_path):
+    snaps = tmp_path / "snapshots"
+    with sample_hub(page_size=5) as hub:
+        monkeypatch.setenv("HF_ENDPOINT", hub.url)
+        monkeypatch.delenv("HF_TOKEN", raising=False)
+        assert refresh.main(["--snapshots", str(snaps), "--out", str(snaps / "hub-all"), *FAST]) == 0
+        assert refresh.main(["--snapshots", str(snaps), "--out", str(snaps / "hub-mistral"), *FAST,
+                             "--author", "mistralai"]) == 0
+        assert refresh.main(["--snapshots", str(snaps), "--out", str(snaps / "hub-all-2"), *FAST,
+                             "--report", str(tmp_path / "r.json")]) == 0
+    result = json.loads((tmp_path / "r.json").read_text())
+    assert result["previous"] == str(snaps / "hub-all")  # not the newer run filtered to one author
+    assert result["changes"] == {"new": [], "removed": [], "changed": []}

@@ -16,8 +16,8 @@ Datasette's own hooks:
   security headers (CSP, X-Frame-Options, nosniff, Referrer-Policy). The CSP allows inline
   scripts and `eval` from this origin only, because Datasette's templates, the home page's
   charts and datasette-vega (Vega compiles its expressions with `new Function`) need them.
-- `handle_exception`: Datasette's table view reports a bad `?_sort=` column as a 500; it is a
-  client error, answered 400.
+- `handle_exception`: Datasette's table view reports a bad `?_sort=` column as a 500, and fails
+  with a 500 on a malformed `?_timelimit=` or `?_through=`; they are client errors, answered 400.
 
   It also ends a CSV stream (`?_stream=on`) after CSV_STREAM_SECONDS with a last line saying so
   (Datasette's own `max_csv_mb`, settings.json, bounds its bytes): Datasette pages through a
@@ -65,6 +65,7 @@ SECURITY_HEADERS = {
     "referrer-policy": "same-origin",
 }
 ALLOWED_METHODS = ("GET", "HEAD", "OPTIONS")
+UNCHECKED_PARAMS = ("_timelimit", "_through")  # e.g. ?_timelimit=abc, ?_through={"table": "x"}
 CLIENT_ERRORS = re.compile(r"^(Cannot sort table by |Cannot use _sort and _sort_desc at the same time)")
 
 
@@ -251,7 +252,14 @@ def asgi_wrapper():
 
 
 @hookimpl
-def handle_exception(exception):
+def handle_exception(request, exception):
     if isinstance(exception, DatasetteError) and exception.status == 500 and CLIENT_ERRORS.match(str(exception.message)):
         exception.status = 400  # the default handler renders it, now as a client error
+        return None
+    # Datasette parses these parameters without checking them: a malformed one raises from deep
+    # inside the table view (int(), json.loads(), a missing key) and would be a 500.
+    if isinstance(exception, (ValueError, KeyError, TypeError)):
+        bad = [name for name in UNCHECKED_PARAMS if name in request.args]
+        if bad:
+            return Response.text(f"400 Bad Request: invalid {', '.join(bad)} parameter\n", status=400)
     return None

@@ -104,6 +104,8 @@ def test_heavy_requests_fail_fast_and_a_plain_page_stays_live(server, real_db):
         "post canned query": lambda: request(server, "POST", "/ptm_reuse/f01_most_reused_models"),
         "sort unknown column": lambda: request(server, "GET", "/ptm_reuse/models?_sort=no_such_column"),
         "sort_desc unknown column": lambda: request(server, "GET", "/ptm_reuse/models.json?_sort_desc=nope"),
+        "bad timelimit": lambda: request(server, "GET", "/ptm_reuse/models?_timelimit=abc"),
+        "bad through": lambda: request(server, "GET", '/ptm_reuse/models?_through={"table":"x"}'.replace('"', "%22")),
     }
     slow = []
     with ThreadPoolExecutor(len(attacks)) as pool:
@@ -141,6 +143,8 @@ def test_heavy_requests_fail_fast_and_a_plain_page_stays_live(server, real_db):
     assert results["sort unknown column"][0] == 400
     status, _, body = results["sort_desc unknown column"]
     assert status == 400 and json.loads(body)["error"] == "Cannot sort table by nope"
+    assert results["bad timelimit"][0] == 400 and b"_timelimit" in results["bad timelimit"][2]
+    assert results["bad through"][0] == 400 and b"_through" in results["bad through"][2]
 
 
 def test_download_ranges_and_revalidation(server, real_db):

@@ -126,6 +126,7 @@ INDEXES = [
     ("models", ["in_paper_snapshot"]),
     ("models", ["downloads_30d"]),
     ("models", ["github_dependents"]),
+    ("models", ["derived_models"]),  # F7 fan-out: the top bases without grouping every lineage edge
     ("models", ["created_at"]),
     ("models", ["gated"]),  # a facet, like task, library, license and has_card
     # per-source rankings, medians and card presence (F1-F4), cohorts (F11), tasks (F6)

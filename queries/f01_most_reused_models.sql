@@ -11,14 +11,20 @@ fragment: g.mark=bar&g.x_column=repositories&g.x_type=quantitative&g.y_column=ra
 params:
   top_n: 20
 --- */
-WITH per_model AS (
-  SELECT model_id, count(*) AS links, count(DISTINCT dependent) AS repositories
-  FROM dependents WHERE kind = 'github' GROUP BY model_id
+WITH top AS (
+  -- ranked by models.github_dependents (the build's per-model count of distinct GitHub dependents,
+  -- indexed) and cut at top_n before any dependent row is read, not by grouping every link
+  SELECT model_id, github_dependents AS repositories
+  FROM models WHERE github_dependents > 0
+  ORDER BY github_dependents DESC, model_id
+  LIMIT (SELECT top_n FROM p)
 ),
 ranked AS (
-  SELECT *, row_number() OVER (ORDER BY repositories DESC, model_id) AS rank,
-         sum(links) OVER () AS all_links
-  FROM per_model
+  SELECT t.model_id, t.repositories,
+         (SELECT count(*) FROM dependents d WHERE d.model_id = t.model_id AND d.kind = 'github') AS links,
+         row_number() OVER (ORDER BY t.repositories DESC, t.model_id) AS rank,
+         (SELECT count(*) FROM dependents WHERE kind = 'github') AS all_links
+  FROM top t
 )
 SELECT
   printf('%0' || length((SELECT top_n FROM p)) || 'd %s', rank, r.model_id) AS ranked_model,
@@ -27,5 +33,4 @@ SELECT
   round(1.0 * sum(r.links) OVER (ORDER BY rank) / r.all_links, 4) AS cumulative_share,
   m.downloads_30d, m.downloads_source, m.license, m.has_card
 FROM ranked r JOIN models m USING (model_id)
-WHERE rank <= (SELECT top_n FROM p)
 ORDER BY rank

@@ -14,17 +14,23 @@ fragment: g.mark=bar&g.x_column=derived_models&g.x_type=quantitative&g.y_column=
 params:
   top_n: 20
 --- */
-WITH per_base AS (
-  SELECT base_model_id AS model_id,
-         count(DISTINCT model_id) AS derived_models,
-         count(DISTINCT model_id) FILTER (WHERE relation = 'finetune') AS finetunes,
-         count(DISTINCT model_id) FILTER (WHERE relation = 'adapter') AS adapters,
-         count(DISTINCT model_id) FILTER (WHERE relation = 'quantized') AS quantized,
-         count(DISTINCT model_id) FILTER (WHERE relation = 'merge') AS merges,
-         count(DISTINCT model_id) FILTER (WHERE relation IS NULL) AS relation_not_stated,
-         group_concat(DISTINCT source) AS sources
-  FROM lineage GROUP BY base_model_id
+WITH top AS (
+  -- cut at top_n by the indexed models.derived_models (the build's count of distinct models
+  -- naming it as base) before any lineage row is grouped
+  SELECT model_id FROM models WHERE derived_models > 0
   ORDER BY derived_models DESC, model_id LIMIT (SELECT top_n FROM p)
+),
+per_base AS (
+  SELECT l.base_model_id AS model_id,
+         count(DISTINCT l.model_id) AS derived_models,
+         count(DISTINCT l.model_id) FILTER (WHERE relation = 'finetune') AS finetunes,
+         count(DISTINCT l.model_id) FILTER (WHERE relation = 'adapter') AS adapters,
+         count(DISTINCT l.model_id) FILTER (WHERE relation = 'quantized') AS quantized,
+         count(DISTINCT l.model_id) FILTER (WHERE relation = 'merge') AS merges,
+         count(DISTINCT l.model_id) FILTER (WHERE relation IS NULL) AS relation_not_stated,
+         group_concat(DISTINCT l.source) AS sources
+  FROM top JOIN lineage l ON l.base_model_id = top.model_id
+  GROUP BY l.base_model_id
 )
 SELECT
   printf('%0' || length((SELECT top_n FROM p)) || 'd %s',

@@ -233,6 +233,22 @@ _TRAINER_LINE = re.compile(
     r"|[\w .()/@-]{1,60}:\s*(?:[-+]?(?:\d[\d.,e+-]*|nan|inf)|\{'[^\n]*\},?)\s*$",
     re.I,
 )
+# Evaluation results stated in the text (eval_reporting "prose-text"): the Trainer's
+# "It achieves the following results on the evaluation set:" followed by its "- Name: value"
+# list, or a metric named beside its value ("an accuracy of 0.72", "F1: 0.97", "a 97% accuracy").
+_PROSE_METRIC = (r"(?:(?:macro|micro|weighted|validation|test|eval(?:uation)?)[ -])?"
+                 r"(?:accuracy|f1(?:[ -]?score)?|f-(?:score|measure)|precision|recall|(?:sacre)?bleu|chr-?f\+*"
+                 r"|rouge(?:-?[l12]|-?lsum)?|meteor|wer|cer|exact[ -]match|perplexity|auc|roc[- ]auc|m?iou"
+                 r"|map@\d+|pearson|spearman|mcc|bertscore|fid|inception score|psnr|ssim)")
+_PROSE_NUMBER = r"(?<![\w.,])[-+]?\d+(?:[.,]\d+)?[ \t]*%?"
+_PROSE_RESULTS = re.compile(
+    r"achieves the following results on the evaluation set[^\n]*\n[ \t]*[-*+][ \t]*[^:\n]{1,60}:[ \t]*"
+    r"(?:[-+]?\d|nan|inf|\{)"
+    rf"|\b{_PROSE_METRIC}\b(?:[ \t]*\([^)\n]{{0,30}}\))?\**[ \t]*(?:[:=]|\b(?:of|is|was|reaches|achieves)\b)"
+    rf"\**[ \t]*(?:an?[ \t]+|about[ \t]+|approximately[ \t]+|~[ \t]*)?{_PROSE_NUMBER}"
+    rf"|{_PROSE_NUMBER}[ \t]+{_PROSE_METRIC}\b",
+    re.I,
+)
 # A setext "heading" whose text has list-item or quote lines is a list or quote
 # followed by a thematic break: list and blockquote rules are off (see _MD).
 _LISTY = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)]|>)(?:[ \t]|$)", re.M)
@@ -656,7 +672,7 @@ def _parse_body(body: str, compress: bool = True) -> dict:
     sections: list[_Section] = []
     current = preamble
     intro_words = 0
-    prose_table = False
+    prose_table = prose_results = False
     for block in _blocks(lines, compress):
         kind, start, end = block[0], block[1], block[2]
         if kind == "heading":
@@ -678,7 +694,8 @@ def _parse_body(body: str, compress: bool = True) -> dict:
         settled = current.human or current.content and current.canonical in TRAINER_AUTO_SECTIONS
         need_lines = not settled or in_intro and intro_words < INTRO_MIN_WORDS
         need_table = not prose_table and current.canonical not in NOT_EVALUATION_TABLE_SECTIONS
-        if not (need_lines or need_table):
+        need_results = not prose_results and current.canonical not in NOT_EVALUATION_TABLE_SECTIONS
+        if not (need_lines or need_table or need_results):
             continue
         text = _prose_text(lines, start, end)
         for line in text.split("\n") if need_lines else ():
@@ -696,6 +713,8 @@ def _parse_body(body: str, compress: bool = True) -> dict:
                     break
         if need_table and "|" in text:
             prose_table = any(_METRIC_HEADER.search(m.group(1)) for m in _TABLE_HEADER.finditer(text))
+        if need_results:
+            prose_results = _PROSE_RESULTS.search(text) is not None
     current.end = len(lines)
 
     # A section is filler when neither it nor any of its subsections has content.
@@ -724,6 +743,7 @@ def _parse_body(body: str, compress: bool = True) -> dict:
         "has_usage_code": any(s.code for s in [preamble, *sections] if s.canonical in USAGE_CODE_SECTIONS),
         "has_intro": intro_words >= INTRO_MIN_WORDS,
         "prose_table": prose_table,
+        "prose_results": prose_results,
         "human_outside_trainer": human_outside_trainer,
     }
 
@@ -803,7 +823,7 @@ def analyze(text: str, tags: Iterable[str] = ()) -> dict:
     except Exception as e:  # a markdown-it failure must not stop the build
         errors.append(f"Markdown not parsed: {type(e).__name__}: {e}")
         parsed = {"sections": [], "words": 0, "has_usage_code": False, "has_intro": False,
-                  "prose_table": False, "human_outside_trainer": False}
+                  "prose_table": False, "prose_results": False, "human_outside_trainer": False}
         truncated = True  # count the words below
     sections = parsed["sections"]
 
@@ -813,6 +833,8 @@ def analyze(text: str, tags: Iterable[str] = ()) -> dict:
         eval_reporting = "model-index"
     elif parsed["prose_table"]:
         eval_reporting = "prose-table"
+    elif parsed["prose_results"]:
+        eval_reporting = "prose-text"
     else:
         eval_reporting = "none"
 

@@ -33,6 +33,9 @@ called by the builder at the end of every build, runs the same files to fill `fi
         format: "{:,}"                         #   how to print the computed value
         expected: 2                            #   the quoted number (or text) to compare with
         tolerance: 0.5                         #   optional: default half a unit of its last digit
+        n: by[key][cards]                      #   optional, for a share measured on a sample: its
+                                               #   denominator; the status then compares the
+                                               #   paper's value with the share's 95% Wilson interval
         why: ...                               #   why the values may differ (shown if they do)
         note: ...                              #   optional remark
     --- */
@@ -74,11 +77,22 @@ FINDINGS = {
     "F12": "Hugging Face's defenses are little adopted",
 }
 NOT_MEASURABLE = "not measurable from these sources"
+# Replication statuses (paper_claims.status). A value computed from the same source as the quoted
+# one is "reproduced" when equal up to the quotation's rounding. A share measured on a sample
+# (a claim with `n`) is compared through its 95% Wilson interval instead: "consistent" when the
+# interval covers the paper's value, "too few to tell" when it covers it but also half or twice
+# it (the sample cannot tell them apart), "differs" when it leaves the paper's value out.
+REPRODUCED = "reproduced"
+CONSISTENT = "consistent (interval covers the paper's value)"
+TOO_FEW = "too few to tell"
+DIFFERS = "differs"
+STATUSES = (REPRODUCED, CONSISTENT, TOO_FEW, DIFFERS, NOT_MEASURABLE)
+Z95 = 1.959963984540054  # the standard normal's 97.5% quantile
 
 _HEADER = re.compile(r"\A\s*/\*\s*---\s*\n(?P<yaml>.*?)\n\s*---\s*\*/\s*(?P<sql>.*)\Z", re.S)
 _HEADER_KEYS = {"title", "description", "finding", "fragment", "labels", "params", "answer", "chart", "claims"}
 _CLAIM_KEYS = {"id", "claim", "cited_in", "quoted_value", "column", "format", "expected",
-               "tolerance", "why", "note"}
+               "tolerance", "why", "note", "n"}
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -259,12 +273,41 @@ def _tolerance(claim: dict) -> float:
     return 0.5 * 10 ** -decimals
 
 
+def wilson(successes: float, n: int, z: float = Z95) -> tuple[float, float]:
+    """The Wilson score interval of a proportion (95% by default), as scipy's
+    binomtest(...).proportion_ci(method="wilson") gives it."""
+    if n <= 0:
+        raise ValueError("a proportion needs n > 0")
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * ((p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def sample_status(share: float, n: int, expected: float) -> tuple[str, tuple[float, float]]:
+    """Status of a share measured on a sample of n against the paper's value (see STATUSES)."""
+    low, high = wilson(round(share * n), n)
+    if not low <= expected <= high:
+        return DIFFERS, (low, high)
+    if low <= expected / 2 or high >= expected * 2:
+        return TOO_FEW, (low, high)
+    return CONSISTENT, (low, high)
+
+
 def claim_row(query: Query, claim: dict, values: dict) -> dict:
     """One paper_claims row: the quotation beside the value this data gives, and a status."""
     value = lookup(claim["column"], values)
+    n = lookup(claim["n"], values) if claim.get("n") else None
     note = claim.get("note")
-    if value is None:
+    if value is None or claim.get("n") and not n:
         status, computed = NOT_MEASURABLE, None
+    elif claim.get("n"):
+        status, (low, high) = sample_status(float(value), int(n), float(claim["expected"]))
+        fmt = claim.get("format") or "{}"
+        computed = (f"{_Formatter().format(fmt, value)} of {int(n):,} (95% interval "
+                    f"{_Formatter().format(fmt, low)}–{_Formatter().format(fmt, high)})")
+        if status != CONSISTENT:
+            note = " ".join(filter(None, [claim.get("why"), note]))
     else:
         computed = _Formatter().format(claim.get("format") or "{}", value)
         expected = claim["expected"]
@@ -273,9 +316,9 @@ def claim_row(query: Query, claim: dict, values: dict) -> dict:
         else:
             same = abs(float(value) - float(expected)) <= _tolerance(claim)
         if same:
-            status = "reproduced"
+            status = REPRODUCED
         else:
-            status = "differs"
+            status = DIFFERS
             note = " ".join(filter(None, [claim.get("why"), note]))
     return {"id": claim["id"], "finding": query.finding, "claim": claim["claim"],
             "cited_in": claim["cited_in"], "quoted_value": str(claim["quoted_value"]),

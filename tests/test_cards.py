@@ -43,7 +43,7 @@ def check_invariants(result: dict) -> None:
     assert set(card["filler_sections"]) == {s["canonical"] for s in sections if s["canonical"] and s["is_filler"]}
     assert not card["template_only"] or card["words"] > 0
     assert sum(s["words"] for s in sections) <= card["words"]
-    assert card["eval_reporting"] in ("model-index", "prose-table", "none")
+    assert card["eval_reporting"] in ("model-index", "prose-table", "prose-text", "none")
     if card["eval_results"]:  # results in the model-index are what the card reports by
         assert card["eval_reporting"] == "model-index"
 

@@ -141,12 +141,19 @@ def claim(**kw):
     (claim(expected=0.7, tolerance=0.05), 0.701, "reproduced"),
     (claim(expected="Universal_Dependencies"), "universal_dependencies", "reproduced"),
     (claim(expected=3), None, NOT_MEASURABLE),
+    # a share of a sample (n given) against the paper's, through its 95% Wilson interval
+    (claim(expected=0.168, n="n"), 4 / 24, "too few to tell"),    # 6.7%-35.9%: covers 8.4% too
+    (claim(expected=0.168, n="n"), 401 / 2400, "consistent (interval covers the paper's value)"),
+    (claim(expected=0.0995, n="n"), 0.18, "differs"),               # of 2,400: 16.5%-19.6%
 ])
 def test_claim_status(spec, value, status):
     query = Query(name="q", path=Path("q.sql"), title="t", description="d", finding="F1", sql="SELECT 1")
-    row = claim_row(query, {**spec, "why": "because", "format": "{}"}, context([{"k": 1, "v": value}]))
+    n = 24 if value == 4 / 24 else 2400
+    row = claim_row(query, {**spec, "why": "because", "format": "{}"}, context([{"k": 1, "v": value, "n": n}]))
     assert row["status"] == status
-    assert (row["note"] == "because") == (status == "differs")
+    assert (row["note"] == "because") == (status in ("differs", "too few to tell"))
+    if spec.get("n"):
+        assert f"of {n:,} (95% interval" in row["computed_value"]
 
 
 def test_bench_times_every_query(small_db):

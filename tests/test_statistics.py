@@ -306,3 +306,84 @@ def test_f7_reports_ties_and_the_hand_picked_family(real_db, sources_dir):
         sorted(b for b, n in outside.items() if n == outside_top))
     ranks = {r["model_id"]: r["rank"] for r in first_rows(real_db, "f07_base_model_fanout")}
     assert [ranks[m] for m in tied] == [1]
+
+
+# ---------------------------------------------------------------- F5: evaluation in prose, intervals
+
+TRAINER_CARD = """# my-model
+
+This model is a fine-tuned version of [bert-base-cased](https://huggingface.co/bert-base-cased) on the conll2003 dataset.
+It achieves the following results on the evaluation set:
+- Loss: 0.0617
+- F1: 0.9357
+
+## Training procedure
+
+### Training results
+
+| Training Loss | Epoch | Step | Validation Loss | F1 |
+|:-------------:|:-----:|:----:|:---------------:|:--:|
+| 0.2           | 1.0   | 878  | 0.07            | 0.91 |
+"""
+
+
+@pytest.mark.parametrize("text, expected", [
+    (TRAINER_CARD, "prose-text"),
+    ("# m\n\nThe model reaches an accuracy of 0.72 on the test split.\n", "prose-text"),
+    ("# m\n\n## Evaluation\n\n- Precision: 84.60\n- Recall: 86.47\n", "prose-text"),
+    ("# m\n\nWe obtain 83,5% accuracy on held-out comments.\n", "prose-text"),
+    # not results: a precision setting, hyperparameters, a training log
+    ("# m\n\n- **Training regime:** fp16 mixed precision\n- learning_rate: 2e-05\n", "none"),
+    ("# m\n\nLoad it in float16 precision to save memory; accuracy loss is small.\n", "none"),
+    (TRAINER_CARD.split("It achieves")[0] + "\n## Training procedure\n\n### Training results\n\n- F1: 0.9\n", "none"),
+])
+def test_evaluation_reported_in_prose_is_recognised(text, expected):
+    from build.cards import analyze
+
+    assert analyze(text)["card"]["eval_reporting"] == expected
+
+
+def test_sample_status_uses_the_wilson_interval():
+    from build.findings import CONSISTENT, DIFFERS, TOO_FEW, sample_status
+    from build.findings import wilson as findings_wilson
+
+    for k, n in [(4, 24), (0, 10), (10, 10), (291, 758)]:
+        assert findings_wilson(k, n) == pytest.approx(wilson(k, n), abs=1e-9)  # scipy's
+    # 4 of 24 against the paper's 526 of 3,130 (16.8%): the interval (6.7%-35.9%) covers it,
+    # and covers half of it as well: too few to tell, not "reproduced".
+    assert sample_status(4 / 24, 24, 526 / 3130)[0] == TOO_FEW
+    assert sample_status(400 / 2400, 2400, 526 / 3130)[0] == CONSISTENT
+    assert sample_status(13 / 71, 71, 872 / 8764)[0] == DIFFERS
+
+
+@pytest.mark.real_sources
+def test_f5_claims_and_prose_evaluation_from_the_raw_cards(real_db, sources_dir):
+    import json
+    import re
+
+    from build.findings import TOO_FEW
+
+    cards = list(json.loads((sources_dir / HN5318).read_text(encoding="utf-8")).values())
+    trainer = re.compile(r"achieves the following results on the evaluation set[^\n]*\n[ \t]*-[ \t]*[^:\n]+:[ \t]*\d")
+    machine = sum("model-index" in (c["tags"] or []) for c in cards)
+    trainer_only = sum(bool(trainer.search(c["modelcard_text"] or "")) and "model-index" not in (c["tags"] or [])
+                       for c in cards)
+    token = [c for c in cards if "token-classification" in (c["tags"] or [])]
+    token_k = sum("model-index" in c["tags"] for c in token)
+
+    rows = {r["task"]: r for r in first_rows(real_db, "f05_eval_results_by_task")}
+    everything = rows["all tasks"]
+    assert (everything["sample"], everything["cards"], everything["machine_readable"]) == ("hn5318-cards", len(cards), machine)
+    assert everything["any_evaluation"] >= machine + trainer_only  # Trainer lists count as evaluation
+    assert everything["prose_text_trainer_list"] > 0
+    tok = rows["token-classification"]
+    assert (tok["machine_readable"], tok["cards"]) == (token_k, len(token))
+    assert (tok["machine_readable_low"], tok["machine_readable_high"]) == pytest.approx(
+        wilson(token_k, len(token)), abs=1e-4)
+
+    conn = sqlite3.connect(real_db)
+    claims = {r[0]: r for r in conn.execute("SELECT id, status, computed_value FROM paper_claims")}
+    conn.close()
+    assert claims["F5-token-classification"][1] == TOO_FEW
+    low, high = wilson(token_k, len(token))
+    assert f"{low:.1%}–{high:.1%}" in claims["F5-token-classification"][2]

@@ -11,8 +11,11 @@ description: >-
   sample only (a simple random sample of the models, or authors, that run listed), with n and a 95%
   Wilson interval; the most downloaded models, also asked, are a census of the top and not mixed in.
   Signed commits: the Hub API does not report commit signatures (huggingface_hub's GitCommitInfo has
-  none), so that row has no value. For context, the share of models that are gated (access on
-  request), over every observation that records an access state.
+  none), so that row has no value. The paper's own figures are quotations, kept only in the
+  replication table (paper_claims, finding F12), never typed into this query. For context, how many
+  models are gated (access on request), over every observation that records an access state, with
+  a 95% Wilson interval, the sources named, and whether they are all one model's family tree picked
+  by hand (a source whose lineage has a single root model), which says nothing of the registry.
 answer: >-
   Verified organizations: {by[verified organizations][summary]}. Malware-scan flags:
   {by[malware-scan flags][summary]}. Signed commits: {by[signed commits][summary]}. Of the
@@ -82,10 +85,22 @@ shares AS (
   SELECT w.*, 1.0 * x / n AS p,
          (1.0 * x / n + z * z / (2.0 * n)) / (1 + z * z / n) AS center,
          z * sqrt((1.0 * x / n) * (1 - 1.0 * x / n) / n + z * z / (4.0 * n * n)) / (1 + z * z / n) AS half
-  FROM wilson w, z WHERE n > 0)
+  FROM wilson w, z WHERE n > 0),
+family_samples AS (  -- sources whose lineage is one model's family tree (a single root): hand-picked
+  SELECT source FROM lineage l
+  WHERE NOT EXISTS (SELECT 1 FROM lineage x WHERE x.source = l.source AND x.model_id = l.base_model_id)
+  GROUP BY source HAVING count(DISTINCT base_model_id) = 1),
+gated AS (
+  SELECT sum(gated NOT IN ('false', '0')) AS x, count(*) AS n,
+         coalesce(group_concat(DISTINCT source), 'none') AS sources,
+         count(*) > 0 AND sum(source NOT IN (SELECT source FROM family_samples)) = 0 AS family
+  FROM model_observations WHERE gated IS NOT NULL),
+gated_share AS (
+  SELECT g.*, (1.0 * x / n + z * z / (2.0 * n)) / (1 + z * z / n) AS center,
+         z * sqrt((1.0 * x / n) * (1 - 1.0 * x / n) / n + z * z / (4.0 * n * n)) / (1 + z * z / n) AS half
+  FROM gated g, z WHERE n > 0)
 SELECT 'verified organizations' AS defense,
        s.p AS value, s.n AS models, round(s.center - s.half, 4) AS ci_low, round(s.center + s.half, 4) AS ci_high,
-       '199 of 6,243 (3.19%)' AS paper_value,
        CASE WHEN s.n IS NULL THEN 'not measurable from these sources (no mining run with author answers)'
             ELSE printf('%d of %d organizations verified (%.1f%%, 95%% Wilson interval %.1f%%-%.1f%%) in a random sample of %d authors, of whom %d are organizations (source %s)',
                         s.x, s.n, 100 * s.p, 100 * (s.center - s.half), 100 * (s.center + s.half),
@@ -94,12 +109,12 @@ SELECT 'verified organizations' AS defense,
             ELSE 'sample: a simple random sample of the authors the mining run listed; n = the organizations among them with a verification status' END AS note
 FROM (SELECT 1) LEFT JOIN shares s ON s.defense = 'verified organizations'
 UNION ALL
-SELECT 'signed commits', NULL, NULL, NULL, NULL, '132 of 63,182 (0.21%)',
+SELECT 'signed commits', NULL, NULL, NULL, NULL,
        'not measurable: the Hub API does not report commit signatures',
        'not measurable from these sources, nor from the Hub API (huggingface_hub''s GitCommitInfo has no signature field)'
 UNION ALL
 SELECT 'malware-scan flags',
-       s.p, s.n, round(s.center - s.half, 4), round(s.center + s.half, 4), '0 (ClamAV)',
+       s.p, s.n, round(s.center - s.half, 4), round(s.center + s.half, 4),
        CASE WHEN s.n IS NULL THEN 'not measurable from these sources (no mining run with security scans)'
             ELSE printf('%d of %d scanned repositories have a file the Hub''s scanners flag (%.1f%%, 95%% Wilson interval %.1f%%-%.1f%%) in a random sample of %d models (source %s)',
                         s.x, s.n, 100 * s.p, 100 * (s.center - s.half), 100 * (s.center + s.half),
@@ -108,7 +123,11 @@ SELECT 'malware-scan flags',
             ELSE 'sample: a simple random sample of the models the mining run listed; n = those whose scans are done' END
 FROM (SELECT 1) LEFT JOIN shares s ON s.defense = 'malware-scan flags'
 UNION ALL
-SELECT 'gated models', 1.0 * sum(gated NOT IN ('false', '0')), count(*), NULL, NULL, NULL,  -- REAL like the shares above (one column type, in DuckDB too)
-       printf('%d of %d models gated', sum(gated NOT IN ('false', '0')), count(*)),
-       'models whose access state a source records (gated = auto or manual): ' || coalesce(group_concat(DISTINCT source), 'none')
-FROM model_observations WHERE gated IS NOT NULL
+SELECT 'gated models', 1.0 * g.x, g.n,  -- REAL like the shares above (one column type, in DuckDB too)
+       round(g.center - g.half, 4), round(g.center + g.half, 4),
+       CASE WHEN g.n IS NULL THEN 'no source records an access state'
+            ELSE printf('%d of %d models gated (95%% Wilson interval %.1f%%-%.1f%%), from %s%s', g.x, g.n,
+                        100 * (g.center - g.half), 100 * (g.center + g.half), g.sources,
+                        CASE WHEN g.family THEN ', one model family picked by hand, not the registry' ELSE '' END) END,
+       'models whose access state a source records (gated = auto or manual): ' || coalesce(g.sources, 'none')
+FROM (SELECT 1) LEFT JOIN gated_share g

@@ -387,3 +387,54 @@ def test_f5_claims_and_prose_evaluation_from_the_raw_cards(real_db, sources_dir)
     assert claims["F5-token-classification"][1] == TOO_FEW
     low, high = wilson(token_k, len(token))
     assert f"{low:.1%}–{high:.1%}" in claims["F5-token-classification"][2]
+
+
+# ---------------------------------------------------------------- F12: no typed-in numbers
+
+def quoted_numbers() -> set[str]:
+    """The numbers the papers state, as the claims quote them (3+ digits, or with a decimal point)."""
+    import re
+
+    numbers = set()
+    for query in QUERIES.values():
+        for claim in query.claims:
+            for x in re.findall(r"\d[\d,.]*\d|\d", str(claim["quoted_value"])):
+                if "." in x or len(x.replace(",", "")) >= 3:
+                    numbers.add(x)
+    return numbers
+
+
+def test_paper_numbers_live_only_in_paper_claims():
+    """A quoted figure may appear in a claim's quoted_value, never in a query's SQL or answer."""
+    import re
+
+    numbers = quoted_numbers()
+    assert {"6,243", "63,182", "3.19"} <= numbers
+    for name, query in QUERIES.items():
+        text = query.sql + "\n" + (query.answer or "")
+        typed = [x for x in numbers if re.search(rf"(?<![\d,.]){re.escape(x)}(?![\d,]|\.\d)", text)]
+        assert not typed, f"{name}: the paper's {typed} typed into the query"
+
+
+@pytest.mark.real_sources
+def test_f12_says_what_is_not_measurable_and_counts_gating_from_the_raw_file(real_db, sources_dir):
+    import json
+
+    csv.field_size_limit(1 << 30)
+    with open(sources_dir / MISTRAL / "Mistral-Small-24B-Base-2501_finetunes_20250405_001816.csv",
+              newline="", encoding="utf-8") as f:
+        gated = [json.loads(row["metadata"]).get("gated") for row in csv.DictReader(f)]
+    known = [g for g in gated if g is not None]
+    k = sum(x not in (False, "false") for x in known)
+    rows = {r["defense"]: r for r in first_rows(real_db, "f12_defenses")}
+    for defense in ("verified organizations", "signed commits", "malware-scan flags"):
+        assert rows[defense]["value"] is None and "not measurable" in rows[defense]["summary"]
+    g = rows["gated models"]
+    assert (g["value"], g["models"]) == (k, len(known)) == (4, 67)
+    assert (g["ci_low"], g["ci_high"]) == pytest.approx(wilson(k, len(known)), abs=1e-4)
+    assert "mistral-family-2025, one model family picked by hand" in g["summary"]
+    conn = sqlite3.connect(real_db)
+    answer = conn.execute("SELECT answer FROM findings WHERE id = 'F12'").fetchone()[0]
+    conn.close()
+    assert "not measurable from these sources" in answer and g["summary"] in answer
+    assert not [x for x in quoted_numbers() if x in answer]

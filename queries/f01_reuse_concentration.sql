@@ -24,7 +24,7 @@ answer: >-
 claims:
   - id: F1-registry-size
     claim: Model repositories in the paper's snapshot of the Hub (August 2022)
-    cited_in: paper (Jiang et al., ICSE 2023)
+    cited_in: "paper (Jiang et al., ICSE 2023, doi:10.1109/ICSE48619.2023.00074)"
     quoted_value: 63,182 repositories cloned (186 failed)
     column: paper_ids
     format: "{:,}"
@@ -34,28 +34,28 @@ claims:
       those that failed; the paper counts the 63,182 that were cloned.
   - id: F1-median-downloads
     claim: Median 30-day downloads per model (huggingfaceR, 2022-07-02)
-    cited_in: FINDINGS.md, computed from the huggingfaceR source
+    cited_in: "computed from the source: huggingfaceR data set models_with_downloads (github.com/farach/huggingfaceR, 2022-07-02)"
     quoted_value: "2"
     column: median_downloads
     format: "{:,}"
     expected: 2
   - id: F1-zero-downloads
     claim: Share of models with zero 30-day downloads (huggingfaceR, 2022-07-02)
-    cited_in: FINDINGS.md, computed from the huggingfaceR source
+    cited_in: "computed from the source: huggingfaceR data set models_with_downloads (github.com/farach/huggingfaceR, 2022-07-02)"
     quoted_value: 30.9%
     column: zero_share
     format: "{:.1%}"
     expected: 0.309
   - id: F1-reuse-links
     claim: Reuse links in the PeaTMOSS mapping
-    cited_in: PeaTMOSS (Jiang et al., MSR 2024) artifact
+    cited_in: "PeaTMOSS artifact (Jiang et al., MSR 2024, arXiv:2402.00699; github.com/PurdueDualityLab/PeaTMOSS-Artifact)"
     quoted_value: 22,861 links between 7,956 GitHub repositories and 1,512 models
     column: link_rows
     format: "{:,}"
     expected: 22861
   - id: F1-top10-link-share
     claim: Share of reuse links that go to the 10 most reused models (PeaTMOSS)
-    cited_in: FINDINGS.md, computed from the PeaTMOSS mapping
+    cited_in: "computed from the source: PeaTMOSS artifact mapping.csv (Jiang et al., MSR 2024, arXiv:2402.00699; github.com/PurdueDualityLab/PeaTMOSS-Artifact)"
     quoted_value: 32.6%
     column: top10_link_share
     format: "{:.1%}"

@@ -19,13 +19,13 @@ answer: >-
 claims:
   - id: F4-spanbert-no-card
     claim: SpanBERT/spanbert-large-cased has no model card (1 = has one, 0 = none)
-    cited_in: paper (Jiang et al., ICSE 2023)
+    cited_in: "paper (Jiang et al., ICSE 2023, doi:10.1109/ICSE48619.2023.00074)"
     quoted_value: "has no model card"
     column: model_has_card
     expected: 0
   - id: F4-spanbert-rank
     claim: Download rank of SpanBERT/spanbert-large-cased
-    cited_in: paper (Jiang et al., ICSE 2023)
+    cited_in: "paper (Jiang et al., ICSE 2023, doi:10.1109/ICSE48619.2023.00074)"
     quoted_value: the 9th most downloaded model
     column: model_rank
     expected: 9
@@ -34,7 +34,7 @@ claims:
       30-day downloads of about 2022-10-01.
   - id: F4-spanbert-downloads
     claim: Monthly downloads of SpanBERT/spanbert-large-cased
-    cited_in: paper (Jiang et al., ICSE 2023)
+    cited_in: "paper (Jiang et al., ICSE 2023, doi:10.1109/ICSE48619.2023.00074)"
     quoted_value: 6.9 M downloads a month
     column: model_downloads
     format: "{:,}"

@@ -32,7 +32,7 @@ answer: >-
 claims:
   - id: F5-token-classification
     claim: Share of token-classification models whose card reports evaluation results
-    cited_in: paper (Jiang et al., ICSE 2023), Fig. 7
+    cited_in: "paper (Jiang et al., ICSE 2023, doi:10.1109/ICSE48619.2023.00074), Fig. 7"
     quoted_value: 526 of 3,130 (17%)
     column: by[token-classification][machine_readable_share]
     n: by[token-classification][cards]
@@ -44,7 +44,7 @@ claims:
       of August 2022.
   - id: F5-text-classification
     claim: Share of text-classification models whose card reports evaluation results
-    cited_in: paper (Jiang et al., ICSE 2023), Fig. 7
+    cited_in: "paper (Jiang et al., ICSE 2023, doi:10.1109/ICSE48619.2023.00074), Fig. 7"
     quoted_value: 872 of 8,764 (10%)
     column: by[text-classification][machine_readable_share]
     n: by[text-classification][cards]
@@ -56,7 +56,7 @@ claims:
       of August 2022.
   - id: F5-asr
     claim: Share of automatic-speech-recognition models whose card reports evaluation results
-    cited_in: paper (Jiang et al., ICSE 2023), Fig. 7
+    cited_in: "paper (Jiang et al., ICSE 2023, doi:10.1109/ICSE48619.2023.00074), Fig. 7"
     quoted_value: 618 of 3,919 (16%)
     column: by[automatic-speech-recognition][machine_readable_share]
     n: by[automatic-speech-recognition][cards]
@@ -68,7 +68,7 @@ claims:
       of August 2022.
   - id: F5-overall
     claim: Share of models that report evaluation results, over all tasks
-    cited_in: paper (Jiang et al., ICSE 2023), Table IV
+    cited_in: "paper (Jiang et al., ICSE 2023, doi:10.1109/ICSE48619.2023.00074), Table IV"
     quoted_value: less than 0.1%
     column: machine_readable_share
     n: cards

@@ -36,14 +36,14 @@ answer: >-
 claims:
   - id: F6-no-task
     claim: Share of models without a task (huggingfaceR, 2022-07-02)
-    cited_in: FINDINGS.md, computed from the huggingfaceR source
+    cited_in: "computed from the source: huggingfaceR data set models_with_downloads (github.com/farach/huggingfaceR, 2022-07-02)"
     quoted_value: 33.4%
     column: by[task/huggingfacer][missing_share]
     format: "{:.1%}"
     expected: 0.334
   - id: F6-no-license
     claim: Share of model repositories without a license (2022-2023)
-    cited_in: Open Future Foundation, AI model licensing (CC0)
+    cited_in: Open Future Foundation, AI model licensing (github.com/Open-Future-Foundation/AI-model-licensing, CC0)
     quoted_value: about 70%
     column: by[license/registry estimate][missing_share]
     format: "{:.1%}"
@@ -54,7 +54,7 @@ claims:
       count of about 2022-10-01, a few days after Open Future's first count.
   - id: F6-datasets-adekunle
     claim: Share of language models that list their training datasets
-    cited_in: Adekunle et al. 2024
+    cited_in: "Adekunle et al. 2024, arXiv:2409.10472"
     quoted_value: only 24% of 52,227 language models
     column: by[datasets/sail2024 sample][present_share]
     format: "{:.1%}"

@@ -13,7 +13,7 @@ params:
 claims:
   - id: F7-dataset-fanout
     claim: Downstream models of the most depended-upon dataset
-    cited_in: paper (Jiang et al., ICSE 2023), Table IV
+    cited_in: "paper (Jiang et al., ICSE 2023, doi:10.1109/ICSE48619.2023.00074), Table IV"
     quoted_value: one dataset has 1,673 downstream PTMs
     column: models
     format: "{:,}"
@@ -23,7 +23,7 @@ claims:
       CO2-reporting models, not from every model of the registry.
   - id: F7-top-dataset
     claim: The most depended-upon dataset
-    cited_in: paper (Jiang et al., ICSE 2023), Fig. 6
+    cited_in: "paper (Jiang et al., ICSE 2023, doi:10.1109/ICSE48619.2023.00074), Fig. 6"
     quoted_value: Universal Dependencies
     column: dataset
     expected: universal_dependencies

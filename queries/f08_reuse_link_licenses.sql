@@ -13,21 +13,21 @@ params:
 claims:
   - id: F8-links-apache
     claim: Reuse links to models licensed apache-2.0 (PeaTMOSS mapping)
-    cited_in: FINDINGS.md, PeaTMOSS mapping
+    cited_in: "computed from the source: PeaTMOSS artifact mapping.csv (Jiang et al., MSR 2024, arXiv:2402.00699; github.com/PurdueDualityLab/PeaTMOSS-Artifact)"
     quoted_value: "12,417"
     column: by[apache-2.0][links]
     format: "{:,}"
     expected: 12417
   - id: F8-links-mit
     claim: Reuse links to models licensed mit (PeaTMOSS mapping)
-    cited_in: FINDINGS.md, PeaTMOSS mapping
+    cited_in: "computed from the source: PeaTMOSS artifact mapping.csv (Jiang et al., MSR 2024, arXiv:2402.00699; github.com/PurdueDualityLab/PeaTMOSS-Artifact)"
     quoted_value: "8,161"
     column: by[mit][links]
     format: "{:,}"
     expected: 8161
   - id: F8-links-cc-by-nc
     claim: Reuse links to models licensed cc-by-nc-4.0 (PeaTMOSS mapping)
-    cited_in: FINDINGS.md, PeaTMOSS mapping
+    cited_in: "computed from the source: PeaTMOSS artifact mapping.csv (Jiang et al., MSR 2024, arXiv:2402.00699; github.com/PurdueDualityLab/PeaTMOSS-Artifact)"
     quoted_value: "480"
     column: by[cc-by-nc-4.0][links]
     format: "{:,}"

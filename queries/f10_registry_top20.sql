@@ -17,21 +17,21 @@ labels:
 claims:
   - id: F10-distilgpt2
     claim: Monthly downloads of distilgpt2, the top Hugging Face model of Fig. 1
-    cited_in: paper (Jiang et al., ICSE 2023), Fig. 1
+    cited_in: "paper (Jiang et al., ICSE 2023, doi:10.1109/ICSE48619.2023.00074), Fig. 1"
     quoted_value: 16.7 M
     column: by[distilgpt2][downloads]
     format: "{:,}"
     expected: 16700000
   - id: F10-bert-base-uncased
     claim: Monthly downloads of bert-base-uncased (Fig. 1)
-    cited_in: paper (Jiang et al., ICSE 2023), Fig. 1
+    cited_in: "paper (Jiang et al., ICSE 2023, doi:10.1109/ICSE48619.2023.00074), Fig. 1"
     quoted_value: 16.4 M
     column: by[bert-base-uncased][downloads]
     format: "{:,}"
     expected: 16400000
   - id: F10-gpt2
     claim: Monthly downloads of gpt2 (Fig. 1)
-    cited_in: paper (Jiang et al., ICSE 2023), Fig. 1
+    cited_in: "paper (Jiang et al., ICSE 2023, doi:10.1109/ICSE48619.2023.00074), Fig. 1"
     quoted_value: 13.1 M
     column: by[gpt2][downloads]
     format: "{:,}"

@@ -24,7 +24,7 @@ answer: >-
 claims:
   - id: F12-verified-organizations
     claim: Share of organizations that are verified
-    cited_in: paper (Jiang et al., ICSE 2023), Table IV
+    cited_in: "paper (Jiang et al., ICSE 2023, doi:10.1109/ICSE48619.2023.00074), Table IV"
     quoted_value: 199 of 6,243 organizations (3.19%)
     column: by[verified organizations][value]
     format: "{:.2%}"
@@ -35,7 +35,7 @@ claims:
     note: Measured by the live miner on a random sample of authors (HfApi.get_organization_overview).
   - id: F12-signed-commits
     claim: Share of model repositories with signed commits
-    cited_in: paper (Jiang et al., ICSE 2023), Table IV
+    cited_in: "paper (Jiang et al., ICSE 2023, doi:10.1109/ICSE48619.2023.00074), Table IV"
     quoted_value: 132 of 63,182 repositories (0.21%)
     column: by[signed commits][value]
     expected: 0.0021
@@ -44,7 +44,7 @@ claims:
       has no signature field), so neither the sources nor the miner can measure it.
   - id: F12-malware
     claim: Packages flagged by a malware scan
-    cited_in: paper (Jiang et al., ICSE 2023), Table IV
+    cited_in: "paper (Jiang et al., ICSE 2023, doi:10.1109/ICSE48619.2023.00074), Table IV"
     quoted_value: ClamAV flagged zero packages
     column: by[malware-scan flags][value]
     format: "{:.2%}"

@@ -438,3 +438,12 @@ def test_f12_says_what_is_not_measurable_and_counts_gating_from_the_raw_file(rea
     conn.close()
     assert "not measurable from these sources" in answer and g["summary"] in answer
     assert not [x for x in quoted_numbers() if x in answer]
+
+
+def test_claims_cite_the_paper_or_the_source_itself():
+    """cited_in names a paper (doi / arXiv) or the source repository, never a file not in the repo."""
+    for name, query in QUERIES.items():
+        for claim in query.claims:
+            cited = claim["cited_in"]
+            assert "FINDINGS.md" not in cited, f"{name}: {claim['id']}"
+            assert any(ref in cited for ref in ("doi:", "arXiv:", "github.com/")), f"{name}: {claim['id']}: {cited}"

@@ -18,9 +18,8 @@ description: >-
   by hand (a source whose lineage has a single root model), which says nothing of the registry.
 answer: >-
   Verified organizations: {by[verified organizations][summary]}. Malware-scan flags:
-  {by[malware-scan flags][summary]}. Signed commits: {by[signed commits][summary]}. Of the
-  {by[gated models][models]:,} models whose access state is known here, {by[gated models][value]:,.0f}
-  are gated.
+  {by[malware-scan flags][summary]}. Signed commits: {by[signed commits][summary]}. Gating, for
+  context: {by[gated models][summary]}.
 claims:
   - id: F12-verified-organizations
     claim: Share of organizations that are verified
@@ -93,7 +92,7 @@ family_samples AS (  -- sources whose lineage is one model's family tree (a sing
 gated AS (
   SELECT sum(gated NOT IN ('false', '0')) AS x, count(*) AS n,
          coalesce(group_concat(DISTINCT source), 'none') AS sources,
-         count(*) > 0 AND sum(source NOT IN (SELECT source FROM family_samples)) = 0 AS family
+         count(*) > 0 AND sum(CASE WHEN source NOT IN (SELECT source FROM family_samples) THEN 1 ELSE 0 END) = 0 AS family
   FROM model_observations WHERE gated IS NOT NULL),
 gated_share AS (
   SELECT g.*, (1.0 * x / n + z * z / (2.0 * n)) / (1 + z * z / n) AS center,
@@ -130,4 +129,4 @@ SELECT 'gated models', 1.0 * g.x, g.n,  -- REAL like the shares above (one colum
                         100 * (g.center - g.half), 100 * (g.center + g.half), g.sources,
                         CASE WHEN g.family THEN ', one model family picked by hand, not the registry' ELSE '' END) END,
        'models whose access state a source records (gated = auto or manual): ' || coalesce(g.sources, 'none')
-FROM (SELECT 1) LEFT JOIN gated_share g
+FROM (SELECT 1) LEFT JOIN gated_share g ON 1 = 1

@@ -57,6 +57,7 @@ claims:
     cited_in: "Adekunle et al. 2024, arXiv:2409.10472"
     quoted_value: only 24% of 52,227 language models
     column: by[datasets/sail2024 sample][present_share]
+    n: by[datasets/sail2024 sample][models]
     format: "{:.1%}"
     expected: 0.24
     why: >-

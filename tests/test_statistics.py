@@ -447,3 +447,18 @@ def test_claims_cite_the_paper_or_the_source_itself():
             cited = claim["cited_in"]
             assert "FINDINGS.md" not in cited, f"{name}: {claim['id']}"
             assert any(ref in cited for ref in ("doi:", "arXiv:", "github.com/")), f"{name}: {claim['id']}: {cited}"
+
+
+@pytest.mark.real_sources
+def test_f6_adekunle_sample_share_is_compared_through_its_interval(real_db, sources_dir):
+    with open(sources_dir / "SAILResearch+wip-24-adekunle-lm-release/RQ2_result/dataset_sample.csv",
+              newline="", encoding="utf-8") as f:
+        answers = [row["Dataset"] for row in csv.DictReader(f) if row["Dataset"]]
+    k, n = answers.count("Yes"), len(answers)
+    conn = sqlite3.connect(real_db)
+    status, computed = conn.execute(
+        "SELECT status, computed_value FROM paper_claims WHERE id = 'F6-datasets-adekunle'").fetchone()
+    conn.close()
+    low, high = wilson(k, n)
+    assert (k, n) == (44, 381) and high < 0.24  # the study's 24% lies outside the sample's interval
+    assert status == "differs" and f"of {n}" in computed and f"{low:.1%}–{high:.1%}" in computed

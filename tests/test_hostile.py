@@ -48,7 +48,18 @@ HOSTILE_VALUES = st.one_of(
 @st.composite
 def hostile_lines(draw) -> tuple[str, bytes]:
     """(file name, bytes to add to it)."""
-    name = draw(st.sampled_from(KIND_FILES))
+    name = draw(st.sampled_from(KIND_FILES + ["snapshot.json"]))
+    if name == "snapshot.json":  # a manifest field, or a field of its first source, made hostile
+        manifest = json.loads((FIXTURE / name).read_text(encoding="utf-8"))
+        where = draw(st.sampled_from(["manifest", "source"]))
+        obj = manifest if where == "manifest" else manifest["sources"][0]
+        field = draw(st.sampled_from(sorted(obj) + ["new"]))
+        body = ", ".join(f"{json.dumps(k)}: {json.dumps(v)}" for k, v in obj.items() if k != field)
+        text = "{" + body + (", " if body else "") + f"{json.dumps(field)}: {draw(HOSTILE_VALUES)}" + "}"
+        if where == "source":
+            rest = {k: v for k, v in manifest.items() if k != "sources"}
+            text = json.dumps(rest)[:-1] + ', "sources": [' + text + "]}"
+        return name, text.encode("utf-8", "surrogatepass")
     kind = name.removesuffix(".jsonl")
     how = draw(st.sampled_from(["field", "field", "field", "bytes", "blank+field", "not an object", "extra field"]))
     good = json.loads((FIXTURE / name).read_text(encoding="utf-8").splitlines()[0])
@@ -84,7 +95,10 @@ def test_a_hostile_snapshot_gets_a_clear_error_or_builds(good, changes, at_start
     shutil.copytree(FIXTURE, snap)
     for name, data in changes:
         path = snap / name
-        path.write_bytes(data + path.read_bytes() if at_start else path.read_bytes() + data)
+        if name == "snapshot.json":
+            path.write_bytes(data)
+        else:
+            path.write_bytes(data + path.read_bytes() if at_start else path.read_bytes() + data)
     db_path = root / "out" / "ptm_reuse.db"
     db_path.write_bytes(good_bytes)
     try:
@@ -93,7 +107,9 @@ def test_a_hostile_snapshot_gets_a_clear_error_or_builds(good, changes, at_start
         message = str(e)
         assert "\n" not in message and len(message) < 400, message
         file, line = message.split(":")[:2]
-        assert Path(file).parent == snap and line.isdigit(), message  # names the file and its line
+        assert Path(file).parent == snap, message  # names the file
+        if file.endswith(".jsonl"):  # and the line of a record; the manifest is one document
+            assert line.isdigit(), message
         assert db_path.read_bytes() == good_bytes  # the good database is kept
     else:
         import sqlite3

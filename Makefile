@@ -18,7 +18,7 @@ PORT   ?= 8001
 # The Parquet export of DB (one file per table, the canned queries' SQL, a manifest).
 PARQUET ?= $(basename $(DB))-parquet
 
-.PHONY: help venv sources snapshot db serve parquet test card mine refresh bench browser clean
+.PHONY: help venv sources snapshot db serve parquet test card mine refresh scan bench browser clean
 
 help:  ## Show this help
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -75,6 +75,10 @@ mine: venv  ## Mine the live Hub into a raw snapshot: make mine [OUT=folder] [LI
 
 refresh: venv  ## Mine the Hub again (newest run in SNAPSHOTS as --previous), build, report what changed: make refresh [ARGS='...']
 	$(PY) -m scripts.refresh --snapshots $(SNAPSHOTS) $(ARGS)
+
+scan: venv  ## Scan code for Hub model loads into a raw snapshot: make scan SRC=folder-of-repos OUT=folder [ARGS='--repo-kind github']
+	@test -n "$(SRC)" -a -n "$(OUT)" || { echo "usage: make scan SRC=folder OUT=snapshot-folder [ARGS=...]" >&2; exit 2; }
+	$(PY) -m scripts.scan_code --src $(SRC) --out $(OUT) $(ARGS)
 
 bench: venv  ## Run the benchmarks (import+build, card scoring, canned queries, miner) and print the figures
 	$(PY) -m scripts.bench

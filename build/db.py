@@ -33,7 +33,7 @@ from typing import Iterator
 import sqlite_utils
 from tqdm import tqdm
 
-from build import cards, findings, schema
+from build import cards, findings, schema, signatures
 from build.redact import REPLACEMENT, Redactor
 from build.snapshot import BOOL_OR_TEXT, KINDS, MODEL_IDS, SnapshotError, iter_records, read_manifest, remove_stale
 
@@ -145,6 +145,7 @@ def _fill(db: sqlite_utils.Database, folder: Path, manifest: dict, digest: str, 
     _say(progress, "sources, snapshot facts, models ...")
     _write_sources(writer, folder, manifest, counts)
     _write_snapshot(writer, manifest, counts, digest)
+    _write_signatures(writer)
     writer.flush()
     for sql in RANKED_SQL:
         db.execute(sql)
@@ -205,6 +206,8 @@ def _rows(kind: str, record: dict, n: int, where: str) -> Iterator[tuple[str, di
     if schema.TABLES[table]["pk"] == "id":
         record = {**record, "id": n}  # no natural key: the record's position is its id
     row = _convert(table, record)
+    if kind == "code_calls":  # the Hub pipeline_tag the task a call names stands for
+        row["task_tag"] = signatures.canonical_task(record.get("task"))
     if kind != "cards":
         yield table, row
     if kind == "code_usages":
@@ -312,6 +315,14 @@ def _write_snapshot(writer: _Writer, manifest: dict, counts: Counter, digest: st
         writer.add("snapshot", {"key": key, "value": None if value is None else str(value)})
 
 
+def _write_signatures(writer: _Writer) -> None:
+    """The method as data: build/signatures.py, which the scanner applies, into reuse_signatures."""
+    for sig in signatures.SIGNATURES:
+        writer.add("reuse_signatures", _convert("reuse_signatures", sig.row()))
+    for row in signatures.compatibility_rows():
+        writer.add("pipeline_task_compatibility", row)
+
+
 def _write_redactions(db: sqlite_utils.Database, redactor: Redactor) -> None:
     """Counts per (table, column): those the writer made, plus the marks `models` inherited."""
     counts = Counter(redactor.counts)
@@ -354,6 +365,7 @@ WITH mentions AS (
   UNION SELECT base_model_id, source FROM lineage
   UNION SELECT model_id, source FROM dependents
   UNION SELECT cm.model_id, cu.source FROM code_usage_models cm JOIN code_usages cu ON cu.id = cm.usage_id
+  UNION SELECT model_id, source FROM code_calls WHERE model_id IS NOT NULL
   UNION SELECT model_id, source FROM extracted_metadata
 ),
 g AS (

@@ -91,15 +91,31 @@ KINDS: dict[str, dict[str, Field]] = {
         "relation": optional(str), "observed": optional(DATE)},
     "dependents": {
         "model_id": required(MODEL_ID), "kind": required(str), "dependent": required(str),
-        "source": SOURCE, "model_license": optional(str), "observed": optional(DATE)},
+        "source": SOURCE, "model_license": optional(str), "observed": optional(DATE),
+        "method": optional(str)},
     "repositories": {
-        "repo": required(str), "licenses": optional(list), "source": SOURCE, "observed": optional(DATE)},
+        "repo": required(str), "licenses": optional(list), "source": SOURCE, "observed": optional(DATE),
+        "stars": optional(int), "fork": optional(bool), "archived": optional(bool), "pushed_at": optional(str),
+        "default_branch": optional(str), "method": optional(str)},
     "code_usages": {
         "repo": required(str), "file_path": required(str), "library": required(str), "api": required(str),
-        "calls": optional(list), "model_ids": optional(MODEL_IDS), "source": SOURCE},
+        "calls": optional(list), "model_ids": optional(MODEL_IDS), "source": SOURCE,
+        "method": optional(str), "observed": optional(DATE)},
     "code_files": {
         "repo": required(str), "file_path": required(str), "library": required(str), "api": required(str),
-        "source": SOURCE},
+        "source": SOURCE, "method": optional(str), "observed": optional(DATE)},
+    # one call site found by the code scanner (scripts/scan/); docs/dependents.md
+    "code_calls": {
+        "repo": required(str), "repo_kind": optional(str), "file_path": required(str), "line": optional(int),
+        "library": required(str), "call": required(str), "model_ref": optional(str),
+        "ref_kind": required(str), "model_id": optional(MODEL_ID), "task": optional(str),
+        "evidence": optional(str), "source": SOURCE, "method": optional(str), "observed": optional(DATE),
+        "revision": optional(str)},
+    # a reuse-signature library a dependency manifest declares
+    "repo_libraries": {
+        "repo": required(str), "repo_kind": optional(str), "file_path": required(str), "line": optional(int),
+        "library": required(str), "requirement": optional(str), "source": SOURCE, "method": optional(str),
+        "observed": optional(DATE)},
     "aliases": {
         "old_id": required(MODEL_ID), "new_id": required(MODEL_ID), "source": SOURCE,
         "observed": optional(DATE)},

@@ -2,31 +2,53 @@
 title: "F9: do pipeline() calls ask for a task their model does not declare?"
 finding: F9
 description: >-
-  A labelled list of what the offline sources can and cannot say about transformers.pipeline
-  calls. The code search (filter-peatmoss, 2023) keeps each file's calls and the model ids it
-  names, not the calls' arguments, so the task a call asks for is not recorded and a mismatch
-  with the model's declared task (pipeline_tag) cannot be measured here: that row is empty and
-  says so. The live miner (scripts/mine_hub.py) could fill it by fetching each file from GitHub
-  and reading the pipeline's first argument. The rows that can be measured: pipeline() files
-  naming a Hub model, those whose model declares a task, and the tasks most often named.
+  transformers.pipeline(task, model=...) calls (Python, and pipeline(task, model) in
+  @huggingface/transformers JavaScript) found by the code scanner (code_calls: scripts/scan_code.py,
+  the GitHub miner and the Spaces miner; see the source and method columns) that name both a task
+  and a Hub model, compared with the task the model declares (models.pipeline_tag, from the most
+  recent source that gives one). The task a call names is mapped to the Hub's tag first
+  (task_tag: sentiment-analysis is text-classification, ner is token-classification,
+  translation_en_to_fr is translation); tasks a declared task serves by design
+  (pipeline_task_compatibility: a text2text-generation model summarises) are not mismatches.
+  One row per pair of named task and declared task, mismatches first, and last a row of totals
+  (verdict all); calls is the number of call sites, files the distinct files. Calls whose model declares no task are listed with
+  declared_task empty. The published code-search sources (filter-peatmoss) keep no call
+  arguments, so only scanned code counts here. Empty where the database holds no scan.
+fragment: g.mark=bar&g.x_column=calls&g.x_type=quantitative&g.y_column=pair&g.y_type=nominal&g.color_column=verdict
 --- */
-WITH pipeline_files AS (
-  SELECT u.id, m.model_id FROM code_usages u JOIN code_usage_models m ON m.usage_id = u.id
-  WHERE u.library = 'transformers' AND u.api = 'pipeline'
+WITH calls AS (
+  SELECT c.id, c.repo, c.file_path, c.source, c.task, c.task_tag, c.model_id, m.pipeline_tag
+  FROM code_calls c JOIN models m USING (model_id)
+  WHERE c.call IN ('transformers.pipeline', '@huggingface/transformers.pipeline')
+    AND c.task_tag IS NOT NULL AND c.model_id IS NOT NULL
 ),
-with_task AS (
-  SELECT f.id, x.pipeline_tag FROM pipeline_files f JOIN models x USING (model_id) WHERE x.pipeline_tag IS NOT NULL
+judged AS (
+  SELECT *, CASE
+      WHEN pipeline_tag IS NULL THEN 'model declares no task'
+      WHEN task_tag = pipeline_tag THEN 'match'
+      WHEN EXISTS (SELECT 1 FROM pipeline_task_compatibility x
+                   WHERE x.pipeline_tag = calls.pipeline_tag AND x.task = calls.task_tag) THEN 'compatible'
+      ELSE 'mismatch' END AS verdict
+  FROM calls
 ),
-top_tasks AS (
-  SELECT pipeline_tag, count(DISTINCT id) AS files FROM with_task GROUP BY 1 ORDER BY files DESC, 1 LIMIT 5
+rows AS (
+  SELECT
+    task_tag || ' <- ' || coalesce(pipeline_tag, '(none declared)') AS pair,
+    verdict, task_tag AS asked_task, pipeline_tag AS declared_task,
+    count(*) AS calls, count(DISTINCT repo || '/' || file_path) AS files, count(DISTINCT model_id) AS models,
+    group_concat(DISTINCT task) AS tasks_as_written
+  FROM judged
+  GROUP BY task_tag, pipeline_tag, verdict
 )
-SELECT 'pipeline() files naming a Hub model' AS measure, (SELECT count(DISTINCT id) FROM pipeline_files) AS files,
-       'filter-peatmoss code search' AS note
-UNION ALL
-SELECT 'of which the model declares a task', (SELECT count(DISTINCT id) FROM with_task),
-       'the model''s pipeline_tag, from the most recent source that gives one'
-UNION ALL
-SELECT 'of which the call asks for a task the model does not declare', NULL,
-       'not measurable from these sources: the code search keeps no call arguments; the live miner could read them from the GitHub file'
-UNION ALL
-SELECT * FROM (SELECT 'declared task: ' || pipeline_tag, files, 'files naming a model with this task' FROM top_tasks)
+SELECT *, (SELECT count(*) FROM judged) AS total_calls,
+       (SELECT count(*) FROM judged WHERE pipeline_tag IS NOT NULL) AS with_declared_task,
+       (SELECT count(*) FROM judged WHERE verdict = 'mismatch') AS mismatched_calls
+FROM (
+  SELECT * FROM rows
+  UNION ALL
+  -- the totals, also when the database holds no scanned code (then every count is 0)
+  SELECT 'all pipeline() calls naming a task and a model', 'all', NULL, NULL,
+         (SELECT count(*) FROM judged), (SELECT count(DISTINCT repo || '/' || file_path) FROM judged),
+         (SELECT count(DISTINCT model_id) FROM judged), NULL
+)
+ORDER BY verdict = 'all', verdict = 'mismatch' DESC, calls DESC, pair

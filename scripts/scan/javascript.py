@@ -1,0 +1,79 @@
+"""JavaScript / TypeScript -> the calls that load models, by regular expressions (build/signatures.py).
+
+Regex level, on purpose: comments are blanked first (strings kept, line numbers kept), then a
+signature's pattern is applied only in a file that imports or requires its npm package. A model
+given as an identifier is resolved when the file declares it once as a string constant
+(`const MODEL = 'org/x'`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from build.signatures import JS_PACKAGE_ALIASES, JS_SIGNATURES
+
+from .ids import classify
+from .python import Call
+
+_TOKENS = re.compile(
+    r"""(?P<str>'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*"|`(?:\\.|[^`\\])*`)|(?P<comment>//[^\n]*|/\*.*?\*/)""",
+    re.S)
+_CONST = re.compile(r"""\b(?:const|let|var)\s+(?P<name>[A-Za-z_$][\w$]*)\s*=\s*(?P<q>['"`])(?P<value>[^'"`\n]*)(?P=q)""")
+
+
+def _blank_comments(text: str) -> str:
+    def repl(m):
+        if m["comment"] is None:
+            return m[0]
+        return re.sub(r"[^\n]", " ", m[0])
+    return _TOKENS.sub(repl, text)
+
+
+def imports(text: str, package: str) -> bool:
+    quoted = re.escape(package)
+    return re.search(rf"""(?:from\s*|require\s*\(\s*|import\s*\(\s*|import\s+)['"]{quoted}(?:/[^'"]*)?['"]""",
+                     text) is not None
+
+
+def scan_javascript(data: bytes) -> list[Call]:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        from .python import SkipFile
+        raise SkipFile("undecodable") from None
+    if not any(p in text for p in (*{s.module for s in JS_SIGNATURES}, *JS_PACKAGE_ALIASES)):
+        return []
+    code = _blank_comments(text)
+    lines = text.splitlines()
+    constants: dict[str, set[str]] = {}
+    for m in _CONST.finditer(code):
+        constants.setdefault(m["name"], set()).add(m["value"])
+    calls = []
+    seen = set()
+    for sig in JS_SIGNATURES:
+        packages = [sig.module] + [old for old, new in JS_PACKAGE_ALIASES.items() if new == sig.module]
+        if not any(imports(code, p) for p in packages):
+            continue
+        for m in sig.pattern_re.finditer(code):
+            line = code.count("\n", 0, m.start()) + 1
+            if (line, m.start()) in seen:
+                continue
+            seen.add((line, m.start()))
+            task = m.groupdict().get("task")
+            evidence = lines[line - 1].strip()[:500] if line <= len(lines) else ""
+            value = m.groupdict().get("model")
+            expr = m.groupdict().get("expr")
+            if value is None and expr:
+                values = constants.get(expr, set())
+                if len(values) == 1:
+                    value = next(iter(values))
+                else:
+                    calls.append(Call(line, sig, None, "variable", None, task, evidence))
+                    continue
+            if value is not None and "${" in value:
+                calls.append(Call(line, sig, None, "expression", None, task, evidence))
+                continue
+            kind, model_id = classify(value, sig)
+            calls.append(Call(line, sig, value[:300] if value else None, kind, model_id, task, evidence))
+    calls.sort(key=lambda c: c.line)
+    return calls

@@ -1,0 +1,340 @@
+"""A labelled corpus of small example repositories for the code scanner (scripts/scan/), and its scoring.
+
+Each repository is a dict {path: text}. A line that loads a Hub model ends with a label comment,
+`# expect: <model id>` (Python) or `// expect: <model id>` (JavaScript): the id a person reading
+the code knows the call loads, whether or not the scanner can resolve it. A call site the scanner
+should record even though no Hub id can be known (a variable, a local path) is labelled
+`expect-call: <ref_kind>`. Every other line is a non-use: comments, docstrings, strings,
+markdown, local paths shaped like ids, look-alike APIs of other libraries.
+
+`score(rows)` compares the scanner's code_calls records with the labels:
+
+    model ids   unit (repository, file, line, model id). precision = found and labelled / found;
+                recall = found and labelled / labelled.
+    call sites  unit (repository, file, line) of every labelled line (uses and expect-call lines):
+                recall = recorded call sites / labelled call sites.
+
+    python -m tests.scan_corpus    prints the figures (docs/dependents.md quotes them)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+_LABEL = re.compile(r"(?:#|//)\s*expect(?P<call>-call)?:\s*(?P<value>\S+)\s*$")
+
+
+def _nb(*cells: tuple[str, str]) -> str:
+    return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+                       "cells": [{"cell_type": kind, "metadata": {}, "source": src.splitlines(keepends=True),
+                                  **({"outputs": [], "execution_count": None} if kind == "code" else {})}
+                                 for kind, src in cells]}, indent=1)
+
+
+CORPUS: dict[str, dict[str, str]] = {
+    # ---------------------------------------------------------------- plain true uses
+    "sentiment-app": {
+        "app.py": '''\
+"""A small classifier service.
+
+Usage: AutoModel.from_pretrained("docs/example-in-docstring") is how we load it.
+"""
+import os
+from transformers import AutoTokenizer, AutoModelForSequenceClassification, pipeline
+
+MODEL_NAME = "cardiffnlp/twitter-roberta-base-sentiment"
+
+tokenizer = AutoTokenizer.from_pretrained(MODEL_NAME)  # expect: cardiffnlp/twitter-roberta-base-sentiment
+model = AutoModelForSequenceClassification.from_pretrained(MODEL_NAME)  # expect: cardiffnlp/twitter-roberta-base-sentiment
+# model = AutoModelForSequenceClassification.from_pretrained("old/commented-out")
+classifier = pipeline("sentiment-analysis", model="distilbert-base-uncased-finetuned-sst-2-english")  # expect: distilbert-base-uncased-finetuned-sst-2-english
+ner = pipeline(task="ner", model="dslim/bert-base-NER")  # expect: dslim/bert-base-NER
+gen = pipeline("text-generation", "gpt2")  # expect: gpt2
+zero = pipeline("zero-shot-classification")  # expect-call: missing
+print("try pipeline('fill-mask', model='bert-base-uncased') in a shell")
+''',
+        "requirements.txt": "transformers==4.40.0\ntorch>=2\n# sentence-transformers (not used yet)\n",
+        "README.md": 'Load it with `AutoModel.from_pretrained("readme/only")`.\n',
+    },
+    "aliased-imports": {
+        "train.py": '''\
+import transformers as tf
+import huggingface_hub as hh
+from huggingface_hub import snapshot_download as fetch
+from transformers import BertTokenizerFast as Tok, T5ForConditionalGeneration
+
+tok = Tok.from_pretrained("bert-base-uncased")  # expect: bert-base-uncased
+t5 = T5ForConditionalGeneration.from_pretrained(
+    "google/flan-t5-base",  # expect: google/flan-t5-base
+    torch_dtype="auto",
+)
+m = tf.AutoModel.from_pretrained(pretrained_model_name_or_path="microsoft/deberta-v3-base")  # expect: microsoft/deberta-v3-base
+w = hh.hf_hub_download(repo_id="openai/whisper-tiny", filename="config.json")  # expect: openai/whisper-tiny
+folder = fetch("stabilityai/stable-diffusion-2-1")  # expect: stabilityai/stable-diffusion-2-1
+data = hh.hf_hub_download("squad-org/squad-v3", "train.json", repo_type="dataset")
+space = fetch(repo_id="gradio/hello_world", repo_type="space")
+url_model = tf.AutoModel.from_pretrained("https://huggingface.co/facebook/opt-125m/tree/main")  # expect: facebook/opt-125m
+''',
+        "pyproject.toml": '[project]\nname = "x"\ndependencies = ["transformers>=4.30", "huggingface-hub"]\n',
+    },
+    "local-and-variables": {
+        "finetune.py": '''\
+import argparse
+from transformers import AutoModelForCausalLM, AutoTokenizer
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--model", default="facebook/opt-350m")
+args = parser.parse_args()
+
+model = AutoModelForCausalLM.from_pretrained(args.model)  # expect: facebook/opt-350m
+tok = AutoTokenizer.from_pretrained("./outputs/final")  # expect-call: local-path
+best = AutoModelForCausalLM.from_pretrained("checkpoints/best")  # expect-call: local-path
+abs_path = AutoModelForCausalLM.from_pretrained("/data/models/llama")  # expect-call: local-path
+win = AutoModelForCausalLM.from_pretrained("C:\\\\models\\\\opt")  # expect-call: local-path
+run = AutoModelForCausalLM.from_pretrained("my_run_42/epoch_3")  # expect-call: local-path
+org = "EleutherAI"
+dyn = AutoModelForCausalLM.from_pretrained(f"{org}/pythia-70m")  # expect: EleutherAI/pythia-70m
+joined = AutoModelForCausalLM.from_pretrained("EleutherAI/" + "pythia-160m")  # expect: EleutherAI/pythia-160m
+
+
+def load(name="bigscience/bloom-560m"):
+    return AutoModelForCausalLM.from_pretrained(name)  # expect: bigscience/bloom-560m
+
+
+for size in ["small", "base"]:
+    CKPT = f"google/t5-v1_1-{size}"
+    AutoTokenizer.from_pretrained(CKPT)  # expect-call: expression
+''',
+        "other_libraries.py": '''\
+import torch
+import json
+model = torch.hub.load("pytorch/vision", "resnet50")
+cfg = json.load(open("config.json"))
+
+
+class MyModel:
+    @classmethod
+    def from_pretrained(cls, path):
+        return cls()
+
+
+m = MyModel.from_pretrained("my-org/not-a-hub-load")
+''',
+    },
+    "research-code": {
+        "run.py": '''\
+import os
+import yaml
+from transformers import T5ForConditionalGeneration, AutoModel, AutoTokenizer
+
+MODELS = {"small": "t5-small", "base": "t5-base"}
+t5 = T5ForConditionalGeneration.from_pretrained(MODELS["small"])  # expect: t5-small
+env = AutoModel.from_pretrained(os.environ.get("MODEL", "gpt2"))  # expect: gpt2
+cfg = yaml.safe_load(open("config.yaml"))
+from_cfg = AutoModel.from_pretrained(cfg["model"])  # expect-call: variable
+if os.environ.get("BIG"):
+    CHECKPOINT = "roberta-large"
+else:
+    CHECKPOINT = "roberta-base"
+tok = AutoTokenizer.from_pretrained(CHECKPOINT)  # expect-call: variable
+assert tok.name_or_path == "roberta-base"
+EXPECTED = {"model": "FacebookAI/roberta-base"}
+''',
+        "config.yaml": "model: facebook/bart-large-cnn\n",
+        "tests/test_load.py": '''\
+from transformers import AutoModel
+
+
+def test_load(tmp_path):
+    model = AutoModel.from_pretrained("hf-internal-testing/tiny-random-bert")  # expect: hf-internal-testing/tiny-random-bert
+    model.save_pretrained(tmp_path)
+    again = AutoModel.from_pretrained(tmp_path)  # expect-call: variable
+''',
+        "web/embed.js": '''\
+const { pipeline } = require('@xenova/transformers');
+const org = 'Xenova';
+const extractor = await pipeline('feature-extraction', `${org}/all-MiniLM-L6-v2`); // expect: Xenova/all-MiniLM-L6-v2
+const fallback = await pipeline('feature-extraction'); // expect-call: missing
+''',
+    },
+    # ---------------------------------------------------------------- other Python libraries
+    "many-libraries": {
+        "embed.py": '''\
+from sentence_transformers import SentenceTransformer, CrossEncoder
+import spacy
+import timm
+import open_clip
+from diffusers import StableDiffusionPipeline, DiffusionPipeline
+from peft import PeftModel, AutoPeftModelForCausalLM
+from speechbrain.inference.speaker import EncoderClassifier
+from setfit import SetFitModel
+from gliner import GLiNER
+from llama_cpp import Llama
+from flair.models import SequenceTagger
+from flair.embeddings import TransformerDocumentEmbeddings
+
+st = SentenceTransformer("all-MiniLM-L6-v2")  # expect: sentence-transformers/all-MiniLM-L6-v2
+st2 = SentenceTransformer("BAAI/bge-small-en-v1.5")  # expect: BAAI/bge-small-en-v1.5
+ce = CrossEncoder("cross-encoder/ms-marco-MiniLM-L-6-v2")  # expect: cross-encoder/ms-marco-MiniLM-L-6-v2
+nlp = spacy.load("en_core_web_sm")  # expect: spacy/en_core_web_sm
+blank = spacy.load("./my_spacy_model")  # expect-call: local-path
+vit = timm.create_model("hf_hub:timm/vit_base_patch16_224.augreg_in21k", pretrained=True)  # expect: timm/vit_base_patch16_224.augreg_in21k
+rn = timm.create_model("resnet50", pretrained=True)  # expect-call: library-name
+clip, _, pre = open_clip.create_model_and_transforms("hf-hub:laion/CLIP-ViT-B-32-laion2B-s34B-b79K")  # expect: laion/CLIP-ViT-B-32-laion2B-s34B-b79K
+arch = open_clip.create_model("ViT-B-32", pretrained="laion2b_s34b_b79k")  # expect-call: library-name
+sd = StableDiffusionPipeline.from_pretrained("runwayml/stable-diffusion-v1-5")  # expect: runwayml/stable-diffusion-v1-5
+sdxl = DiffusionPipeline.from_pretrained("stabilityai/stable-diffusion-xl-base-1.0")  # expect: stabilityai/stable-diffusion-xl-base-1.0
+lora = PeftModel.from_pretrained(sd, "tloen/alpaca-lora-7b")  # expect: tloen/alpaca-lora-7b
+auto_lora = AutoPeftModelForCausalLM.from_pretrained("ybelkada/opt-350m-lora")  # expect: ybelkada/opt-350m-lora
+spk = EncoderClassifier.from_hparams(source="speechbrain/spkrec-ecapa-voxceleb", savedir="tmp")  # expect: speechbrain/spkrec-ecapa-voxceleb
+sf = SetFitModel.from_pretrained("sentence-transformers/paraphrase-mpnet-base-v2")  # expect: sentence-transformers/paraphrase-mpnet-base-v2
+gl = GLiNER.from_pretrained("urchade/gliner_medium-v2.1")  # expect: urchade/gliner_medium-v2.1
+llm = Llama.from_pretrained(repo_id="TheBloke/Mistral-7B-Instruct-v0.2-GGUF", filename="*Q4_K_M.gguf")  # expect: TheBloke/Mistral-7B-Instruct-v0.2-GGUF
+tagger = SequenceTagger.load("flair/ner-english-large")  # expect: flair/ner-english-large
+short = SequenceTagger.load("ner")  # expect-call: library-name
+emb = TransformerDocumentEmbeddings("roberta-base")  # expect: roberta-base
+''',
+        "requirements-dev.txt": "sentence-transformers==2.7.0\nspacy>=3.7\ntimm\nopen_clip_torch\ndiffusers[torch]\npeft\n",
+    },
+    # ---------------------------------------------------------------- notebooks
+    "notebook-repo": {
+        "explore.ipynb": _nb(
+            ("markdown", 'We use `pipeline("summarization", model="markdown/not-code")`.'),
+            ("code", "!pip install transformers\n%matplotlib inline\nfrom transformers import pipeline"),
+            ("code", 'summarizer = pipeline("summarization", model="facebook/bart-large-cnn")  # expect: facebook/bart-large-cnn'),
+            ("code", "this cell is not python ("),
+            ("code", 'qa = pipeline("question-answering", model="deepset/roberta-base-squad2")  # expect: deepset/roberta-base-squad2'),
+        ),
+    },
+    # ---------------------------------------------------------------- JavaScript / TypeScript
+    "web-demo": {
+        "src/worker.js": '''\
+import { pipeline, AutoTokenizer } from '@huggingface/transformers';
+// const old = await pipeline('fill-mask', 'commented/out-model');
+/* await pipeline('translation', 'block/commented'); */
+const classifier = await pipeline('sentiment-analysis', 'Xenova/distilbert-base-uncased-finetuned-sst-2-english'); // expect: Xenova/distilbert-base-uncased-finetuned-sst-2-english
+const MODEL = 'Xenova/whisper-tiny.en';
+const asr = await pipeline('automatic-speech-recognition', MODEL); // expect: Xenova/whisper-tiny.en
+const tok = await AutoTokenizer.from_pretrained('Xenova/bert-base-uncased'); // expect: Xenova/bert-base-uncased
+const docs = "see https://huggingface.co/docs";
+''',
+        "src/inference.ts": '''\
+import { HfInference } from '@huggingface/inference';
+const hf = new HfInference(process.env.HF_TOKEN);
+const out = await hf.textGeneration({ model: 'mistralai/Mistral-7B-Instruct-v0.2', inputs: 'Hi' }); // expect: mistralai/Mistral-7B-Instruct-v0.2
+const img = await hf.textToImage({
+  model: 'stabilityai/stable-diffusion-2', // expect: stabilityai/stable-diffusion-2
+  inputs: 'a cat',
+});
+''',
+        "src/openai.js": '''\
+import OpenAI from 'openai';
+const client = new OpenAI();
+const r = await client.chat.completions.create({ model: 'gpt-4o', messages: [] });
+''',
+        "package.json": '{"name": "demo", "dependencies": {"@huggingface/transformers": "^3.0.0", "@huggingface/inference": "^2.8.0"}}\n',
+    },
+    # ---------------------------------------------------------------- files the scanner must skip, never crash on
+    "hostile": {
+        "legacy_py2.py": 'import transformers\nprint "loading"\nm = transformers.AutoModel.from_pretrained("bert-base-cased")  # expect: bert-base-cased\n',
+        "broken.py": "from transformers import AutoModel\ndef f(:\n    pass\n",
+        "latin1.py": None,  # written as bytes below
+        "bundle.js": None,
+        "weights.py": None,
+        "ok.py": 'from transformers import AutoModel\nAutoModel.from_pretrained("albert-base-v2")  # expect: albert-base-v2\n',
+    },
+}
+
+# Files written as raw bytes: undecodable text, a binary blob named .py, a minified bundle.
+RAW_FILES = {
+    ("hostile", "latin1.py"): b'# -*- coding: latin-1 -*-\nfrom transformers import AutoModel\n# caf\xe9\nAutoModel.from_pretrained("xlnet-base-cased")  # expect: xlnet-base-cased\n',
+    ("hostile", "bundle.js"): (b"import{pipeline}from'@huggingface/transformers';" + b"var a=1;" * 5000
+                                   + b"pipeline('x','minified/model');"),
+    ("hostile", "weights.py"): b"\x00\x01transformers\x02" * 100,
+    ("hostile", "bad_utf8.ipynb"): b'{"cells": [{"cell_type": "code", "source": "import transformers\xff"}]}',
+}
+
+
+def write(root: Path) -> Path:
+    """Write the corpus under root (one folder per repository) and return root."""
+    for repo, files in CORPUS.items():
+        for path, text in files.items():
+            if text is None:
+                continue
+            target = root / repo / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+    for (repo, path), data in RAW_FILES.items():
+        target = root / repo / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    # a symlink loop and a link out of the repository
+    if hasattr(os, "symlink"):
+        os.symlink("..", root / "hostile" / "loop")
+        os.symlink("/etc/hostname", root / "hostile" / "outside.py")
+    return root
+
+
+def labels() -> tuple[set, set]:
+    """(model-id labels {(repo, file, line, id)}, call-site labels {(repo, file, line)})."""
+    uses, sites = set(), set()
+    for (repo, path), text in _texts():
+        line_no = 0
+        for line in text.splitlines():
+            line_no += 1
+            m = _LABEL.search(line)
+            if not m:
+                continue
+            sites.add((repo, path, line_no))
+            if not m["call"]:
+                uses.add((repo, path, line_no, m["value"]))
+    return uses, sites
+
+
+def _texts():
+    for repo, files in CORPUS.items():
+        for path, text in files.items():
+            if text is None:
+                continue
+            if path.endswith(".ipynb"):  # line numbers count through the code cells
+                cells = [c for c in json.loads(text)["cells"] if c["cell_type"] == "code"]
+                yield (repo, path), "\n".join("".join(c["source"]).rstrip("\n") for c in cells)
+            else:
+                yield (repo, path), text
+    for (repo, path), data in RAW_FILES.items():
+        yield (repo, path), data.decode("latin-1")
+
+
+def score(calls: list[dict]) -> dict:
+    """Precision and recall of code_calls records against the labels."""
+    uses, sites = labels()
+    found = {(c["repo"], c["file_path"], c["line"], c["model_id"]) for c in calls if c.get("model_id")}
+    recorded = {(c["repo"], c["file_path"], c["line"]) for c in calls}
+    tp = found & uses
+    return {
+        "labelled_uses": len(uses), "found_uses": len(found), "true_positives": len(tp),
+        "precision": len(tp) / len(found) if found else 0.0,
+        "recall": len(tp) / len(uses) if uses else 0.0,
+        "labelled_call_sites": len(sites), "recorded_call_sites": len(recorded & sites),
+        "call_site_recall": len(recorded & sites) / len(sites) if sites else 0.0,
+        "false_positives": sorted(found - uses), "missed": sorted(uses - found),
+    }
+
+
+def evaluate(tmp: Path) -> tuple[dict, dict]:
+    """Write the corpus, scan it with `make scan`'s code, score it: (scores, scan summary)."""
+    from scripts import scan_code
+    src = write(tmp / "corpus")
+    summary = scan_code.run(src, tmp / "snapshot", date="2026-01-01", progress=False)
+    calls = [json.loads(line) for line in (tmp / "snapshot" / "code_calls.jsonl").read_text().splitlines()]
+    return score(calls), summary
+
+
+if __name__ == "__main__":
+    import tempfile
+    with tempfile.TemporaryDirectory() as d:
+        result, summary = evaluate(Path(d))
+    print(json.dumps({**result, "skipped": summary["skipped"]}, indent=1))

@@ -14,6 +14,9 @@ the numbers are for people to read and compare with the targets in the docs.
   miner         card fetching against a local fake Hub with 20 ms latency
   hub-down      a local fake Hub killed in the middle of a run: seconds until the miner gives up
                 (resumably), then the resume
+  scanner       the code scanner (scripts/scan/) on real Python source, MB/second on one core:
+                the standard library of this Python, and huggingface_hub's own source (every
+                file names the module, so most are parsed: the slow path)
 """
 
 from __future__ import annotations
@@ -309,6 +312,40 @@ def bench_pages(db_path: str | Path, repeat: int = 3, pages: list[str] = PAGES) 
     return asyncio.run(run())
 
 
+def bench_scanner(repeat: int = 3) -> dict:
+    """MB of Python source the scanner gets through per CPU second (one core), on two real corpora."""
+    import sysconfig
+
+    import huggingface_hub
+
+    from scripts.scan.python import may_match
+    from scripts.scan.repo import Scan, scan_file
+
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    corpora = {
+        "python_stdlib": [p for p in stdlib.rglob("*.py") if "site-packages" not in p.parts],
+        "huggingface_hub_source": list(Path(huggingface_hub.__file__).parent.rglob("*.py")),
+    }
+    result = {}
+    for name, paths in corpora.items():
+        files = [(p.as_posix(), p.read_bytes()) for p in sorted(paths) if p.is_file()]  # read before timing
+        total = sum(len(data) for _, data in files)
+        best = None
+        for _ in range(repeat):
+            scan = Scan()
+            start = time.process_time()
+            for path, data in files:
+                scan_file(path, data, scan)
+            seconds = time.process_time() - start
+            best = seconds if best is None else min(best, seconds)
+        result[name] = {
+            "files": len(files), "mb": round(total / 1e6, 1),
+            "parsed_share": round(sum(len(d) for _, d in files if may_match(d)) / total, 3),
+            "cpu_seconds": round(best, 3), "mb_per_second": round(total / 1e6 / best, 1),
+            "calls": len(scan.calls), "skipped": sum(scan.skipped.values())}
+    return result
+
+
 def machine() -> dict:
     mem = Path("/proc/meminfo").read_text().split("\n")[0].split()[1]
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
@@ -321,7 +358,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scripts.bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("which", nargs="*",
-                        default=["import-build", "cards", "queries", "pages", "miner", "hub-down", "scaling"],
+                        default=["import-build", "cards", "queries", "pages", "miner", "hub-down", "scanner",
+                                 "scaling"],
                         help="benchmarks to run (default: all)")
     parser.add_argument("--sources", type=Path, default=Path(os.environ.get("PTM_SOURCES", DEFAULT_SOURCES)),
                         help="the pinned research artifacts (default: ../shared/sources)")
@@ -355,6 +393,9 @@ def main(argv=None) -> int:
         if "hub-down" in args.which:
             results["hub_down"] = bench_hub_down()
             print("hub-down", json.dumps(results["hub_down"]))
+        if "scanner" in args.which:
+            results["scanner"] = bench_scanner()
+            print("scanner", json.dumps(results["scanner"]))
         if "scaling" in args.which:
             sizes = [int(s) for s in args.sizes.split(",")]
             results["scaling"] = bench_scaling(work, sizes)

@@ -240,7 +240,7 @@ const r = await client.chat.completions.create({ model: 'gpt-4o', messages: [] }
     # ---------------------------------------------------------------- files the scanner must skip, never crash on
     "hostile": {
         "legacy_py2.py": 'import transformers\nprint "loading"\nm = transformers.AutoModel.from_pretrained("bert-base-cased")  # expect: bert-base-cased\n',
-        "broken.py": "from transformers import AutoModel\ndef f(:\n    pass\n",
+        "broken.py": "from transformers import AutoModel\ndef f(:\n    AutoModel.from_pretrained('gpt2')\n",
         "latin1.py": None,  # written as bytes below
         "bundle.js": None,
         "weights.py": None,
@@ -254,7 +254,7 @@ RAW_FILES = {
     ("hostile", "bundle.js"): (b"import{pipeline}from'@huggingface/transformers';" + b"var a=1;" * 5000
                                    + b"pipeline('x','minified/model');"),
     ("hostile", "weights.py"): b"\x00\x01transformers\x02" * 100,
-    ("hostile", "bad_utf8.ipynb"): b'{"cells": [{"cell_type": "code", "source": "import transformers\xff"}]}',
+    ("hostile", "bad_utf8.ipynb"): b'{"cells": [{"cell_type": "code", "source": "from transformers import pipeline\xff"}]}',
 }
 
 

@@ -20,7 +20,12 @@ from build.signatures import PYTHON_MODULES, PYTHON_SIGNATURES, Signature
 
 from .ids import classify
 
-_MODULE_BYTES = tuple(m.encode() for m in PYTHON_MODULES)
+# Per module, the names its signatures call: a file is parsed only if it names a module and one
+# of that module's called names (in a call, or in the import that aliases it).
+_TRIGGERS = tuple(
+    (module.encode(), re.compile(rb"\b(?:" + "|".join(sorted({s.function for s in PYTHON_SIGNATURES
+                                                             if s.module == module})).encode() + rb")\b"))
+    for module in PYTHON_MODULES)
 _PY2 = re.compile(rb"^\s*(print\s+[\"'\w]|exec\s+[\"'\w]|except\s+[\w.]+\s*,\s*\w+\s*:)", re.M)
 _MAGIC = re.compile(r"^(\s*)([!%].*)$", re.M)
 
@@ -41,8 +46,9 @@ class Call:
 
 
 def may_match(data: bytes) -> bool:
-    """False when no signature can match: the file names none of their modules."""
-    return any(m in data for m in _MODULE_BYTES)
+    """False when no signature can match: the file names none of their modules, or none of the
+    functions of the modules it names (a byte search, far faster than parsing)."""
+    return any(module in data and names.search(data) for module, names in _TRIGGERS)
 
 
 def scan_python(data: bytes) -> list[Call]:

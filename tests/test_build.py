@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from build import cards, schema
+from build import cards, schema, signatures
 from build.db import build, input_hash
 from build.redact import REPLACEMENT, TOKEN_PATTERN
 from build.snapshot import SnapshotError, SnapshotWriter
@@ -63,7 +63,10 @@ def test_tables_and_row_counts(fixture_db):
         "repositories": 2,          # 3 records, one repeating a repository
         "code_usages": 2,
         "code_usage_models": 3,     # gpt2 named twice in one file counts once
-        "code_files": 1, "model_aliases": 1, "license_stats": 1, "license_categories": 1,
+        "code_files": 1, "code_calls": 0, "repo_libraries": 0,
+        "reuse_signatures": len(signatures.SIGNATURES),           # the method, from build/signatures.py
+        "pipeline_task_compatibility": len(signatures.compatibility_rows()),
+        "model_aliases": 1, "license_stats": 1, "license_categories": 1,
         "registry_downloads": 2, "extracted_metadata": 1, "descendant_counts": 1,
         "security_scans": 0, "authors": 0,  # mining runs only (tests/test_f12.py)
         "redactions": 4,

@@ -170,7 +170,7 @@ def test_code_usages_and_their_models(fixture_db):
 
 
 def test_other_kinds(fixture_db):
-    assert rows(fixture_db, "SELECT * FROM repositories ORDER BY repo") == [
+    assert rows(fixture_db, "SELECT repo, licenses, source, observed FROM repositories ORDER BY repo") == [
         {"repo": "u1/r1", "licenses": '["Apache-2.0"]', "source": "gamma", "observed": None},
         {"repo": "u2/r2", "licenses": None, "source": "gamma", "observed": None}]
     assert rows(fixture_db, "SELECT * FROM model_aliases") == [

@@ -13,7 +13,6 @@ description: >-
   links_on_common. A low share means the second method misses links the first reports (or the
   first over-reports). Links that carry no method are labelled "published list". A method
   with no other method of its kind to compare with has one row, compared_with empty.
-fragment: g.mark=bar&g.x_column=confirmed_share&g.x_type=quantitative&g.y_column=comparison&g.y_type=nominal
 --- */
 WITH links AS (
   SELECT DISTINCT source || ' / ' || coalesce(method, 'published list') AS found_by, kind,

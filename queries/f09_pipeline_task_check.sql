@@ -14,7 +14,6 @@ description: >-
   (verdict all); calls is the number of call sites, files the distinct files. Calls whose model declares no task are listed with
   declared_task empty. The published code-search sources (filter-peatmoss) keep no call
   arguments, so only scanned code counts here. Empty where the database holds no scan.
-fragment: g.mark=bar&g.x_column=calls&g.x_type=quantitative&g.y_column=pair&g.y_type=nominal&g.color_column=verdict
 --- */
 WITH calls AS (
   SELECT c.id, c.repo, c.file_path, c.source, c.task, c.task_tag, c.model_id, m.pipeline_tag

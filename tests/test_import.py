@@ -397,8 +397,10 @@ def test_manifest_lists_sources_files_read_and_counts(snapshot, pins):
 
 
 def test_every_kind_is_written_from_the_fixture(snapshot):
-    # aliases, security scans and authors come from the miner only
-    assert {p.stem for p in snapshot.glob("*.jsonl")} == set(KINDS) - {"aliases", "security_scans", "authors"}
+    # aliases, security scans and authors come from the miner only; code calls and manifest
+    # libraries from the code scanner and the GitHub / Spaces miners
+    assert {p.stem for p in snapshot.glob("*.jsonl")} == set(KINDS) - {
+        "aliases", "security_scans", "authors", "code_calls", "repo_libraries"}
 
 
 def test_import_is_deterministic(pins, tmp_path):

@@ -33,7 +33,7 @@ from typing import Iterator
 import sqlite_utils
 from tqdm import tqdm
 
-from build import cards, findings, schema, signatures
+from build import cards, findings, identity, populations, schema, signatures
 from build.redact import REPLACEMENT, Redactor
 from build.snapshot import BOOL_OR_TEXT, KINDS, MODEL_IDS, SnapshotError, iter_records, read_manifest, remove_stale
 
@@ -147,6 +147,8 @@ def _fill(db: sqlite_utils.Database, folder: Path, manifest: dict, digest: str, 
     _write_snapshot(writer, manifest, counts, digest)
     _write_signatures(writer)
     writer.flush()
+    _say(progress, "model identity ...")
+    identity.reconcile(db)
     for sql in RANKED_SQL:
         db.execute(sql)
     db.execute(MODELS_SQL)
@@ -156,6 +158,7 @@ def _fill(db: sqlite_utils.Database, folder: Path, manifest: dict, digest: str, 
     db.vacuum()  # before the full-text indexes: VACUUM may renumber the rowids they point to
     schema.ensure_db_shape(db)
     db.analyze()  # before the findings: without statistics the planner picks plans 100x slower
+    populations.write(db)
     findings.write(db)
 
 
@@ -392,7 +395,7 @@ INSERT INTO models (
   model_id, author, in_paper_snapshot, seen_in, n_sources, created_at, last_modified,
   pipeline_tag, library_name, license, downloads_30d, downloads_observed, downloads_source,
   downloads_all_time, likes, parameters, has_card, gated, card_score,
-  github_dependents, space_dependents, derived_models, code_usages)
+  github_dependents, space_dependents, derived_models, code_usages, is_hub_id)
 SELECT
   g.model_id,
   CASE WHEN instr(g.model_id, '/') > 0 THEN substr(g.model_id, 1, instr(g.model_id, '/') - 1)
@@ -422,7 +425,11 @@ SELECT
   coalesce(dependent_counts.github, 0),
   coalesce(dependent_counts.spaces, 0),
   coalesce(child_counts.children, 0),
-  coalesce(usage_counts.files, 0)
+  coalesce(usage_counts.files, 0),
+  -- an id without owner is a Hub id only if a registry population lists it (build/identity.py)
+  instr(g.model_id, '/') > 0 OR EXISTS (
+    SELECT 1 FROM model_observations o JOIN sources s ON s.id = o.source
+    WHERE o.model_id = g.model_id AND s.coverage = 'registry')
 FROM g
 LEFT JOIN card_facts ON card_facts.model_id = g.model_id
 LEFT JOIN dependent_counts ON dependent_counts.model_id = g.model_id

@@ -68,7 +68,8 @@ def _record_columns(kind: str, id_column: bool = False) -> dict:
 TABLES: dict[str, dict] = {
     "sources": {"pk": "id", "columns": {
         "id": str, "title": str, "repo": str, "commit": str, "url": str, "license": str,
-        "citation": str, "snapshot_date": str, "rows_contributed": int, "rows_by_kind": dict}},
+        "citation": str, "snapshot_date": str, "coverage": str, "rows_contributed": int,
+        "rows_by_kind": dict}},
     "source_files": {"pk": ("source", "path"), "columns": {
         "source": str, "path": str, "sha256": str, "bytes": int}},
     "snapshot": {"pk": "key", "columns": {"key": str, "value": str}},
@@ -78,7 +79,7 @@ TABLES: dict[str, dict] = {
         "license": str, "downloads_30d": int, "downloads_observed": str, "downloads_source": str,
         "downloads_all_time": int, "likes": int, "parameters": int, "has_card": bool,
         "gated": BOOL_OR_TEXT, "card_score": float, "github_dependents": int, "space_dependents": int,
-        "derived_models": int, "code_usages": int}},
+        "derived_models": int, "code_usages": int, "is_hub_id": bool}},
     "model_observations": {"pk": ("model_id", "source"), "columns": _record_columns("models")},
     "cards": {"pk": ("model_id", "source"), "columns": {**_record_columns("cards"), **CARD_FIELDS}},
     "card_sections": {"pk": ("model_id", "source", "position"), "columns": {
@@ -100,7 +101,8 @@ TABLES: dict[str, dict] = {
     "code_calls": {"pk": "id", "columns": {**_record_columns("code_calls", id_column=True),
                                            "task_tag": str}},  # computed: build/signatures.canonical_task
     "repo_libraries": {"pk": "id", "columns": _record_columns("repo_libraries", id_column=True)},
-    "model_aliases": {"pk": "old_id", "columns": _record_columns("aliases")},
+    # reason and evidence: why build/identity.py merged the ids (a Hub redirect record, or the data)
+    "model_aliases": {"pk": "old_id", "columns": {**_record_columns("aliases"), "reason": str, "evidence": str}},
     "license_stats": {"pk": ("date", "scope", "level", "license"), "columns": _record_columns("license_stats")},
     "license_categories": {"pk": "id", "columns": _record_columns("license_categories", id_column=True)},
     "registry_downloads": {"pk": "id", "columns": _record_columns("registry_downloads", id_column=True)},
@@ -108,6 +110,14 @@ TABLES: dict[str, dict] = {
     "descendant_counts": {"pk": "id", "columns": _record_columns("descendant_counts", id_column=True)},
     "security_scans": {"pk": ("model_id", "source"), "columns": _record_columns("security_scans")},
     "authors": {"pk": ("author", "source"), "columns": _record_columns("authors")},
+    # Computed by the builder (build/populations.py), not loaded from records.
+    "populations": {"pk": "population", "columns": {
+        "population": str, "title": str, "date": DATE, "models": int, "downloads": int,
+        "has_card": int, "task": int, "license": int, "created_at": int, "library": int,
+        "lineage": int, "spaces": int, "cards": int, "fields": list}},
+    "trends": {"pk": ("population", "measure"), "columns": {
+        "population": str, "date": DATE, "measure": str, "value": float, "numerator": float,
+        "denominator": int, "note": str}},
     "redactions": {"pk": ("table_name", "column_name"), "columns": {
         "table_name": str, "column_name": str, "redacted": int}},
 }
@@ -129,6 +139,8 @@ FOREIGN_KEYS = [
     ("code_calls", "call", "reuse_signatures", "id"),
     ("extracted_metadata", "model_id", "models", "model_id"),
     ("security_scans", "model_id", "models", "model_id"),
+    ("populations", "population", "sources", "id"),
+    ("trends", "population", "populations", "population"),
 ]
 
 # Columns people filter, facet, sort and join on (a primary key's leading column is indexed already).
@@ -168,6 +180,8 @@ INDEXES = [
     ("dependents", ["method"]),
     ("code_files", ["repo", "file_path", "library", "api"]),
     ("model_aliases", ["new_id"]),
+    ("models", ["is_hub_id"]),
+    ("trends", ["measure", "date"]),
     ("license_categories", ["license_id"]),
     ("extracted_metadata", ["method"]),
 ]

@@ -2,25 +2,25 @@
 title: "F1 in numbers: how concentrated are downloads and reuse?"
 finding: F1
 description: >-
-  One row of headline numbers. Registry size: the model ids of the paper's HFTorrent clone
-  (icse23, 2022-08-15). Downloads: the 30-day download counts one source gives (parameter
-  source, default huggingfacer, 2022-07-02; liang2024 gives 2022-10-01, peatmoss and esem2024
-  cover only popular models, so their medians are not the registry's): the median, the share of
-  models with none, the share of all downloads taken by the top 10, 100 and 1,000 models.
-  Reuse: the PeaTMOSS mapping of GitHub repositories to the Hugging Face models they use (2023):
-  link rows in the source file (link_rows), links in the dependents table (links),
-  distinct repository-model pairs (one pair is listed twice, with two licenses), repositories,
-  models, and the share of links that go to the 10 most reused models. Caveat: each source is a different
-  snapshot; none covers every model of its day's registry.
+  One row of headline numbers, each over one named population or sample. Registry size: the
+  model ids of the paper's HFTorrent clone (icse23, 2022-08-15), and the Hub models of the
+  newest registry population (models). Downloads: over one registry population (parameter
+  population, any source id; default: the newest population with download counts, see the
+  populations table): the models with a count (the denominator), the median, the share with
+  none, the share of all downloads taken by the top 10, 100 and 1,000 models. Reuse: the GitHub
+  repository -> model links of the dependents table (the PeaTMOSS mapping of 2023 in the default
+  build; link_sources names the sources): link rows (counted here, in the table), distinct
+  repository-model pairs (PeaTMOSS lists one pair twice, with two licenses), repositories,
+  models, and the share of links that go to the 10 most reused models. The 2022 per-population
+  figures are in f01_downloads_by_population. Caveat: no population covers every model of its
+  day's registry, and links found by code search miss reuse that does not name the model.
 params:
-  source: huggingfacer
+  population: ""
 chart: f01_download_share_by_rank
 answer: >-
-  The paper's clone lists {paper_ids:,} models. In {source} ({observed}) the median model had
-  {median_downloads:,} downloads in 30 days, {zero_share:.1%} had none, and the 10 most
-  downloaded models took {top10_share:.1%} of all downloads. In PeaTMOSS, {link_rows:,} reuse
-  links join {link_repos:,} GitHub repositories to {link_models:,} models, and the 10 most
-  reused models take {top10_link_share:.1%} of them.
+  The paper's clone lists {paper_ids:,} models. Over the {models:,} models of {population}
+  ({observed}), the median 30-day download count was {median_downloads:,}, {zero_share:.1%} had
+  none, and the 10 most downloaded models took {top10_share:.1%} of all downloads. {reuse_sentence}
 claims:
   - id: F1-registry-size
     claim: Model repositories in the paper's snapshot of the Hub (August 2022)
@@ -32,20 +32,6 @@ claims:
     why: >-
       The artifact's id list (63,367) names every repository the clone attempted, including
       those that failed; the paper counts the 63,182 that were cloned.
-  - id: F1-median-downloads
-    claim: Median 30-day downloads per model (huggingfaceR, 2022-07-02)
-    cited_in: "computed from the source: huggingfaceR data set models_with_downloads (github.com/farach/huggingfaceR, 2022-07-02)"
-    quoted_value: "2"
-    column: median_downloads
-    format: "{:,}"
-    expected: 2
-  - id: F1-zero-downloads
-    claim: Share of models with zero 30-day downloads (huggingfaceR, 2022-07-02)
-    cited_in: "computed from the source: huggingfaceR data set models_with_downloads (github.com/farach/huggingfaceR, 2022-07-02)"
-    quoted_value: 30.9%
-    column: zero_share
-    format: "{:.1%}"
-    expected: 0.309
   - id: F1-reuse-links
     claim: Reuse links in the PeaTMOSS mapping
     cited_in: "PeaTMOSS artifact (Jiang et al., MSR 2024, arXiv:2402.00699; github.com/PurdueDualityLab/PeaTMOSS-Artifact)"
@@ -60,21 +46,36 @@ claims:
     column: top10_link_share
     format: "{:.1%}"
     expected: 0.326
+    note: >-
+      Over the links as this database joins them to canonical model ids (build/identity.py):
+      a legacy id and its namespaced successor count as one model.
 --- */
-WITH obs AS NOT MATERIALIZED (
+WITH pop AS (
+  SELECT coalesce(nullif((SELECT population FROM p), ''),
+                  (SELECT population FROM populations WHERE downloads > 0 ORDER BY date DESC, population LIMIT 1)) AS id
+),
+obs AS NOT MATERIALIZED (
   SELECT o.downloads_30d AS n FROM model_observations o
-  WHERE o.source = (SELECT source FROM p) AND o.downloads_30d IS NOT NULL
+  WHERE o.source = (SELECT id FROM pop) AND o.downloads_30d IS NOT NULL
 ),
 stats AS (SELECT count(*) AS models, sum(n) AS total, avg(n = 0) AS zero_share FROM obs),
-links AS (
-  SELECT model_id, count(*) AS n FROM dependents
-  WHERE source = 'peatmoss' AND kind = 'github' GROUP BY model_id
+gh AS (SELECT model_id, dependent, source FROM dependents WHERE kind = 'github'),
+links AS (SELECT model_id, count(*) AS n FROM gh GROUP BY model_id),
+reuse AS (
+  SELECT (SELECT count(*) FROM gh) AS link_rows,
+         (SELECT count(DISTINCT dependent || char(0) || model_id) FROM gh) AS link_pairs,
+         (SELECT count(DISTINCT dependent) FROM gh) AS link_repos,
+         (SELECT count(*) FROM links) AS link_models,
+         (SELECT group_concat(source, ', ') FROM (SELECT DISTINCT source FROM gh ORDER BY source)) AS link_sources,
+         (SELECT round(1.0 * sum(n) / (SELECT sum(n) FROM links), 4)
+            FROM (SELECT n FROM links ORDER BY n DESC LIMIT 10)) AS top10_link_share
 )
 SELECT
   (SELECT count(*) FROM models WHERE in_paper_snapshot = 1) AS paper_ids,
-  p.source,
-  (SELECT snapshot_date FROM sources WHERE id = p.source) AS observed,
-  stats.models,
+  pop.id AS population,
+  coalesce((SELECT date FROM populations WHERE population = pop.id),
+           (SELECT snapshot_date FROM sources WHERE id = pop.id)) AS observed,
+  nullif(stats.models, 0) AS models,
   (SELECT CAST(round(avg(n)) AS INTEGER) FROM
      (SELECT n FROM obs ORDER BY n LIMIT 2 - (SELECT models FROM stats) % 2
       OFFSET ((SELECT models FROM stats) - 1) / 2)) AS median_downloads,
@@ -82,12 +83,9 @@ SELECT
   (SELECT round(1.0 * sum(n) / stats.total, 4) FROM (SELECT n FROM obs ORDER BY n DESC LIMIT 10)) AS top10_share,
   (SELECT round(1.0 * sum(n) / stats.total, 4) FROM (SELECT n FROM obs ORDER BY n DESC LIMIT 100)) AS top100_share,
   (SELECT round(1.0 * sum(n) / stats.total, 4) FROM (SELECT n FROM obs ORDER BY n DESC LIMIT 1000)) AS top1000_share,
-  (SELECT json_extract(rows_by_kind, '$.dependents') FROM sources WHERE id = 'peatmoss') AS link_rows,
-  (SELECT sum(n) FROM links) AS links,
-  (SELECT count(DISTINCT dependent || char(0) || model_id) FROM dependents
-    WHERE source = 'peatmoss' AND kind = 'github') AS link_pairs,
-  (SELECT count(DISTINCT dependent) FROM dependents WHERE source = 'peatmoss' AND kind = 'github') AS link_repos,
-  (SELECT count(*) FROM links) AS link_models,
-  (SELECT round(1.0 * sum(n) / (SELECT sum(n) FROM links), 4)
-     FROM (SELECT n FROM links ORDER BY n DESC LIMIT 10)) AS top10_link_share
-FROM p, stats
+  reuse.*,
+  CASE WHEN reuse.link_rows > 0 THEN printf(
+    'In the GitHub reuse links of %s, %,d links join %,d repositories to %,d models, and the 10 most reused models take %.1f%% of them.',
+    reuse.link_sources, reuse.link_rows, reuse.link_repos, reuse.link_models, 100 * reuse.top10_link_share)
+  ELSE 'No source in this database gives GitHub reuse links, so reuse concentration is not measured.' END AS reuse_sentence
+FROM pop, stats, reuse

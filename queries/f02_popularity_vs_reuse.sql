@@ -2,34 +2,40 @@
 title: "F2 in numbers: do GitHub projects reuse the most downloaded models?"
 finding: F2
 description: >-
-  Popularity (30-day downloads as one source saw them: parameter source, default liang2024,
-  about 2022-10-01) against reuse (GitHub repositories that name the model in code: PeaTMOSS,
+  Popularity (30-day downloads over one registry population: parameter population, any source
+  id; default: the newest population with download counts and card presence, see the populations
+  table) against reuse (GitHub repositories that name the model in code: PeaTMOSS,
   2023). Columns: models with a download count; how many of them are reused by at least one
   repository; Spearman's rank correlation of downloads and dependent repositories among the
   reused models (Pearson's correlation of the average ranks, the textbook definition when values
   are tied, as scipy.stats.spearmanr computes it; dependent counts are heavily tied, so the
   no-ties shortcut 1 - 6 sum(d^2) / (n (n^2 - 1)) would overstate it); the share of all reuse
   links that go to the 100 most downloaded models; how many of those 100 are reused at all; and
-  the share of reused and of other models that have a model card (models.has_card: whether
-  the most recent source that says so found a README). Caveats: downloads and links were observed about a year apart; links found by code
+  the share of reused and of other models that have a model card, over the same population's
+  models (its own has_card: whether its repository had a README). Caveats: downloads and links were observed about a year apart; links found by code
   search miss reuse that does not name the model.
 params:
-  source: liang2024
+  population: ""
 chart: f02_reuse_by_popularity
 answer: >-
-  {reused_top100} of the 100 most downloaded models in {source} are
+  {reused_top100} of the 100 most downloaded models in {population} ({observed}) are
   reused by GitHub projects, and they receive {top100_link_share:.1%} of all {links:,} reuse
   links; among the {reused_models:,} reused models, downloads and dependent repositories have a
   rank correlation of {spearman:.2f}. {card_share_reused:.1%} of reused models have a model
-  card, against {card_share_other:.1%} of the models no GitHub project was found reusing.
+  card, against {card_share_other:.1%} of the models no GitHub project was found reusing (over the
+  {card_models:,} models of {population} that say whether they have one).
 --- */
-WITH dep AS (
+WITH pop AS (
+  SELECT coalesce(nullif((SELECT population FROM p), ''),
+                  (SELECT population FROM populations WHERE downloads > 0 AND has_card > 0 ORDER BY date DESC, population LIMIT 1)) AS id
+),
+dep AS (
   SELECT model_id, count(DISTINCT dependent) AS repos, count(*) AS links
   FROM dependents WHERE kind = 'github' GROUP BY model_id
 ),
 reused AS (
   SELECT o.downloads_30d AS downloads, dep.repos
-  FROM dep JOIN model_observations o ON o.model_id = dep.model_id AND o.source = (SELECT source FROM p)
+  FROM dep JOIN model_observations o ON o.model_id = dep.model_id AND o.source = (SELECT id FROM pop)
   WHERE o.downloads_30d IS NOT NULL
 ),
 ranked AS (
@@ -43,22 +49,27 @@ spearman AS (
 ),
 top100 AS (
   SELECT o.model_id FROM model_observations o
-  WHERE o.source = (SELECT source FROM p) AND o.downloads_30d IS NOT NULL
+  WHERE o.source = (SELECT id FROM pop) AND o.downloads_30d IS NOT NULL
   ORDER BY o.downloads_30d DESC LIMIT 100
 ),
 all_links AS (SELECT count(*) AS n FROM dependents WHERE kind = 'github')
 SELECT
-  (SELECT source FROM p) AS source,
+  (SELECT id FROM pop) AS population,
+  coalesce((SELECT date FROM populations WHERE population = (SELECT id FROM pop)),
+           (SELECT snapshot_date FROM sources WHERE id = (SELECT id FROM pop))) AS observed,
   (SELECT count(*) FROM model_observations
-    WHERE source = (SELECT source FROM p) AND downloads_30d IS NOT NULL) AS models,
+    WHERE source = (SELECT id FROM pop) AND downloads_30d IS NOT NULL) AS models,
   (SELECT count(*) FROM reused) AS reused_models,
   (SELECT round(rho, 3) FROM spearman) AS spearman,
   all_links.n AS links,
   (SELECT round(1.0 * sum(dep.links) / all_links.n, 4) FROM top100 JOIN dep USING (model_id)) AS top100_link_share,
   (SELECT count(*) FROM top100 JOIN dep USING (model_id)) AS reused_top100,
   round(cards.reused, 4) AS card_share_reused,
-  round(cards.other, 4) AS card_share_other
+  round(cards.other, 4) AS card_share_other,
+  cards.models AS card_models, cards.reused_models AS card_models_reused
 FROM all_links,
-  (SELECT avg(has_card) FILTER (WHERE github_dependents > 0) AS reused,
-          avg(has_card) FILTER (WHERE github_dependents = 0) AS other
-   FROM models WHERE has_card IS NOT NULL) AS cards
+  (SELECT avg(o.has_card) FILTER (WHERE m.github_dependents > 0) AS reused,
+          avg(o.has_card) FILTER (WHERE m.github_dependents = 0) AS other,
+          count(*) AS models, count(*) FILTER (WHERE m.github_dependents > 0) AS reused_models
+   FROM model_observations o JOIN models m ON m.model_id = o.model_id
+   WHERE o.source = (SELECT id FROM pop) AND o.has_card IS NOT NULL) AS cards

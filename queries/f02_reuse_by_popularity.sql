@@ -2,8 +2,8 @@
 title: "F2: are popular models the reused ones?"
 finding: F2
 description: >-
-  Models grouped by their 30-day downloads as one source saw them (parameter source, default
-  liang2024, about 2022-10-01; buckets of powers of ten), with how many of each bucket GitHub
+  Models grouped by their 30-day downloads over one registry population (parameter population,
+  any source id; default: the newest population with download counts; buckets of powers of ten), with how many of each bucket GitHub
   projects reuse (PeaTMOSS links, 2023), the share reused and the reuse links they receive. If
   engineers pick by popularity, the share reused climbs with downloads. Caveat: downloads and
   links were observed about a year apart; models created after the download snapshot are not
@@ -13,21 +13,25 @@ labels:
   downloads_at_least: "Models with at least this many 30-day downloads"
   share_reused: "Share reused by GitHub projects"
 params:
-  source: liang2024
+  population: ""
 --- */
-WITH dep AS (
+WITH pop AS (
+  SELECT coalesce(nullif((SELECT population FROM p), ''),
+                  (SELECT population FROM populations WHERE downloads > 0 ORDER BY date DESC, population LIMIT 1)) AS id
+),
+dep AS (
   SELECT model_id, count(*) AS links FROM dependents WHERE kind = 'github' GROUP BY model_id
 ),
 buckets AS (
   SELECT CASE WHEN downloads_30d <= 0 THEN 0 ELSE length(downloads_30d) END AS digits, count(*) AS models
   FROM model_observations
-  WHERE source = (SELECT source FROM p) AND downloads_30d IS NOT NULL
+  WHERE source = (SELECT id FROM pop) AND downloads_30d IS NOT NULL
   GROUP BY 1
 ),
 reused AS (
   SELECT CASE WHEN o.downloads_30d <= 0 THEN 0 ELSE length(o.downloads_30d) END AS digits,
          count(*) AS models, sum(dep.links) AS links
-  FROM dep JOIN model_observations o ON o.model_id = dep.model_id AND o.source = (SELECT source FROM p)
+  FROM dep JOIN model_observations o ON o.model_id = dep.model_id AND o.source = (SELECT id FROM pop)
   WHERE o.downloads_30d IS NOT NULL
   GROUP BY 1
 )
@@ -36,6 +40,7 @@ SELECT
   b.models,
   coalesce(r.models, 0) AS reused_models,
   round(1.0 * coalesce(r.models, 0) / b.models, 4) AS share_reused,
-  coalesce(r.links, 0) AS links
+  coalesce(r.links, 0) AS links,
+  (SELECT id FROM pop) AS population
 FROM buckets b LEFT JOIN reused r USING (digits)
 ORDER BY b.digits

@@ -2,50 +2,28 @@
 title: "F3 in numbers: how many models have a model card, and how complete are the cards?"
 finding: F3
 description: >-
-  Card presence from one source's has_card (parameter source, default liang2024: Liang et al.'s
-  74,970 models, about 2022-10-01; only sources that record whether a README exists give a
-  number): models, models with a card, their share, and the share of the source's 30-day
-  downloads that models with a card hold. Card completeness from every card text this database
-  holds (the cards table: 758 cards sampled by hn5318 in 2024 and 44 from HFCO2, scored by
-  build/cards.py from 0 to 1): cards, median score, share scoring under 0.5, and share that are
-  unfilled templates (template filler such as "More information needed" and nothing written by
-  a person). Caveat: the card texts are samples chosen by other studies, not the registry.
+  Card presence over one registry population (parameter population, any source id; default: the
+  newest population that says whether each model's repository has a README, see the populations
+  table): models (the denominator), models with a card, their share, and the share of the
+  population's 30-day downloads that models with a card hold. Card completeness over one named
+  set of card texts (the population's own card texts when it has them, as a mining run does;
+  else the largest sample of card texts, hn5318-cards in the default build; column
+  cards_source), scored by build/cards.py from 0 to 1: cards, median score, share scoring under
+  0.5, and share that are unfilled templates (template filler such as "More information needed"
+  and nothing written by a person). missing_or_low_share, the paper's "missing or inadequate",
+  is computed only over a population that has its own card texts: models without a card plus
+  models whose card scores under 0.5, over the models whose card is absent or scored
+  (cards_unscored are left out); the replication of 2022 has no such population, so it is n/a.
+  Caveat: card samples chosen by other studies are not the registry.
 params:
-  source: liang2024
+  population: ""
 chart: f03_card_score_distribution
 answer: >-
-  In {source} ({observed}), {with_card:,} of {models:,} models ({card_share:.2%}) have a model
+  In {population} ({observed}), {with_card:,} of {models:,} models ({card_share:.2%}) have a model
   card, and they hold {download_share_with_card:.1%} of all downloads. Of the {cards:,} card
-  texts scored here the median completeness is {median_score:.2f} out of 1, {low_score_share:.1%}
-  score under 0.5 and {template_share:.1%} are unfilled templates.
+  texts of {cards_source} ({cards_observed}) the median completeness is {median_score:.2f} out of
+  1, {low_score_share:.1%} score under 0.5 and {template_share:.1%} are unfilled templates.
 claims:
-  - id: F3-card-share-liang
-    claim: Models with a model card in Liang et al.'s model_info (about 2022-10-01)
-    cited_in: "computed from the source: Liang et al. 2024 model_info.parquet (doi:10.1038/s42256-024-00857-z; github.com/Weixin-Liang/AI-model-card-analysis-HuggingFace)"
-    quoted_value: 32,111 of 74,970 (42.83%)
-    column: card_share
-    format: "{:.2%}"
-    expected: 0.4283
-  - id: F3-card-download-share
-    claim: Share of all downloads held by models that have a card
-    cited_in: "Liang et al. 2024, Nature Machine Intelligence, doi:10.1038/s42256-024-00857-z"
-    quoted_value: 90.5% of downloads
-    column: download_share_with_card
-    format: "{:.1%}"
-    expected: 0.905
-    why: >-
-      The study counted downloads from its own Hub crawl; its published model_info.parquet,
-      used here, gives each model's 30-day downloads at about 2022-10-01.
-  - id: F3-documented-share-oreamuno
-    claim: Share of models that are documented (have a model card)
-    cited_in: "Oreamuno et al. 2023, The State of Documentation Practices of Third-party Machine Learning Models and Datasets, arXiv:2312.15058"
-    quoted_value: 39.62% of models documented
-    column: card_share
-    format: "{:.2%}"
-    expected: 0.3962
-    why: >-
-      Oreamuno et al. crawled the Hub at another date; this value is Liang et al.'s (about
-      2022-10-01), the closest snapshot in the sources.
   - id: F3-inadequate-documentation
     claim: Share of models whose documentation is missing or inadequate
     cited_in: "paper (Jiang et al., ICSE 2023, doi:10.1109/ICSE48619.2023.00074)"
@@ -55,37 +33,59 @@ claims:
     expected: 0.80
     tolerance: 0.05
     why: >-
-      Computed as the share without a card plus, for the rest, the share of scored cards under
-      0.5 (the card texts are a 2024 sample, not the models of the card-presence source); the
-      paper's judgement of "inadequate" came from interviews and a manual review.
+      Computed over one population that has its own card texts (a mining run): models without
+      a card plus models whose card scores under 0.5 (build/cards.py), over the models whose
+      card is absent or scored; the paper's judgement of "inadequate" came from interviews and
+      a manual review. The earlier figure (90.6%) multiplied Liang et al.'s 2022 card presence
+      by a threshold share from a 2023-24 card sample, two populations; it is no longer given.
+    note: >-
+      Needs a registry population with its own card texts (a mining run); the 2022 populations
+      record card presence but no card texts, so the default replication cannot measure it.
 --- */
-WITH obs AS NOT MATERIALIZED (
-  SELECT has_card, coalesce(downloads_30d, 0) AS downloads FROM model_observations
-  WHERE source = (SELECT source FROM p) AND has_card IS NOT NULL
+WITH pop AS (
+  SELECT coalesce(nullif((SELECT population FROM p), ''),
+                  (SELECT population FROM populations WHERE has_card > 0 ORDER BY date DESC, population LIMIT 1)) AS id
+),
+card_set AS (
+  SELECT coalesce((SELECT id FROM pop WHERE EXISTS (SELECT 1 FROM cards WHERE source = pop.id)),
+                  (SELECT source FROM cards GROUP BY source ORDER BY count(*) DESC, source LIMIT 1)) AS id
+),
+obs AS NOT MATERIALIZED (
+  SELECT model_id, has_card, coalesce(downloads_30d, 0) AS downloads FROM model_observations
+  WHERE source = (SELECT id FROM pop) AND has_card IS NOT NULL
 ),
 presence AS (
   SELECT count(*) AS models, sum(has_card) AS with_card,
          1.0 * sum(downloads) FILTER (WHERE has_card = 1) / nullif(sum(downloads), 0) AS download_share
   FROM obs
 ),
-scored AS (SELECT score FROM cards WHERE score IS NOT NULL),
+scored AS (SELECT score, template_only FROM cards WHERE source = (SELECT id FROM card_set) AND score IS NOT NULL),
 quality AS (
-  SELECT count(*) AS cards, avg(score < 0.5) AS low_share,
-         (SELECT avg(template_only) FROM cards) AS template_share
-  FROM scored
+  SELECT count(*) AS cards, avg(score < 0.5) AS low_share, avg(template_only) AS template_share FROM scored
+),
+own AS (  -- the population's models with its own scored card text, when it has card texts
+  SELECT count(*) FILTER (WHERE obs.has_card = 0) AS no_card,
+         count(*) FILTER (WHERE obs.has_card = 1 AND c.score < 0.5) AS low,
+         count(*) FILTER (WHERE obs.has_card = 1 AND c.score >= 0.5) AS adequate,
+         count(*) FILTER (WHERE obs.has_card = 1 AND c.score IS NULL) AS unscored
+  FROM obs LEFT JOIN cards c ON c.model_id = obs.model_id AND c.source = (SELECT id FROM pop)
+  WHERE EXISTS (SELECT 1 FROM cards WHERE source = (SELECT id FROM pop))
 )
 SELECT
-  (SELECT source FROM p) AS source,
-  (SELECT snapshot_date FROM sources WHERE id = (SELECT source FROM p)) AS observed,
+  (SELECT id FROM pop) AS population,
+  coalesce((SELECT date FROM populations WHERE population = (SELECT id FROM pop)),
+           (SELECT snapshot_date FROM sources WHERE id = (SELECT id FROM pop))) AS observed,
   nullif(presence.models, 0) AS models,
   presence.with_card,
   round(1.0 * presence.with_card / nullif(presence.models, 0), 4) AS card_share,
   round(presence.download_share, 4) AS download_share_with_card,
+  (SELECT id FROM card_set) AS cards_source,
+  (SELECT snapshot_date FROM sources WHERE id = (SELECT id FROM card_set)) AS cards_observed,
   nullif(quality.cards, 0) AS cards,
   (SELECT avg(score) FROM (SELECT score FROM scored ORDER BY score
      LIMIT 2 - (SELECT cards FROM quality) % 2 OFFSET ((SELECT cards FROM quality) - 1) / 2)) AS median_score,
   round(quality.low_share, 4) AS low_score_share,
   round(quality.template_share, 4) AS template_share,
-  round((1 - 1.0 * presence.with_card / nullif(presence.models, 0))
-        + 1.0 * presence.with_card / nullif(presence.models, 0) * quality.low_share, 4) AS missing_or_low_share
+  (SELECT round(1.0 * (no_card + low) / nullif(no_card + low + adequate, 0), 4) FROM own) AS missing_or_low_share,
+  (SELECT unscored FROM own) AS cards_unscored
 FROM presence, quality

@@ -3,9 +3,11 @@ title: "F6: which attributes do models lack? (task, license, datasets, base mode
 finding: F6
 description: >-
   One row per attribute and source: the models the source describes, how many lack the
-  attribute and the share. task: the Hub's pipeline tag in huggingfaceR (2022-07-02) and Liang
-  et al. (about 2022-10-01). license: an estimate for the whole registry, 1 - (repositories with
-  a license, Open Future's count of 2022-09-27) / (models in Liang et al., about 2022-10-01);
+  attribute and the share. task, license, base_model: over each registry population that gives
+  the field (the populations table; the newest first): the Hub's pipeline tag, the license, the
+  base models a mining run records. license, registry estimate: 1 - (repositories with a
+  license, Open Future's count of its first date) / (models of the registry population closest
+  to that date);
   and the license in card metadata or Hub tags of the card texts (2023-2024 samples).
   datasets, base_model, language: card metadata or Hub tags of the card texts, and the
   "Dataset" column of Adekunle et al.'s 381-model sample (sail2024). Unknown is not missing:
@@ -22,8 +24,7 @@ labels:
   missing_share: "Share of models lacking it"
   measure: "Attribute / population"
 answer: >-
-  {by[task/huggingfacer][missing_share]:.1%} of the {by[task/huggingfacer][models]:,} models in
-  huggingfaceR (2022-07-02) have no task; about
+  {missing_share:.1%} of the {models:,} models of {source} ({observed}) have no task; about
   {by[license/registry estimate][missing_share]:.0%} of the registry had no license in late
   2022; of the {by[license/card texts][models]:,} sampled card texts of
   {by[license/card texts][source]}, {by[license/card texts][missing_share]:.1%} (95% interval
@@ -86,18 +87,32 @@ card_rows AS (  -- a source none of whose cards records the attribute does not c
            WHERE u.attribute = a.attribute AND u.present = 0) AS unknown
   FROM card_attributes a WHERE present > 0
 ),
+lic AS (  -- Open Future's first count of repositories with a license
+  SELECT date, sum(repos) AS repos FROM license_stats WHERE scope = 'general' AND level = 'license'
+    AND date = (SELECT min(date) FROM license_stats WHERE scope = 'general')
+  HAVING date IS NOT NULL
+),
+near AS (  -- the registry population closest in date to it
+  SELECT q.population, q.date, q.models FROM populations q, lic WHERE q.models > 0
+  ORDER BY abs(julianday(q.date) - julianday(substr(lic.date, 1, 10))), q.population LIMIT 1
+),
 measures(measure, attribute, source, observed, kind, models, missing, unknown) AS (
-  SELECT 'task/' || s.id, 'task', s.id, s.snapshot_date, 'registry listing',
-         (SELECT count(*) FROM model_observations o WHERE o.source = s.id),
-         (SELECT count(*) FROM model_observations o WHERE o.source = s.id AND o.pipeline_tag IS NULL), 0
-  FROM sources s WHERE s.id IN ('huggingfacer', 'liang2024')
+  SELECT 'task/' || pp.population, 'task', pp.population, pp.date, 'registry listing', pp.models,
+         (SELECT count(*) FROM model_observations o WHERE o.source = pp.population AND o.pipeline_tag IS NULL), 0
+  FROM populations pp WHERE pp.task > 0
   UNION ALL
-  SELECT 'license/registry estimate', 'license', 'openfuture + liang2024', '2022-09-27 / 2022-10-01',
-         'estimate from two listings',
-         (SELECT count(*) FROM model_observations WHERE source = 'liang2024'),
-         (SELECT count(*) FROM model_observations WHERE source = 'liang2024')
-         - (SELECT sum(repos) FROM license_stats WHERE scope = 'general' AND level = 'license'
-              AND date = (SELECT min(date) FROM license_stats WHERE scope = 'general')), 0
+  SELECT 'license/' || pp.population, 'license', pp.population, pp.date, 'registry listing', pp.models,
+         (SELECT count(*) FROM model_observations o WHERE o.source = pp.population AND o.license IS NULL), 0
+  FROM populations pp WHERE pp.license > 0
+  UNION ALL
+  SELECT 'base_model/' || pp.population, 'base_model', pp.population, pp.date, 'registry listing', pp.models,
+         (SELECT count(*) FROM model_observations o WHERE o.source = pp.population AND NOT EXISTS (
+            SELECT 1 FROM lineage l WHERE l.model_id = o.model_id AND l.source = o.source)), 0
+  FROM populations pp WHERE pp.lineage > 0
+  UNION ALL
+  SELECT 'license/registry estimate', 'license', 'openfuture + ' || near.population, lic.date || ' / ' || near.date,
+         'estimate from two listings', near.models, near.models - lic.repos, 0
+  FROM lic, near
   UNION ALL
   SELECT attribute || CASE size_rank WHEN 1 THEN '/card texts' ELSE '/card texts ' || source END,
          attribute, c.source, s.snapshot_date, 'sample', cards, cards - present, unknown
@@ -118,4 +133,4 @@ SELECT measure, attribute, source, observed, kind, models, missing, unknown,
        CASE WHEN kind = 'sample' THEN round((p + z2n / 2 - 1.96 * sqrt(p * (1 - p) / models + z2n / models / 4)) / (1 + z2n), 4) END AS missing_low,
        CASE WHEN kind = 'sample' THEN round((p + z2n / 2 + 1.96 * sqrt(p * (1 - p) / models + z2n / models / 4)) / (1 + z2n), 4) END AS missing_high
 FROM shares
-ORDER BY instr('task license datasets language base_model', attribute), kind, measure
+ORDER BY instr('task license datasets language base_model', attribute), kind, observed DESC, measure

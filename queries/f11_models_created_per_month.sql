@@ -2,8 +2,9 @@
 title: "F11: how many models were created each month, and how many of them have a card?"
 finding: F11
 description: >-
-  Models by the month their repository was created (created_at as one source gives it:
-  parameter source, default liang2024, whose snapshot ends about 2022-10-01), with how many of
+  Models by the month their repository was created, over one registry population (created_at as
+  it gives it: parameter population, any source id; default: the newest population with creation
+  dates, see the populations table; the trends table has the last full month of each), with how many of
   them had a model card at the snapshot and the share. Growth shows as the line climbing;
   practice as card_share. Caveats: models deleted before the snapshot are not counted; a card
   may have been added long after creation; repositories older than the Hub's creation dates
@@ -13,11 +14,15 @@ labels:
   month: "Month created"
   models: "Models created"
 params:
-  source: liang2024
+  population: ""
 --- */
+WITH pop AS (
+  SELECT coalesce(nullif((SELECT population FROM p), ''),
+                  (SELECT population FROM populations WHERE created_at > 0 ORDER BY date DESC, population LIMIT 1)) AS id
+)
 SELECT substr(created_at, 1, 7) AS month, count(*) AS models,
-       sum(has_card) AS with_card, round(avg(has_card), 4) AS card_share
+       sum(has_card) AS with_card, round(avg(has_card), 4) AS card_share, (SELECT id FROM pop) AS population
 FROM model_observations
-WHERE source = (SELECT source FROM p) AND created_at IS NOT NULL
+WHERE source = (SELECT id FROM pop) AND created_at IS NOT NULL
 GROUP BY 1
 ORDER BY 1

@@ -2,8 +2,9 @@
 title: "F11: does documentation keep up? Card presence and completeness by creation year"
 finding: F11
 description: >-
-  Models grouped by the year their repository was created (created_at from one source:
-  parameter source, default liang2024, snapshot about 2022-10-01): models created, the share
+  Models grouped by the year their repository was created, over one registry population
+  (created_at as it gives it: parameter population, any source id; default: the newest
+  population with creation dates and card presence, see the populations table): models created, the share
   with a model card at the snapshot, and, for the models whose card text this database holds
   (samples of 2023-2024, scored by build/cards.py; few per year), the mean completeness score.
   last_created is the newest creation date in the source, so the last year may be partial.
@@ -11,17 +12,21 @@ description: >-
   for today's registry.
 fragment: g.mark=bar&g.x_column=year&g.x_type=ordinal&g.y_column=card_share&g.y_type=quantitative
 params:
-  source: liang2024
+  population: ""
 answer: >-
-  In {source}, {by[2020][models]:,} models were created in 2020, {by[2021][models]:,} in 2021 and
+  In {population} ({observed}), {by[2020][models]:,} models were created in 2020, {by[2021][models]:,} in 2021 and
   {by[2022][models]:,} in 2022 (to {last_created}); {by[2020][card_share]:.1%},
   {by[2021][card_share]:.1%} and {by[2022][card_share]:.1%} of them respectively have a model
   card.
 --- */
-WITH obs AS NOT MATERIALIZED (
+WITH pop AS (
+  SELECT coalesce(nullif((SELECT population FROM p), ''),
+                  (SELECT population FROM populations WHERE created_at > 0 AND has_card > 0 ORDER BY date DESC, population LIMIT 1)) AS id
+),
+obs AS NOT MATERIALIZED (
   SELECT o.model_id, CAST(substr(o.created_at, 1, 4) AS INTEGER) AS year, o.has_card
   FROM model_observations o
-  WHERE o.source = (SELECT source FROM p) AND o.created_at IS NOT NULL
+  WHERE o.source = (SELECT id FROM pop) AND o.created_at IS NOT NULL
 ),
 presence AS (
   SELECT year, count(*) AS models, sum(has_card) AS with_card, round(avg(has_card), 4) AS card_share
@@ -36,7 +41,9 @@ scored AS (
 SELECT presence.year, models, with_card, card_share,
        coalesce(scored_cards, 0) AS scored_cards, mean_card_score,
        (SELECT substr(max(created_at), 1, 10) FROM model_observations
-         WHERE source = (SELECT source FROM p)) AS last_created,
-       (SELECT source FROM p) AS source
+         WHERE source = (SELECT id FROM pop)) AS last_created,
+       (SELECT id FROM pop) AS population,
+       coalesce((SELECT date FROM populations WHERE population = (SELECT id FROM pop)),
+                (SELECT snapshot_date FROM sources WHERE id = (SELECT id FROM pop))) AS observed
 FROM presence LEFT JOIN scored USING (year)
 ORDER BY presence.year

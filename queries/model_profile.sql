@@ -7,12 +7,20 @@ description: >-
   (model_observations), each card text's score, evaluation reporting, license, datasets and
   sections (cards, card_sections), the GitHub repositories and Spaces that reuse it
   (dependents, first 20), the files that load it (code_usages), its base models and derived
-  models (lineage, first 20), and legacy ids that redirect to it. Untrusted text from the Hub
+  models (lineage, first 20), and legacy ids that redirect to it. A legacy id (bert-base-uncased)
+  or one spelled with other letter case shows the model it was merged into (model_aliases). Untrusted text from the Hub
   (card excerpts, headings) is shown as text, never as HTML.
 params:
   model_id: bert-base-uncased
 --- */
-WITH m AS (SELECT * FROM models WHERE model_id = (SELECT model_id FROM p))
+WITH id AS (  -- a legacy or differently cased id is looked up as the model it was merged into
+  SELECT coalesce((SELECT new_id FROM model_aliases WHERE old_id = p.model_id),
+                  (SELECT model_id FROM models WHERE model_id = p.model_id),
+                  (SELECT new_id FROM model_aliases WHERE old_id = p.model_id COLLATE NOCASE LIMIT 1),
+                  (SELECT model_id FROM models WHERE model_id = p.model_id COLLATE NOCASE LIMIT 1),
+                  p.model_id) AS model_id FROM p
+),
+m AS (SELECT * FROM models WHERE model_id = (SELECT model_id FROM id))
 SELECT 1 AS part, 'model' AS what, 'model_id' AS item, model_id AS value FROM m
 UNION ALL SELECT 1, 'model', 'author', author FROM m
 UNION ALL SELECT 1, 'model', 'task (pipeline_tag)', pipeline_tag FROM m
@@ -34,41 +42,41 @@ SELECT 2, 'observation: ' || o.source, coalesce(o.observed, 'date not stated'),
        trim(coalesce('downloads_30d=' || o.downloads_30d || '; ', '') || coalesce('task=' || o.pipeline_tag || '; ', '')
             || coalesce('has_card=' || o.has_card || '; ', '') || coalesce('license=' || o.license || '; ', '')
             || coalesce('likes=' || o.likes || '; ', '') || coalesce('created_at=' || o.created_at || '; ', ''))
-FROM model_observations o WHERE o.model_id = (SELECT model_id FROM p)
+FROM model_observations o WHERE o.model_id = (SELECT model_id FROM id)
 UNION ALL
-SELECT 3, 'card: ' || c.source, 'score', c.score FROM cards c WHERE c.model_id = (SELECT model_id FROM p)
+SELECT 3, 'card: ' || c.source, 'score', c.score FROM cards c WHERE c.model_id = (SELECT model_id FROM id)
 UNION ALL
-SELECT 3, 'card: ' || c.source, 'evaluation reporting', c.eval_reporting FROM cards c WHERE c.model_id = (SELECT model_id FROM p)
+SELECT 3, 'card: ' || c.source, 'evaluation reporting', c.eval_reporting FROM cards c WHERE c.model_id = (SELECT model_id FROM id)
 UNION ALL
 SELECT 3, 'card: ' || c.source, 'license / datasets / language',
        coalesce(c.license, '-') || ' / ' || coalesce(c.datasets, '-') || ' / ' || coalesce(c.language, '-')
-FROM cards c WHERE c.model_id = (SELECT model_id FROM p)
+FROM cards c WHERE c.model_id = (SELECT model_id FROM id)
 UNION ALL
-SELECT 3, 'card: ' || c.source, 'excerpt', substr(c.text, 1, 300) FROM cards c WHERE c.model_id = (SELECT model_id FROM p)
+SELECT 3, 'card: ' || c.source, 'excerpt', substr(c.text, 1, 300) FROM cards c WHERE c.model_id = (SELECT model_id FROM id)
 UNION ALL
 SELECT 4, 'card section: ' || s.source, s.heading,
        coalesce(s.canonical, 'unmapped') || CASE WHEN s.is_filler THEN ' (template filler only)' ELSE '' END
-FROM card_sections s WHERE s.model_id = (SELECT model_id FROM p)
+FROM card_sections s WHERE s.model_id = (SELECT model_id FROM id)
 UNION ALL
 SELECT 5, 'reused by', d.kind || ' (' || d.source || ')', d.dependent
-FROM (SELECT * FROM dependents WHERE model_id = (SELECT model_id FROM p) ORDER BY kind, dependent LIMIT 20) d
+FROM (SELECT * FROM dependents WHERE model_id = (SELECT model_id FROM id) ORDER BY kind, dependent LIMIT 20) d
 UNION ALL
 SELECT 5, 'reused by', 'total', count(*) || ' links from ' || count(DISTINCT dependent) || ' repositories or Spaces'
-FROM dependents WHERE model_id = (SELECT model_id FROM p) HAVING count(*) > 0
+FROM dependents WHERE model_id = (SELECT model_id FROM id) HAVING count(*) > 0
 UNION ALL
 SELECT 6, 'loaded in code', u.library || '.' || u.api, u.repo || '/' || u.file_path
 FROM (SELECT u.* FROM code_usage_models x JOIN code_usages u ON u.id = x.usage_id
-      WHERE x.model_id = (SELECT model_id FROM p) ORDER BY u.repo, u.file_path LIMIT 20) u
+      WHERE x.model_id = (SELECT model_id FROM id) ORDER BY u.repo, u.file_path LIMIT 20) u
 UNION ALL
 SELECT 7, 'base model', coalesce(l.relation, 'relation not stated') || ' (' || l.source || ')', l.base_model_id
-FROM lineage l WHERE l.model_id = (SELECT model_id FROM p)
+FROM lineage l WHERE l.model_id = (SELECT model_id FROM id)
 UNION ALL
 SELECT 7, 'derived model', coalesce(l.relation, 'relation not stated') || ' (' || l.source || ')', l.model_id
-FROM (SELECT * FROM lineage WHERE base_model_id = (SELECT model_id FROM p) ORDER BY model_id LIMIT 20) l
+FROM (SELECT * FROM lineage WHERE base_model_id = (SELECT model_id FROM id) ORDER BY model_id LIMIT 20) l
 UNION ALL
 SELECT 8, 'legacy id', a.old_id, 'redirects to ' || a.new_id
-FROM model_aliases a WHERE a.new_id = (SELECT model_id FROM p)
+FROM model_aliases a WHERE a.new_id = (SELECT model_id FROM id)
 UNION ALL
-SELECT 0, 'not found', (SELECT model_id FROM p), 'no model with this id in the database; ids are case-sensitive (owner/name)'
+SELECT 0, 'not found', (SELECT model_id FROM p), 'no model with this id or alias in the database'
 WHERE NOT EXISTS (SELECT 1 FROM m)
 ORDER BY part

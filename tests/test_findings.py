@@ -25,6 +25,8 @@ SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
 EVIL_BASE = f"evil/{SCRIPT}"
 SOURCES = ["icse23", "huggingfacer", "liang2024", "peatmoss", "hn5318-cards"]
+POPULATIONS = {"icse23", "huggingfacer", "liang2024"}  # list the registry at one date
+DATES = {"icse23": "2022-08-15", "huggingfacer": "2022-07-02", "liang2024": "2022-10-01"}
 # huggingfacer's 30-day downloads: median 2, two of five zero, and all of them in the top 10.
 HFR_DOWNLOADS = {"a/zero": 0, "b/zero": 0, "c/two": 2, "d/seven": 7, "e/fifty": 50}
 
@@ -51,7 +53,9 @@ def write_small_snapshot(folder: Path) -> Path:
     w.write("lineage", {"source": "hn5318-cards", "model_id": "evil/xss", "base_model_id": EVIL_BASE})
     w.finish({"name": "findings-test", "producer": "tests/test_findings.py", "created": "2022-10-01",
               "description": "A small snapshot for the findings tests",
-              "sources": [{"id": s, "title": s, "license": "CC0-1.0", "files": []} for s in SOURCES]})
+              "sources": [{"id": s, "title": s, "license": "CC0-1.0", "files": [],
+                           "coverage": "registry" if s in POPULATIONS else "sample",
+                           "snapshot_date": DATES.get(s, "unknown")} for s in SOURCES]})
     return folder
 
 
@@ -76,10 +80,12 @@ def test_every_finding_gets_an_answer_from_the_data(tables):
     assert list(findings) == list(FINDINGS)
     f1 = findings["F1"]
     assert f1["title"] == FINDINGS["F1"]
-    # numbers from the small snapshot: 3 paper ids, median 2, 2 of 5 with no downloads, 3 links
+    # numbers from the small snapshot: 3 paper ids; the newest population with downloads is
+    # liang2024 (20, 70, 5: median 20, none at zero); 3 links
     assert "The paper's clone lists 3 models." in f1["answer"]
-    assert "the median model had 2 downloads in 30 days, 40.0% had none" in f1["answer"]
-    assert "3 reuse links join 2 GitHub repositories to 2 models" in f1["answer"]
+    assert ("Over the 3 models of liang2024 (2022-10-01), the median 30-day download count was 20, "
+            "0.0% had none") in f1["answer"]
+    assert "3 links join 2 repositories to 2 models" in f1["answer"]
     queries = load_queries()
     for row in findings.values():
         assert queries[row["query"]].answer and queries[row["query"]].finding == row["id"]
@@ -101,9 +107,9 @@ def test_claims_compare_the_quotation_with_the_data(tables):
     assert set(claims) == {c["id"] for q in load_queries().values() for c in q.claims}
     median = claims["F1-median-downloads"]
     assert (median["computed_value"], median["status"], median["quoted_value"]) == ("2", "reproduced", "2")
-    zero = claims["F1-zero-downloads"]
+    zero = claims["F1-zero-downloads"]  # a claim about huggingfaceR reads that population's row
     assert (zero["computed_value"], zero["status"]) == ("40.0%", "differs")
-    assert zero["query"] == "f01_reuse_concentration" and zero["finding"] == "F1"
+    assert zero["query"] == "f01_downloads_by_population" and zero["finding"] == "F1"
 
 
 def named_columns(template: str) -> set[str]:

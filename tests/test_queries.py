@@ -188,17 +188,18 @@ async def test_empty_parameters_give_the_declared_defaults(served):
 @on_real_db
 async def test_parameters_change_the_answer(real_ds, real_db):
     assert len(await rows_of(real_ds, "f01_most_reused_models", top_n="5")) == 5
-    assert [r["models"] for r in await rows_of(real_ds, "f01_reuse_concentration", source="liang2024")] == [74970]
+    assert [r["models"] for r in await rows_of(real_ds, "f01_reuse_concentration", population="huggingfacer")] == [55524]
     chosen = await rows_of(real_ds, "choose_model", task="fill-mask", top_n="7", sort="dependents")
     assert len(chosen) == 7
     conn = sqlite3.connect(real_db)
-    tasks = {conn.execute("SELECT pipeline_tag FROM models WHERE model_id = ?", (r["model_id"],)).fetchone()[0]
-             for r in chosen}
+    tasks = {conn.execute("SELECT pipeline_tag FROM model_observations WHERE model_id = ? AND source = ?",
+                          (r["model_id"], r["population"])).fetchone()[0] for r in chosen}
     assert tasks == {"fill-mask"}
     dependents = [r["github_dependents"] for r in chosen]
     assert dependents == sorted(dependents, reverse=True)
     profile = await rows_of(real_ds, "model_profile", model_id="gpt2")
-    assert {"what": "model", "item": "model_id", "value": "gpt2"}.items() <= profile[0].items()
+    # gpt2 is a legacy id: the profile is that of its successor (model_aliases)
+    assert {"what": "model", "item": "model_id", "value": "openai-community/gpt2"}.items() <= profile[0].items()
     missing = await rows_of(real_ds, "model_profile", model_id="no-such/model")
     assert [r["what"] for r in missing] == ["not found"]
 
@@ -206,16 +207,18 @@ async def test_parameters_change_the_answer(real_ds, real_db):
 @on_real_db
 async def test_figures_computed_from_the_sources(real_ds):
     """The figures FINDINGS.md lists as computed from the sources, given by the canned queries."""
-    hfr = (await rows_of(real_ds, "f01_reuse_concentration"))[0]
+    hfr = (await rows_of(real_ds, "f01_reuse_concentration", population="huggingfacer"))[0]
     assert hfr["paper_ids"] == 63367
-    assert hfr["source"] == "huggingfacer" and hfr["models"] == 55524
+    assert hfr["population"] == "huggingfacer" and hfr["models"] == 55524
     assert hfr["median_downloads"] == 2
     assert round(hfr["zero_share"], 3) == 0.309
     assert (hfr["link_rows"], hfr["link_repos"], hfr["link_models"]) == (22861, 7956, 1512)
     assert round(hfr["top10_link_share"], 3) == 0.326
 
     liang = (await rows_of(real_ds, "f03_card_completeness"))[0]
-    assert (liang["source"], liang["models"], liang["with_card"]) == ("liang2024", 74970, 32111)
+    # the default is the newest population with card presence; Liang et al. list one repository
+    # twice (two spellings that differ by case), counted once
+    assert (liang["population"], liang["models"], liang["with_card"]) == ("liang2024", 74969, 32111)
     assert round(liang["card_share"], 4) == 0.4283
 
     missing = {r["measure"]: r for r in await rows_of(real_ds, "f06_missing_attributes")}

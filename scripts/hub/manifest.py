@@ -47,6 +47,8 @@ def manifest(ctx: RunContext) -> dict:
             "license": "Hub metadata; each model's own license applies",
             "citation": "Hugging Face Hub API (https://huggingface.co/docs/hub/api), mined with scripts/mine_hub.py",
             "snapshot_date": first if first == last else f"{first}/{last}",
+            # An unfiltered listing is the registry at that date (a population); a filtered one a sample.
+            "coverage": "sample" if stats["query"] else "registry",
             "files": [],
         }],
         "stats": stats,

@@ -103,7 +103,8 @@ def import_sources(sources_dir: Path, out: Path, progress: bool = True, pins: li
         "created": run.newest_observation or "unknown",
         "description": DESCRIPTION,
         "sources": [
-            {key: source[key] for key in ("id", "title", "repo", "commit", "url", "license", "citation", "snapshot_date")}
+            {key: source[key] for key in ("id", "title", "repo", "commit", "url", "license", "citation", "snapshot_date",
+                                          "coverage") if key in source}
             | {"files": run.files_read[source["id"]]}
             for source in pins
         ],

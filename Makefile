@@ -46,7 +46,9 @@ IMPORTER_INPUTS := scripts/pinned_sources.json $(wildcard scripts/import_sources
 $(DEFAULT_SNAPSHOT)/snapshot.json: $(IMPORTER_INPUTS) | venv
 	$(PY) -m scripts.import_sources --sources $(SOURCES) --out $(DEFAULT_SNAPSHOT)
 
-db: venv $(SNAPSHOT)/snapshot.json  ## Build (or rebuild when inputs changed) DB from SNAPSHOT
+# SNAPSHOT may name several folders, e.g. SNAPSHOT="$(DEFAULT_SNAPSHOT) snapshots/hub-2026-12-01":
+# one database with all of them (build/combine.py says how overlaps and colliding ids are handled).
+db: venv $(addsuffix /snapshot.json,$(SNAPSHOT))  ## Build (or rebuild when inputs changed) DB from SNAPSHOT (one folder or several)
 	$(PY) -m build $(SNAPSHOT) $(DB)
 
 # Served immutable (-i: no locking, the download allowed) with an inspect file (table counts and

@@ -1,4 +1,4 @@
-"""python -m build SNAPSHOT DB: build the SQLite database from a raw snapshot (see build/db.py)."""
+"""python -m build SNAPSHOT [SNAPSHOT ...] DB: build the SQLite database from a raw snapshot (see build/db.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ from build.db import build
 from build.snapshot import SnapshotError
 
 DESCRIPTION = """\
-Build the SQLite database DB (for Datasette) from the raw snapshot folder SNAPSHOT.
+Build the SQLite database DB (for Datasette) from the raw snapshot folder SNAPSHOT, or from
+several (e.g. the default replication and mining runs; see build/combine.py): a snapshot given
+twice is read once, a source found in two snapshots is read from the first, and source ids
+that collide (every mining run's source is `hub`) become `<id>-<date>`, one population each.
 
 Reads:  SNAPSHOT/snapshot.json (the manifest: name, producer, sources) and SNAPSHOT/<kind>.jsonl
         (one JSON record a line; see docs/snapshot-format.md). Nothing else: no network.
@@ -34,8 +37,8 @@ class Terminated(BaseException):
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m build", description=DESCRIPTION,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("snapshot", metavar="SNAPSHOT", type=Path,
-                        help="raw snapshot folder (e.g. snapshots/icse23-replication-2022)")
+    parser.add_argument("snapshot", metavar="SNAPSHOT", type=Path, nargs="+",
+                        help="raw snapshot folder(s) (e.g. snapshots/icse23-replication-2022 snapshots/hub-2026-12-01)")
     parser.add_argument("db", metavar="DB", type=Path, help="SQLite database to write (e.g. ptm_reuse.db)")
     parser.add_argument("--force", action="store_true", help="rebuild even when DB is up to date")
     parser.add_argument("--quiet", action="store_true", help="no progress bars or summary on stderr")

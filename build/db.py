@@ -1,4 +1,4 @@
-"""Build the SQLite database from one raw snapshot: `build(snapshot_dir, db_path)`.
+"""Build the SQLite database from one raw snapshot, or several: `build(snapshot_dir or [dirs], db_path)`.
 
 The builder is a pure, deterministic transform (no network, no wall-clock time in the output):
 the same snapshot and builder code give the same rows. It
@@ -33,9 +33,9 @@ from typing import Iterator
 import sqlite_utils
 from tqdm import tqdm
 
-from build import cards, findings, identity, populations, schema, signatures
+from build import cards, combine, findings, identity, populations, schema, signatures
 from build.redact import REPLACEMENT, Redactor
-from build.snapshot import BOOL_OR_TEXT, KINDS, MODEL_IDS, SnapshotError, iter_records, read_manifest, remove_stale
+from build.snapshot import BOOL_OR_TEXT, KINDS, MODEL_IDS, SnapshotError, iter_records, remove_stale
 
 BUILDER_VERSION = "1"
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,10 +45,12 @@ CARD_BATCH_SIZE = 200  # card rows carry whole README texts
 
 # ---------------------------------------------------------------- inputs and the skip check
 
-def input_hash(snapshot_dir: str | os.PathLike) -> str:
-    """sha256 of everything the database depends on: snapshot files, builder code, queries/*.sql."""
-    folder = Path(snapshot_dir)
-    files = [(f"snapshot/{name}", folder / name)
+def input_hash(snapshot_dir: str | os.PathLike | list) -> str:
+    """sha256 of everything the database depends on: snapshot files (of every snapshot, in the
+    order given), builder code, queries/*.sql."""
+    folders = [Path(f) for f in snapshot_dir] if isinstance(snapshot_dir, (list, tuple)) else [Path(snapshot_dir)]
+    files = [(f"snapshot{'' if i == 0 else i}/{name}", folder / name)
+             for i, folder in enumerate(folders)
              for name in ["snapshot.json", *(f"{kind}.jsonl" for kind in KINDS)]
              if (folder / name).exists()]
     for _, path in files:
@@ -87,15 +89,17 @@ def table_counts(db: sqlite_utils.Database) -> dict[str, int]:
 
 # ---------------------------------------------------------------- the build
 
-def build(snapshot_dir: str | os.PathLike, db_path: str | os.PathLike,
+def build(snapshot_dir: str | os.PathLike | list, db_path: str | os.PathLike,
           progress: bool = True, force: bool = False) -> dict:
-    """Build db_path from the raw snapshot folder; return {"skipped", "input_hash", "tables"}.
+    """Build db_path from a raw snapshot folder, or several (a list: see build/combine.py);
+    return {"skipped", "input_hash", "tables"}.
 
     Raises SnapshotError (naming file, record and field) on bad input; db_path is then unchanged.
     """
-    snapshot_dir, db_path = Path(snapshot_dir), Path(db_path)
-    manifest = read_manifest(snapshot_dir)
-    digest = input_hash(snapshot_dir)
+    folders = [Path(f) for f in snapshot_dir] if isinstance(snapshot_dir, (list, tuple)) else [Path(snapshot_dir)]
+    snapshot_dir, db_path = ", ".join(map(str, folders)), Path(db_path)
+    parts = combine.plan(folders)
+    digest = input_hash(folders)
     if not force and db_path.exists() and stored_input_hash(db_path) == digest:
         print(f"{db_path} is up to date with {snapshot_dir} (input hash {digest[:12]}): "
               "not rebuilt (use --force to rebuild anyway)", file=sys.stderr)
@@ -111,7 +115,7 @@ def build(snapshot_dir: str | os.PathLike, db_path: str | os.PathLike,
     tmp = db_path.with_name(f"{db_path.name}.tmp-{os.getpid()}")
     try:
         with sqlite_utils.Database(tmp) as db:
-            _fill(db, snapshot_dir, manifest, digest, progress)
+            _fill(db, parts, digest, progress)
             counts = table_counts(db)
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
@@ -122,7 +126,7 @@ def build(snapshot_dir: str | os.PathLike, db_path: str | os.PathLike,
     return {"skipped": False, "input_hash": digest, "tables": counts}
 
 
-def _fill(db: sqlite_utils.Database, folder: Path, manifest: dict, digest: str, progress: bool) -> None:
+def _fill(db: sqlite_utils.Database, parts: list, digest: str, progress: bool) -> None:
     # A fresh file that is thrown away on failure needs no journal.
     db.execute("PRAGMA journal_mode = OFF")
     db.execute("PRAGMA synchronous = OFF")
@@ -130,21 +134,30 @@ def _fill(db: sqlite_utils.Database, folder: Path, manifest: dict, digest: str, 
 
     writer = _Writer(db, Redactor())
     counts: Counter[tuple[str, str]] = Counter()  # (source, kind) -> records
-    total = manifest.get("stats") or {}
     for kind in KINDS:
-        path = folder / f"{kind}.jsonl"
-        bar = tqdm(iter_records(folder, kind, manifest, numbered=True), desc=f"{kind:<18}", unit=" records",
-                   total=total.get(kind) if isinstance(total.get(kind), int) else None,
-                   disable=not progress, file=sys.stderr)
-        for n, (lineno, record) in enumerate(bar, 1):
-            counts[record["source"], kind] += 1
-            for table, row in _rows(kind, record, n, f"{path}:{lineno}"):
-                writer.add(table, row)
-        writer.flush()
+        n = 0  # numbers the records of a kind across every snapshot (the id of keyless tables)
+        for part in parts:
+            folder, manifest = part.folder, part.manifest
+            total = manifest.get("stats") or {}
+            path = folder / f"{kind}.jsonl"
+            bar = tqdm(iter_records(folder, kind, manifest, numbered=True), desc=f"{kind:<18}", unit=" records",
+                       total=total.get(kind) if isinstance(total.get(kind), int) else None,
+                       disable=not progress, file=sys.stderr)
+            for lineno, record in bar:
+                if record["source"] in part.skip:  # an earlier snapshot gave this source
+                    continue
+                if record["source"] in part.rename:
+                    record = {**record, "source": part.rename[record["source"]]}
+                n += 1
+                counts[record["source"], kind] += 1
+                for table, row in _rows(kind, record, n, f"{path}:{lineno}"):
+                    writer.add(table, row)
+            writer.flush()
 
     _say(progress, "sources, snapshot facts, models ...")
-    _write_sources(writer, folder, manifest, counts)
-    _write_snapshot(writer, manifest, counts, digest)
+    for part in parts:
+        _write_sources(writer, part.source_entries(), counts)
+    _write_snapshot(writer, parts, counts, digest)
     _write_signatures(writer)
     writer.flush()
     _say(progress, "model identity ...")
@@ -292,9 +305,9 @@ OBSERVATIONS_SQL = (
 
 # ---------------------------------------------------------------- sources, snapshot, redactions
 
-def _write_sources(writer: _Writer, folder: Path, manifest: dict, counts: Counter) -> None:
+def _write_sources(writer: _Writer, sources: list[dict], counts: Counter) -> None:
     # read_manifest() has checked every source and file entry against the snapshot format.
-    for source in manifest["sources"]:
+    for source in sources:
         by_kind = {kind: n for (source_id, kind), n in sorted(counts.items()) if source_id == source["id"]}
         writer.add("sources", _convert("sources", {
             **{k: v for k, v in source.items() if k in schema.TABLES["sources"]["columns"]},
@@ -303,13 +316,26 @@ def _write_sources(writer: _Writer, folder: Path, manifest: dict, counts: Counte
             writer.add("source_files", _convert("source_files", {**file, "source": source["id"]}))
 
 
-def _write_snapshot(writer: _Writer, manifest: dict, counts: Counter, digest: str) -> None:
+def _write_snapshot(writer: _Writer, parts: list, counts: Counter, digest: str) -> None:
     records: Counter[str] = Counter()
     for (_, kind), n in counts.items():
         records[kind] += n
+    if len(parts) == 1:
+        manifest = parts[0].manifest
+        about = {key: manifest.get(key) for key in ("format", "name", "producer", "created", "description")}
+        stats = manifest.get("stats")
+    else:  # several snapshots: one name, the newest date, and each snapshot in `snapshots`
+        manifests = [p.manifest for p in parts]
+        about = {"format": manifests[0].get("format"),
+                 "name": " + ".join(m["name"] for m in manifests),
+                 "producer": ", ".join(dict.fromkeys(m["producer"] for m in manifests)),
+                 "created": max((m.get("created") or "" for m in manifests), default="") or None,
+                 "description": " ".join(f"[{m['name']}] {m.get('description') or ''}".strip() for m in manifests)}
+        stats = {m["name"]: m.get("stats") for m in manifests if m.get("stats")}
     facts = {
-        **{key: manifest.get(key) for key in ("format", "name", "producer", "created", "description")},
-        "stats": json.dumps(manifest.get("stats"), sort_keys=True) if manifest.get("stats") else None,
+        **about,
+        "snapshots": combine.describe(parts),
+        "stats": json.dumps(stats, sort_keys=True) if stats else None,
         "records": json.dumps(dict(sorted(records.items()))),
         "input_hash": digest,
         "builder_version": BUILDER_VERSION,

@@ -149,7 +149,7 @@ MANIFEST_FIELDS: dict[str, Field] = {
 SOURCE_FIELDS: dict[str, Field] = {
     "id": required(str), "title": optional(str), "repo": optional(str), "commit": optional(str),
     "url": optional(str), "license": optional(str), "citation": optional(str),
-    "snapshot_date": optional(str), "files": optional("files")}
+    "snapshot_date": optional(str), "coverage": optional(str), "files": optional("files")}
 FILE_FIELDS: dict[str, Field] = {"path": required(str), "sha256": optional(str), "bytes": optional(int)}
 
 

@@ -18,7 +18,7 @@ params:
   population: ""
 chart: f01_download_share_by_rank
 answer: >-
-  The paper's clone lists {paper_ids:,} models. Over the {models:,} models of {population}
+  {paper_sentence}Over the {models:,} models of {population}
   ({observed}), the median 30-day download count was {median_downloads:,}, {zero_share:.1%} had
   none, and the 10 most downloaded models took {top10_share:.1%} of all downloads. {reuse_sentence}
 claims:
@@ -71,7 +71,10 @@ reuse AS (
             FROM (SELECT n FROM links ORDER BY n DESC LIMIT 10)) AS top10_link_share
 )
 SELECT
-  (SELECT count(*) FROM models WHERE in_paper_snapshot = 1) AS paper_ids,
+  nullif((SELECT count(*) FROM models WHERE in_paper_snapshot = 1), 0) AS paper_ids,
+  CASE WHEN EXISTS (SELECT 1 FROM models WHERE in_paper_snapshot = 1)
+       THEN printf('The paper''s clone lists %,d models. ', (SELECT count(*) FROM models WHERE in_paper_snapshot = 1))
+       ELSE '' END AS paper_sentence,
   pop.id AS population,
   coalesce((SELECT date FROM populations WHERE population = pop.id),
            (SELECT snapshot_date FROM sources WHERE id = pop.id)) AS observed,

@@ -24,9 +24,8 @@ labels:
   missing_share: "Share of models lacking it"
   measure: "Attribute / population"
 answer: >-
-  {missing_share:.1%} of the {models:,} models of {source} ({observed}) have no task; about
-  {by[license/registry estimate][missing_share]:.0%} of the registry had no license in late
-  2022; of the {by[license/card texts][models]:,} sampled card texts of
+  {missing_share:.1%} of the {models:,} models of {source} ({observed}) have no task;
+  {license_sentence}; of the {by[license/card texts][models]:,} sampled card texts of
   {by[license/card texts][source]}, {by[license/card texts][missing_share]:.1%} (95% interval
   {by[license/card texts][missing_low]:.1%}–{by[license/card texts][missing_high]:.1%}) name
   no license, {by[datasets/card texts][missing_share]:.1%} no training dataset,
@@ -131,6 +130,14 @@ SELECT measure, attribute, source, observed, kind, models, missing, unknown,
        round(p, 4) AS missing_share,
        round(1 - p, 4) AS present_share,
        CASE WHEN kind = 'sample' THEN round((p + z2n / 2 - 1.96 * sqrt(p * (1 - p) / models + z2n / models / 4)) / (1 + z2n), 4) END AS missing_low,
-       CASE WHEN kind = 'sample' THEN round((p + z2n / 2 + 1.96 * sqrt(p * (1 - p) / models + z2n / models / 4)) / (1 + z2n), 4) END AS missing_high
+       CASE WHEN kind = 'sample' THEN round((p + z2n / 2 + 1.96 * sqrt(p * (1 - p) / models + z2n / models / 4)) / (1 + z2n), 4) END AS missing_high,
+       -- the answer's license clause: the newest population that gives licenses, else the estimate
+       coalesce(
+         (SELECT printf('%.1f%% of the %,d models of %s (%s) have no license', 100.0 * s.p, s.models, s.source, s.observed)
+            FROM shares s WHERE s.attribute = 'license' AND s.kind = 'registry listing'
+            ORDER BY s.observed DESC LIMIT 1),
+         (SELECT printf('about %.0f%% of the registry had no license (%s, %s)', 100.0 * s.p, s.source, s.observed)
+            FROM shares s WHERE s.measure = 'license/registry estimate'),
+         'no registry population of this database gives licenses') AS license_sentence
 FROM shares
 ORDER BY instr('task license datasets language base_model', attribute), kind, observed DESC, measure

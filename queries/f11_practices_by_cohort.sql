@@ -14,10 +14,8 @@ fragment: g.mark=bar&g.x_column=year&g.x_type=ordinal&g.y_column=card_share&g.y_
 params:
   population: ""
 answer: >-
-  In {population} ({observed}), {by[2020][models]:,} models were created in 2020, {by[2021][models]:,} in 2021 and
-  {by[2022][models]:,} in 2022 (to {last_created}); {by[2020][card_share]:.1%},
-  {by[2021][card_share]:.1%} and {by[2022][card_share]:.1%} of them respectively have a model
-  card.
+  In {population} ({observed}), by the year their repository was created: {cohorts} (the last
+  year to {last_created}).
 --- */
 WITH pop AS (
   SELECT coalesce(nullif((SELECT population FROM p), ''),
@@ -44,6 +42,10 @@ SELECT presence.year, models, with_card, card_share,
          WHERE source = (SELECT id FROM pop)) AS last_created,
        (SELECT id FROM pop) AS population,
        coalesce((SELECT date FROM populations WHERE population = (SELECT id FROM pop)),
-                (SELECT snapshot_date FROM sources WHERE id = (SELECT id FROM pop))) AS observed
+                (SELECT snapshot_date FROM sources WHERE id = (SELECT id FROM pop))) AS observed,
+       -- the answer's sentence: the last three cohorts of this population, whatever its years
+       (SELECT group_concat(printf('%,d models in %d, %.1f%% of them with a model card', models, year,
+                                   100.0 * card_share), '; ')
+          FROM (SELECT * FROM presence ORDER BY year DESC LIMIT 3)) AS cohorts
 FROM presence LEFT JOIN scored USING (year)
 ORDER BY presence.year

@@ -1,0 +1,279 @@
+"""Registry populations, trends and model identity (build/populations.py, build/identity.py).
+
+Values are recomputed independently of the project's SQL: from the raw source files in
+../shared/sources (Liang et al.'s parquet with pyarrow, PeaTMOSS's mapping with csv), from the
+importer's snapshot records read with json, or from small hand-made snapshots whose expected
+rows are worked out in the comments.
+"""
+
+import csv
+import json
+import sqlite3
+import statistics
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from build.db import build
+from build.findings import load_queries, run
+from build.identity import MIN_MOVED_NAMES
+from build.snapshot import SnapshotWriter
+
+QUERIES = load_queries()
+LIANG = "Weixin-Liang+AI-model-card-analysis-HuggingFace/data/model_info.parquet"
+PEATMOSS_MAPPING = "PurdueDualityLab+PeaTMOSS-Artifact/License-Analysis/analyzeIncompatibilities/mapping.csv"
+
+
+def rows_of(db_path: Path, name: str, **params) -> list[dict]:
+    conn = sqlite3.connect(db_path)
+    try:
+        return run(conn, QUERIES[name], params)
+    finally:
+        conn.close()
+
+
+def liang_rows(sources_dir: Path) -> list[dict]:
+    """Liang et al.'s models, one per repository: ids matched case-insensitively, as the Hub does
+    (the file lists muhtasham/Bert-Tiny-... and muhtasham/bert-tiny-...: the first row is kept)."""
+    import pyarrow.parquet as pq
+
+    seen, out = set(), []
+    for r in pq.read_table(sources_dir / LIANG).to_pylist():
+        if r["modelId"].lower() not in seen:
+            seen.add(r["modelId"].lower())
+            out.append(r)
+    return out
+
+
+# ---------------------------------------------------------------- a hand-made snapshot
+
+def write(folder: Path, records: dict, sources: list[dict]) -> Path:
+    w = SnapshotWriter(folder)
+    for kind, recs in records.items():
+        for r in recs:
+            w.write(kind, r)
+    w.finish({"name": folder.name, "producer": "tests", "created": "2024-01-01", "description": "test",
+              "sources": [{"title": s["id"], "license": "CC0-1.0", "files": [], **s} for s in sources]})
+    return folder
+
+
+MOVED = ["bert-base-uncased", "bert-base-cased", "gpt2", "roberta-base", "t5-small"]  # MIN_MOVED_NAMES of them
+
+
+@pytest.fixture(scope="module")
+def identity_db(tmp_path_factory) -> sqlite_utils.Database:
+    """old: a 2022 registry population; new: a 2024 one; notes: a sample without dates.
+
+    - The five legacy ids of `old` reappear in `new` under `neworg/` only (neworg lists nothing in
+      2022): five moves, as many as MIN_MOVED_NAMES. `copier/gpt2` also appears in `new` only, but
+      copier holds one legacy name: no move.
+    - `Org/Model` (old) and `org/model` (new) differ by case: one model, spelled as the newest
+      population spells it (`org/model`); `old` also lists `dup/X` and `dup/x`: one model, one row.
+    - `en_lg` (notes) has no owner and no population lists it: not a Hub id.
+    """
+    assert len(MOVED) == MIN_MOVED_NAMES
+    old = [{"source": "old", "model_id": m, "observed": "2022-08-01", "downloads_30d": 10 + i, "has_card": True}
+           for i, m in enumerate(MOVED)]
+    old += [{"source": "old", "model_id": "Org/Model", "observed": "2022-08-01", "downloads_30d": 5, "has_card": False},
+            {"source": "old", "model_id": "dup/X", "observed": "2022-08-01", "downloads_30d": 1},
+            {"source": "old", "model_id": "dup/x", "observed": "2022-08-01", "downloads_30d": 2}]
+    new = [{"source": "new", "model_id": f"neworg/{m}", "observed": "2024-05-01", "downloads_30d": 100}
+           for m in MOVED]
+    new += [{"source": "new", "model_id": "org/model", "observed": "2024-05-01", "downloads_30d": 0},
+            {"source": "new", "model_id": "copier/gpt2", "observed": "2024-05-01", "downloads_30d": 0}]
+    notes = [{"source": "notes", "model_id": "en_lg", "downloads_30d": 3}]
+    links = [{"source": "notes", "model_id": "bert-base-uncased", "kind": "github", "dependent": "u/r"},
+             {"source": "notes", "model_id": "ORG/MODEL", "kind": "github", "dependent": "u/r"}]
+    folder = write(tmp_path_factory.mktemp("snap") / "identity", {"models": old + new + notes, "dependents": links}, [
+        {"id": "old", "snapshot_date": "2022-08-01", "coverage": "registry"},
+        {"id": "new", "snapshot_date": "2024-05-01", "coverage": "registry"},
+        {"id": "notes", "snapshot_date": "unknown", "coverage": "sample"}])
+    path = tmp_path_factory.mktemp("db") / "identity.db"
+    build(folder, path, progress=False)
+    return sqlite_utils.Database(path)
+
+
+def test_aliases_of_moves_and_case(identity_db):
+    aliases = {r["old_id"]: (r["new_id"], r["reason"]) for r in identity_db["model_aliases"].rows}
+    assert aliases == {
+        **{m: (f"neworg/{m}", "namespace move") for m in MOVED},
+        "Org/Model": ("org/model", "case"), "ORG/MODEL": ("org/model", "case"), "dup/X": ("dup/x", "case"),
+    } or aliases == {
+        **{m: (f"neworg/{m}", "namespace move") for m in MOVED},
+        "Org/Model": ("org/model", "case"), "ORG/MODEL": ("org/model", "case"), "dup/x": ("dup/X", "case"),
+    }
+    for r in identity_db["model_aliases"].rows:
+        assert r["evidence"] and r["old_id"] in r["evidence"] and r["new_id"] in r["evidence"]
+
+
+def test_every_table_uses_the_canonical_id(identity_db):
+    ids = {r["model_id"] for r in identity_db["models"].rows}
+    assert not ids & {r["old_id"] for r in identity_db["model_aliases"].rows}
+    assert "copier/gpt2" in ids and "gpt2" not in ids
+    # the legacy link now reaches the successor, and the differently cased one the canonical spelling
+    assert {(r["model_id"], r["dependent"]) for r in identity_db["dependents"].rows} == {
+        ("neworg/bert-base-uncased", "u/r"), ("org/model", "u/r")}
+    moved = identity_db["models"].get("neworg/bert-base-uncased")
+    assert json.loads(moved["seen_in"]) == ["new", "notes", "old"]
+    # one source listing two spellings of one repository: one observation
+    assert identity_db.execute("SELECT count(*) FROM model_observations WHERE lower(model_id) = 'dup/x'").fetchone()[0] == 1
+
+
+def test_names_that_are_not_hub_ids_are_flagged_and_not_counted(identity_db):
+    flags = {r["model_id"]: r["is_hub_id"] for r in identity_db["models"].rows}
+    assert flags.pop("en_lg") == 0
+    assert set(flags.values()) == {1}
+    # old lists 5 + Org/Model + dup/x = 7 models; new 5 + org/model + copier/gpt2 = 7
+    pops = {r["population"]: r for r in identity_db["populations"].rows}
+    assert set(pops) == {"old", "new"}  # notes is a sample
+    assert (pops["old"]["models"], pops["new"]["models"]) == (7, 7)
+    assert (pops["old"]["date"], pops["new"]["date"]) == ("2022-08-01", "2024-05-01")
+    assert json.loads(pops["old"]["fields"]) == ["downloads", "has_card"]
+    assert json.loads(pops["new"]["fields"]) == ["downloads"]
+
+
+def test_model_identity_query_lists_merges_and_names(identity_db):
+    got = rows_of(Path(identity_db.conn.execute("PRAGMA database_list").fetchone()[2]), "model_identity")
+    merged = [r for r in got if r["kind"] == "merged"]
+    assert len(merged) == identity_db["model_aliases"].count
+    [names] = [r for r in got if r["kind"] == "not a Hub id"]
+    assert (names["source"], names["names"]) == ("notes", 1)
+
+
+def test_queries_default_to_the_newest_population_with_the_fields(identity_db):
+    path = Path(identity_db.conn.execute("PRAGMA database_list").fetchone()[2])
+    # downloads: new (2024) is newer than old (2022)
+    [f1] = rows_of(path, "f01_reuse_concentration")
+    assert (f1["population"], f1["observed"], f1["models"]) == ("new", "2024-05-01", 7)
+    # card presence: only old has it
+    [f3] = rows_of(path, "f03_card_completeness")
+    assert (f3["population"], f3["models"], f3["with_card"]) == ("old", 6, 5)  # dup/x says nothing
+    # a parameter still picks any population
+    [f1_old] = rows_of(path, "f01_reuse_concentration", population="old")
+    assert f1_old["models"] == 7
+
+
+def test_trends_hand_worked(identity_db):
+    t = {(r["population"], r["measure"]): r for r in identity_db["trends"].rows}
+    # new: downloads 100 x5, 0, 0 -> median 100, 2 of 7 zero, top-10 not computed (7 models)
+    assert t["new", "median_downloads"]["value"] == 100
+    assert (t["new", "zero_downloads_share"]["numerator"], t["new", "zero_downloads_share"]["denominator"]) == (2, 7)
+    assert ("new", "top10_download_share") not in t
+    assert ("new", "card_share") not in t  # new does not say whether models have cards
+    # old: cards 5 of 6 that say; downloads of those with a card 10+11+12+13+14 = 60 of 65
+    assert t["old", "card_share"]["value"] == pytest.approx(5 / 6)
+    assert t["old", "card_download_share"]["value"] == pytest.approx(60 / 65)
+
+
+# ---------------------------------------------------------------- the real sources
+
+@pytest.mark.real_sources
+def test_liang_population_from_the_parquet(real_db, sources_dir):
+    liang = liang_rows(sources_dir)
+    db = sqlite_utils.Database(real_db)
+    pop = db["populations"].get("liang2024")
+    assert pop["date"] == "2022-10-01"
+    assert pop["models"] == len(liang) == 74_969
+    assert pop["has_card"] == sum(r["has_modelcard"] is not None for r in liang)
+    assert pop["task"] == sum(r["task_category"] not in (None, "unknown") for r in liang)
+    assert pop["created_at"] == sum(r["creation_time"] is not None for r in liang)
+    assert (pop["license"], pop["lineage"]) == (0, 0)  # Liang et al. give neither: no license measure
+    t = {r["measure"]: r for r in db.query("SELECT * FROM trends WHERE population = 'liang2024'")}
+    downloads = sorted(int(r["downloads"]) for r in liang if r["downloads"] is not None)
+    assert t["median_downloads"]["value"] == statistics.median(downloads)
+    assert t["zero_downloads_share"]["value"] == pytest.approx(downloads.count(0) / len(downloads))
+    assert t["top10_download_share"]["value"] == pytest.approx(sum(downloads[-10:]) / sum(downloads))
+    assert t["top1000_download_share"]["value"] == pytest.approx(sum(downloads[-1000:]) / sum(downloads))
+    cards = [r for r in liang if r["has_modelcard"] is not None]
+    assert t["card_share"]["value"] == pytest.approx(sum(r["has_modelcard"] for r in cards) / len(cards))
+    assert round(t["card_share"]["value"], 4) == 0.4283
+    with_card = sum(int(r["downloads"]) for r in cards if r["has_modelcard"] and r["downloads"] is not None)
+    assert t["card_download_share"]["value"] == pytest.approx(with_card / sum(downloads))
+    assert round(t["card_download_share"]["value"], 3) == 0.905
+    assert t["no_task_share"]["value"] == pytest.approx(
+        sum(r["task_category"] in (None, "unknown") for r in liang) / len(liang))
+    september = sum(r["creation_time"] is not None and r["creation_time"].strftime("%Y-%m") == "2022-09" for r in liang)
+    assert t["models_created_last_month"]["value"] == september
+    assert "no_license_share" not in t and "no_base_model_share" not in t
+
+
+@pytest.mark.real_sources
+def test_population_defaults_and_identity_on_the_real_db(real_db, real_snapshot):
+    db = sqlite_utils.Database(real_db)
+    assert {r["population"] for r in db["populations"].rows} == {"icse23", "liang2024", "huggingfacer"}
+    # Case variants and legacy moves, recomputed in Python from the importer's records.
+    ids = defaultdict(set)  # id -> sources
+    for path in real_snapshot.glob("*.jsonl"):
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                r = json.loads(line)
+                for key in ("model_id", "base_model_id"):
+                    if r.get(key):
+                        ids[r[key]].add(r["source"])
+                for m in r.get("model_ids") or ():
+                    ids[m].add(r["source"])
+    by_lower = defaultdict(list)
+    for m in ids:
+        by_lower[m.lower()].append(m)
+    case_aliases = sum(len(v) - 1 for v in by_lower.values() if len(v) > 1)
+    aliases = {r["old_id"]: r for r in db["model_aliases"].rows}
+    reasons = defaultdict(int)
+    for r in aliases.values():
+        reasons[r["reason"]] += 1
+    assert reasons["case"] == case_aliases == 9
+    assert aliases["EleutherAI/gpt-j-6b"]["new_id"] == "EleutherAI/gpt-j-6B"  # Liang et al.'s spelling
+    # Legacy ids of the 2022 populations whose name the Hub's 2024 organisations took over.
+    pops = {"icse23", "liang2024", "huggingfacer"}
+    legacy = {m for m, s in ids.items() if "/" not in m and s & pops}
+    orgs = ("google-bert", "FacebookAI", "openai-community", "distilbert", "albert", "google-t5")
+    moved = {m for m in legacy for o in orgs if f"{o}/{m}" in ids}
+    assert reasons["namespace move"] == len(moved) == 49
+    assert aliases["bert-base-uncased"]["new_id"] == "google-bert/bert-base-uncased"
+    assert aliases["gpt2"]["new_id"] == "openai-community/gpt2"
+    # no copier was taken for a successor
+    assert {a["new_id"].split("/")[0] for a in aliases.values() if a["reason"] == "namespace move"} == set(orgs)
+    # names without owner that no population lists: HFCO2's 1,417 and a few in code and samples
+    not_hub = {m for m, s in ids.items() if "/" not in m and not s & pops}
+    assert db.execute("SELECT count(*) FROM models WHERE is_hub_id = 0").fetchone()[0] == len(not_hub)
+    hfco2_names = {m for m in not_hub if ids[m] == {"hfco2"}}
+    assert len(hfco2_names) >= 1_400 and "en_lg" in not_hub
+
+
+@pytest.mark.real_sources
+def test_f2_card_shares_over_liang_alone(real_db, sources_dir):
+    """Over Liang et al.'s models only: reused (named by a PeaTMOSS link) or not, with a card."""
+    liang = liang_rows(sources_dir)
+    reused = set()
+    with open(sources_dir / PEATMOSS_MAPPING, newline="", encoding="utf-8") as f:
+        for row in csv.reader(f):
+            reused.add(row[1].lower())
+    # legacy ids and their successors are one model: PeaTMOSS names both spellings
+    other = [r["has_modelcard"] for r in liang if r["modelId"].lower() not in reused and r["has_modelcard"] is not None]
+    [row] = rows_of(real_db, "f02_popularity_vs_reuse")
+    assert row["population"] == "liang2024"
+    assert row["card_share_other"] == round(sum(other) / len(other), 4)
+    assert round(row["card_share_other"], 3) == 0.421
+
+
+@pytest.mark.real_sources
+def test_f1_link_count_from_the_mapping(real_db, sources_dir):
+    with open(sources_dir / PEATMOSS_MAPPING, newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    [f1] = rows_of(real_db, "f01_reuse_concentration")
+    assert f1["link_rows"] == len(rows) == 22_861
+    assert f1["link_repos"] == len({r[0] for r in rows})
+    assert f1["link_sources"] == "peatmoss"
+
+
+@pytest.mark.real_sources
+def test_choose_model_ranks_one_population_and_keeps_unknown_libraries(real_db, sources_dir):
+    liang = liang_rows(sources_dir)
+    top = sorted((r for r in liang if r["task_category"] == "text-classification" and r["downloads"] is not None),
+                 key=lambda r: -r["downloads"])
+    got = rows_of(real_db, "choose_model", library="transformers", top_n="5")
+    assert {r["population"] for r in got} == {"liang2024"}
+    assert [r["downloads_30d"] for r in got] == [int(r["downloads"]) for r in top[:5]]
+    assert top[0]["downloads"] > 1_000_000
+    assert {r["library_status"] for r in got} <= {"matches", "unknown"}

@@ -53,7 +53,7 @@ def write_snapshot(folder: Path, records: dict, sources=("s",)) -> Path:
 def test_tables_and_row_counts(fixture_db):
     counts = {t: fixture_db[t].count for t in schema.TABLES}
     assert counts == {
-        "sources": 3, "source_files": 3, "snapshot": 9,
+        "sources": 3, "source_files": 3, "snapshot": 10,  # 9 facts + snapshots (build/combine.py)
         "models": 10,               # the ten distinct ids named anywhere (aliases are not models)
         "model_observations": 7,    # 8 records, two of them (org/merged, beta) merged
         "cards": 2, "card_sections": sum(len(cards.analyze(json.loads(line)["text"])["sections"])
@@ -246,7 +246,10 @@ def test_snapshot_table(fixture_db):
     assert json.loads(facts["records"])["models"] == 8
     assert json.loads(facts["stats"]) == {"models": 8}
     assert set(facts) == {"format", "name", "producer", "created", "description", "stats", "records",
-                          "input_hash", "builder_version"}
+                          "input_hash", "builder_version", "snapshots"}
+    [one] = json.loads(facts["snapshots"])  # one snapshot: its sources, nothing renamed or skipped
+    assert one == {"name": manifest["name"], "producer": manifest["producer"], "created": manifest["created"],
+                   "sources": [s["id"] for s in manifest["sources"]]}
 
 
 def test_redactions(fixture_db):

@@ -50,6 +50,7 @@ MODEL_ID_COLUMNS = [
     ("code_usage_models", "model_id"),
     ("extracted_metadata", "model_id"),
     ("security_scans", "model_id"),
+    ("code_calls", "model_id"),
 ]
 
 # One date per source, comparable as text: an exact ISO date, the end of a range

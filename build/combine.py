@@ -50,6 +50,8 @@ def content_hash(folder: Path) -> str:
     for name in ["snapshot.json", *(f"{kind}.jsonl" for kind in KINDS)]:
         path = folder / name
         if path.exists():
+            if not path.is_file():  # a folder, or a device such as /dev/zero that never ends
+                raise SnapshotError(f"{path}: not a regular file")
             digest.update(f"{name}\0{path.stat().st_size}\0".encode())
             with open(path, "rb") as f:
                 for chunk in iter(lambda: f.read(1 << 20), b""):

@@ -42,6 +42,7 @@ _BARE = "selects a bare column in an aggregate query (SQLite picks a row; DuckDB
 _CHAR = "builds paths with char(0) (SQLite's code point function; chr() in DuckDB)"
 NOT_ON_DUCKDB: dict[str, str] = {
     "choose_model": _EMPTY_PARAM,
+    "model_identity": "unions a JSON column (model_aliases.source) with text; DuckDB casts the union to JSON and fails",
     "f01_downloads_histogram": "length() of a number",
     "f01_most_reused_models": _EMPTY_PARAM,
     "f01_reuse_concentration": _CHAR,

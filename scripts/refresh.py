@@ -182,7 +182,7 @@ def format_report(result: dict) -> str:
              f"(built into {result['db']})"]
     ch = result["changes"]
     if ch is None:
-        lines.append(f"Models: {result['after']['models']:,} (no previous run to compare with)")
+        lines.append(f"Models: {_fmt('models', result['after']['models'])} (no previous run to compare with)")
     else:
         lines.append(f"Models: {len(ch['new']):,} new, {len(ch['removed']):,} removed, "
                      f"{len(ch['changed']):,} changed (new commit)")

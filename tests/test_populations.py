@@ -36,15 +36,17 @@ def rows_of(db_path: Path, name: str, **params) -> list[dict]:
 
 def liang_rows(sources_dir: Path) -> list[dict]:
     """Liang et al.'s models, one per repository: ids matched case-insensitively, as the Hub does
-    (the file lists muhtasham/Bert-Tiny-... and muhtasham/bert-tiny-...: the first row is kept)."""
+    (the file lists muhtasham/Bert-Tiny-... with task "unknown" and muhtasham/bert-tiny-... with
+    token-classification: one model, and a value the other row knows is not unknown)."""
     import pyarrow.parquet as pq
 
-    seen, out = set(), []
+    merged: dict[str, dict] = {}
     for r in pq.read_table(sources_dir / LIANG).to_pylist():
-        if r["modelId"].lower() not in seen:
-            seen.add(r["modelId"].lower())
-            out.append(r)
-    return out
+        kept = merged.setdefault(r["modelId"].lower(), dict(r))
+        for field, value in r.items():
+            if kept[field] in (None, "unknown") and value not in (None, "unknown"):
+                kept[field] = value
+    return list(merged.values())
 
 
 # ---------------------------------------------------------------- a hand-made snapshot

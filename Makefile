@@ -18,7 +18,7 @@ PORT   ?= 8001
 # The Parquet export of DB (one file per table, the canned queries' SQL, a manifest).
 PARQUET ?= $(basename $(DB))-parquet
 
-.PHONY: help venv sources snapshot db serve parquet test card mine refresh scan github spaces merge bench browser clean
+.PHONY: help venv sources snapshot db serve parquet test card mine refresh scan github spaces bench browser clean
 
 help:  ## Show this help
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -89,10 +89,6 @@ github: venv  ## Mine GitHub (code search per reuse signature, files scanned; GI
 spaces: venv  ## Fetch and scan the app code of Spaces a Hub run lists: make spaces OUT=folder ARGS='--from-snapshot hub-folder'
 	@test -n "$(OUT)" || { echo "usage: make spaces OUT=snapshot-folder ARGS='--from-snapshot HUB_SNAPSHOT | --space ID'" >&2; exit 2; }
 	$(PY) -m scripts.mine_spaces --out $(OUT) $(ARGS)
-
-merge: venv  ## Join raw snapshots into one (to compare methods): make merge OUT=folder IN='snap1 snap2 ...'
-	@test -n "$(OUT)" -a -n "$(IN)" || { echo "usage: make merge OUT=folder IN='snapshot1 snapshot2 ...'" >&2; exit 2; }
-	$(PY) -m scripts.merge_snapshots --out $(OUT) $(IN)
 
 bench: venv  ## Run the benchmarks (import+build, card scoring, canned queries, miner) and print the figures
 	$(PY) -m scripts.bench

@@ -97,33 +97,43 @@ def test_a_stopped_run_resumes_without_duplicates(hub, tmp_path):
         assert sorted(map(json.dumps, lines(out, kind))) == sorted(map(json.dumps, lines(clean, kind))), kind
 
 
-def test_merged_snapshots_compare_the_methods(hub, tmp_path):
-    """Spaces found by the Hub API list and by scanning their code, in one database."""
+def test_several_snapshots_in_one_database_compare_the_methods(hub, tmp_path):
+    """Spaces found by the Hub API list and by scanning their code, built together (build/combine.py)."""
     from build.findings import load_queries, run
-    from scripts.merge_snapshots import merge
     listed = tmp_path / "hub"
     w = SnapshotWriter(listed)
     for space, model in [("demo/sentiment", "cardiffnlp/twitter-roberta-base-sentiment"),
                          ("demo/sentiment", "other/model"), ("demo/plain", "spacy/en_core_web_sm")]:
         w.write("dependents", {"source": "hub-live", "model_id": model, "kind": "space", "dependent": space})
-    w.finish({"name": "hub", "producer": "test", "created": "2026-02-01", "sources": [{"id": "hub-live"}]})
+    w.finish({"name": "hub", "producer": "test", "created": "2026-02-01",
+              "sources": [{"id": "hub-live", "snapshot_date": "2026-02-01"}]})
     scanned = tmp_path / "spaces"
     mine(scanned, ["demo/sentiment", "demo/plain"], SpaceFetcher(endpoint=hub.url), date="2026-03-01", progress=False)
-    merge([listed, scanned], tmp_path / "both")
-    manifest = read_manifest(tmp_path / "both")
-    assert [s["id"] for s in manifest["sources"]] == ["hub-live", "space-code-scan"]
-    assert manifest["created"] == "2026-03-01"
-    build(tmp_path / "both", tmp_path / "both.db", progress=False)
-    rows = run(sqlite3.connect(tmp_path / "both.db"), load_queries()["f09_dependents_by_method"])
-    got = {(r["found_by"], r["compared_with"]): (r["links"], r["common_dependents"], r["links_on_common"], r["confirmed"])
-           for r in rows}
-    assert got == {
+    # Both runs cite a source `hub-live` of their own: the ids collide and each becomes hub-live-<date>.
+    clash = tmp_path / "clash"
+    w = SnapshotWriter(clash)
+    w.write("dependents", {"source": "hub-live", "model_id": "spacy/en_core_web_sm", "kind": "space",
+                           "dependent": "demo/other"})
+    w.finish({"name": "clash", "producer": "test", "created": "2026-04-01",
+              "sources": [{"id": "hub-live", "title": "another", "snapshot_date": "2026-04-01"}]})
+
+    def by_method(folders, db):
+        build(folders, db, progress=False)
+        rows = run(sqlite3.connect(db), load_queries()["f09_dependents_by_method"])
+        return {(r["found_by"], r["compared_with"]):
+                (r["links"], r["common_dependents"], r["links_on_common"], r["confirmed"]) for r in rows}
+
+    # listed given twice: read once
+    assert by_method([listed, scanned, listed], tmp_path / "both.db") == {
         # the Hub lists 3 links on the 2 Spaces; the code scan confirms 2 of them
         ("hub-live / published list", "space-code-scan / space-code-scan"): (3, 2, 3, 2),
         # the code scan finds 3 links (a SentenceTransformer the Hub does not list); the Hub has 2
         ("space-code-scan / space-code-scan", "hub-live / published list"): (3, 2, 3, 2),
     }
-    with pytest.raises(Exception, match="differs from the one"):
-        w = SnapshotWriter(tmp_path / "clash")
-        w.finish({"name": "c", "producer": "t", "sources": [{"id": "hub-live", "title": "another"}]})
-        merge([listed, tmp_path / "clash"], tmp_path / "bad")
+    conn = sqlite3.connect(tmp_path / "both.db")
+    assert conn.execute("SELECT count(*) FROM dependents WHERE source = 'hub-live'").fetchone() == (3,)
+    got = by_method([listed, scanned, clash], tmp_path / "three.db")
+    assert ("hub-live-2026-02-01 / published list", "space-code-scan / space-code-scan") in got
+    assert {s for pair in got for s in pair} == {"hub-live-2026-02-01 / published list",
+                                                 "hub-live-2026-04-01 / published list",
+                                                 "space-code-scan / space-code-scan"}

@@ -3,7 +3,7 @@ title: "F9: do the methods that find dependents agree where they overlap?"
 finding: F9
 description: >-
   Reuse links (a repository or Space that uses a model: the dependents table) by the source and
-  method that found them - the PeaTMOSS mapping (published list, 2023), the Hub API's Spaces list,
+  method that found them - the PeaTMOSS mapping (a Sourcegraph code search, 2023), the Hub API's Spaces list,
   the code scanner (scripts/scan_code.py), GitHub code search (scripts/mine_github.py) and the
   Spaces code scan (scripts/mine_spaces.py) - compared pairwise on the dependents both methods
   looked at (same kind, repository or Space names compared case-insensitively). links: the

@@ -172,10 +172,10 @@ def test_rda_reader_rejects_other_files(tmp_path):
 def test_peatmoss_links_keep_every_line(snapshot):
     deps = strip_source(records(snapshot, "dependents", "peatmoss"))
     assert deps == [
-        {"model_id": "bigcode/santacoder", "kind": "github", "dependent": "bigcode-project/commits", "model_license": "bigcode-openrail-m"},
-        {"model_id": "pszemraj/long-t5-tglobal-base-16384-book-summary", "kind": "github", "dependent": "namuan/dr-doc-search", "model_license": "bsd-3-clause"},
-        {"model_id": "pszemraj/long-t5-tglobal-base-16384-book-summary", "kind": "github", "dependent": "namuan/dr-doc-search", "model_license": "apache-2.0"},
-        {"model_id": "bert-base-uncased", "kind": "github", "dependent": "pix2pixzero/pix2pix-zero", "model_license": "apache-2.0"},
+        {"model_id": "bigcode/santacoder", "kind": "github", "dependent": "bigcode-project/commits", "model_license": "bigcode-openrail-m", "method": "sourcegraph-code-search"},
+        {"model_id": "pszemraj/long-t5-tglobal-base-16384-book-summary", "kind": "github", "dependent": "namuan/dr-doc-search", "model_license": "bsd-3-clause", "method": "sourcegraph-code-search"},
+        {"model_id": "pszemraj/long-t5-tglobal-base-16384-book-summary", "kind": "github", "dependent": "namuan/dr-doc-search", "model_license": "apache-2.0", "method": "sourcegraph-code-search"},
+        {"model_id": "bert-base-uncased", "kind": "github", "dependent": "pix2pixzero/pix2pix-zero", "model_license": "apache-2.0", "method": "sourcegraph-code-search"},
     ]
     stats = read_manifest(snapshot)["stats"]["by_source"]["peatmoss"]
     assert stats["dependents"] == 4 and stats["dependents_distinct_pairs"] == 3
@@ -212,24 +212,24 @@ def test_filter_peatmoss_code_usages(snapshot):
     assert strip_source(records(snapshot, "code_usages", "filter-peatmoss")) == [
         {"repo": "zeus-dev919/sentence-transformers", "file_path": "tests/test_image_embeddings.py",
          "library": "sentence_transformers", "api": "SentenceTransformer",
-         "calls": ["sentence_transformers.SentenceTransformer"], "model_ids": ["sentence-transformers/clip-ViT-B-32"]},
+         "calls": ["sentence_transformers.SentenceTransformer"], "model_ids": ["sentence-transformers/clip-ViT-B-32"], "method": "sourcegraph-code-search"},
         {"repo": "alexgaskell10/nlp_summarization", "file_path": "scripts/benchmarking/adversarial.py",
-         "library": "transformers", "api": "pipeline", "calls": ["transformers.pipeline"], "model_ids": ["distilroberta-base"]},
+         "library": "transformers", "api": "pipeline", "calls": ["transformers.pipeline"], "model_ids": ["distilroberta-base"], "method": "sourcegraph-code-search"},
         {"repo": "deep-spin/infinite-former", "file_path": "tests/test_pipelines_ner, copy.py",  # a quoted field
          "library": "transformers", "api": "pipeline", "calls": ["transformers.pipeline", "transformers.pipelines.pipeline"],
-         "model_ids": ["dslim/bert-base-NER", "dslim/bert-base-NER"]},
+         "model_ids": ["dslim/bert-base-NER", "dslim/bert-base-NER"], "method": "sourcegraph-code-search"},
         {"repo": "pipe11/TFM_fake_news_detector", "file_path": "heroku_app/fake_news_detector_app.py",  # usage2_spacy.csv
-         "library": "spacy", "api": "model_package.load", "calls": ["es_core_news_md.load"], "model_ids": ["spacy/es_core_news_md"]},
+         "library": "spacy", "api": "model_package.load", "calls": ["es_core_news_md.load"], "model_ids": ["spacy/es_core_news_md"], "method": "sourcegraph-code-search"},
     ]
 
 
 def test_filter_peatmoss_code_files(snapshot):
     assert strip_source(records(snapshot, "code_files", "filter-peatmoss")) == [
         {"repo": "huggingface/transformers", "file_path": "src/transformers/pipelines/__init__.py",
-         "library": "huggingface_hub", "api": "hf_hub_download"},
+         "library": "huggingface_hub", "api": "hf_hub_download", "method": "sourcegraph-code-search"},
         {"repo": "estellederrien/python-data-science", "file_path": "08. Big data/5. Tokeniser, Raciniser.py",
-         "library": "huggingface_hub", "api": "hf_hub_download"},
-        {"repo": "rubenkruiper/FOBIE", "file_path": "scripts/convert.py", "library": "spacy", "api": "load"},
+         "library": "huggingface_hub", "api": "hf_hub_download", "method": "sourcegraph-code-search"},
+        {"repo": "rubenkruiper/FOBIE", "file_path": "scripts/convert.py", "library": "spacy", "api": "load", "method": "sourcegraph-code-search"},
     ]
     assert read_manifest(snapshot)["stats"]["by_source"]["filter-peatmoss"]["skipped"] == {
         "code_files line is not a github.com URL": 2}  # a gitlab.com line and an npm/ line
@@ -494,9 +494,11 @@ def test_real_import_counts(real_snapshot, sources_dir):
     links = records(real_snapshot, "dependents", "peatmoss")
     assert len(links) == 22_861
     assert len({d["dependent"] for d in links}) == 7_956 and len({d["model_id"] for d in links}) == 1_512
+    assert {d.get("method") for d in links} == {"sourcegraph-code-search"}  # how the study found them
 
     usages = records(real_snapshot, "code_usages", "filter-peatmoss")
     assert sum(1 for u in usages if u["api"] != "model_package.load") == 9_316  # the usage1_* files
+    assert {u.get("method") for u in usages} == {"sourcegraph-code-search"}
 
     cards = records(real_snapshot, "cards")
     assert sum(1 for c in cards if c["source"] == "hn5318-cards") == 758

@@ -308,3 +308,14 @@ def test_methods_are_compared_where_they_overlap(tmp_path):
         ("pub / published list", "gh / github-code-search"): (4, 2, 3, 1, round(1 / 3, 4)),
         ("gh / github-code-search", "pub / published list"): (3, 2, 2, 1, 0.5),
     }
+
+
+@pytest.mark.real_sources
+def test_the_published_links_carry_the_method_that_found_them(real_db):
+    """PeaTMOSS's links are labelled with the study's method, so F9's comparison names it."""
+    db = sqlite3.connect(real_db)
+    assert db.execute("SELECT DISTINCT method FROM dependents WHERE source = 'peatmoss'").fetchall() == [
+        ("sourcegraph-code-search",)]
+    rows = run(db, load_queries()["f09_dependents_by_method"])
+    github = [(r["found_by"], r["compared_with"]) for r in rows if r["kind"] == "github"]
+    assert github == [("peatmoss / sourcegraph-code-search", None)]  # no other GitHub method in the default db

@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from scripts.importers.common import InputError, Run, _shown, read_csv
+from scripts.importers.peatmoss import METHOD
 
 
 # Python import names, to split 'usage1_hf_file_<library>_<api>.csv' (both may hold '_').
@@ -39,7 +40,7 @@ def import_source(run: Run, source: dict) -> None:
                 "repo": row["github_url"].removeprefix("github.com/"), "file_path": row["file_path"],
                 "library": library, "api": api,
                 "calls": [c for c in row["signature"].split(";") if c],
-                "model_ids": [m for m in row["static_match"].split(";") if m],
+                "model_ids": [m for m in row["static_match"].split(";") if m], "method": METHOD,
             })
 
     pattern = r"SourceGraphProcessing/script_1_csvs/processed/result_file_import_(.+)\.csv"
@@ -57,4 +58,5 @@ def import_source(run: Run, source: dict) -> None:
                 run.write(source, "code_files", {
                     "repo": f"{parts[0]}/{parts[1]}", "library": library, "api": api,
                     "file_path": unquote(parts[2]),  # Sourcegraph URL-encodes paths (%20, %7B)
+                    "method": METHOD,
                 })

@@ -1,4 +1,10 @@
-"""PeaTMOSS (PurdueDualityLab/PeaTMOSS-Artifact): GitHub repository -> model reuse links with licenses, repository licenses, license categories, a download list."""
+"""PeaTMOSS (PurdueDualityLab/PeaTMOSS-Artifact): GitHub repository -> model reuse links with licenses, repository licenses, license categories, a download list.
+
+The links carry the method the study used to find them, METHOD: a Sourcegraph code search of
+GitHub for the loading calls of the Hub libraries, the model ids matched in the files it returned
+(Jiang et al., "PeaTMOSS", MSR 2024; the same search's per-file output is dulaninw/filter-peatmoss,
+imported with the same method). The artifact holds no README of its own to quote.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,8 @@ from collections import Counter
 
 from build.hubfacts import license_id as hub_license_id
 from scripts.importers.common import InputError, Run, _int, _shown, checked_model_id, read_csv
+
+METHOD = "sourcegraph-code-search"
 
 
 def import_source(run: Run, source: dict) -> None:
@@ -25,6 +33,7 @@ def import_source(run: Run, source: dict) -> None:
         pairs[dependent, model_id] += 1
         run.write(source, "dependents", {
             "model_id": model_id, "kind": "github", "dependent": dependent, "model_license": hub_license_id(model_license),
+            "method": METHOD,
         })
     # Every line is kept so the count matches the paper's 22,861 links; a pair listed
     # twice (with two different licenses) is reported here for the builder and readers.

@@ -10,9 +10,17 @@ of precedence, and rewrites every model id column (MODEL_ID_COLUMNS) to the cano
    such as `bert-base-uncased`) under organisations (`google-bert/bert-base-uncased`). The data
    shows a move when an id without owner is listed by a registry population, the same name under
    an owner appears only in sources dated after that population, the owner has no model in any
-   population up to that date, and the owner holds such twins of at least MIN_MOVED_NAMES legacy
-   ids (an organisation created to take legacy models over; a user who copied one or two legacy
-   repositories under their own name is not a move). A legacy name with two such owners is left alone.
+   population up to that date, and either
+   a. the owner holds such twins of at least MIN_MOVED_NAMES legacy ids (an organisation created
+      to take legacy models over: google-bert, FacebookAI, distilbert, openai-community, albert,
+      google-t5; a user who copied legacy repositories under their own name holds at most 3), or
+   b. no owner qualifies by (a), and exactly one of the twins' owners also publishes the model's
+      family: another model whose name starts with the legacy name's first word and is not itself
+      a legacy name (`almanach/camembert-base` beside `almanach/camembert-bio-base`, while the
+      other twin, `aniryou/camembert-base`, is its owner's only model). The Hub moved
+      `camembert-base` to almanach, the team that trained CamemBERT, alone; (a) cannot see a
+      one-model move, and a copier of one repository does not publish its family.
+   A legacy name with two such owners is left alone.
 3. `case`: ids that differ only by letter case are one repository (the Hub matches ids
    case-insensitively). The canonical spelling is the one listed by the newest registry
    population, else by the newest dated source, else by the most sources, else the first in
@@ -129,9 +137,30 @@ def reconcile(db: sqlite_utils.Database) -> dict[str, int]:
     for old, twins in candidates.items():
         for twin in twins:
             holdings[_owner(twin)].add(old)
+    models_by_owner = defaultdict(list)  # owner -> names it holds, that are not legacy names
+    legacy_names = {mid.lower() for mid in legacy}
+    for mid in seen:
+        if "/" in mid and _name(mid).lower() not in legacy_names:
+            models_by_owner[_owner(mid)].append(_name(mid))
+
+    def family(old, owner):
+        """The owner's other models of the legacy model's family (names starting with its first word)."""
+        stem = re.split(r"[-_.]", old.lower(), maxsplit=1)[0]
+        return sorted(n for n in models_by_owner[owner] if n.lower().startswith(stem))
+
     for old, twins in sorted(candidates.items()):
         movers = [t for t in twins if len(holdings[_owner(t)]) >= MIN_MOVED_NAMES]
-        if len(movers) != 1:
+        if not movers:
+            movers = [t for t in twins if family(old, _owner(t))]
+            if len(movers) != 1:
+                continue
+            others = [_owner(t) for t in twins if t != movers[0]]
+            why = (f"{_owner(movers[0])} also holds {', '.join(family(old, _owner(movers[0])))} of the "
+                   f"{re.split(r'[-_.]', old.lower(), maxsplit=1)[0]} family"
+                   + (f", which {', '.join(others)} (the other owner(s) of a twin) do not" if others else ""))
+        elif len(movers) == 1:
+            why = f"holds {len(holdings[_owner(movers[0])])} such twins of legacy ids"
+        else:
             continue
         new = movers[0]
         later = sorted({f"{s} ({d})" for s, d, _ in seen[new]})
@@ -139,8 +168,8 @@ def reconcile(db: sqlite_utils.Database) -> dict[str, int]:
         source = sorted(seen[new], key=lambda m: (m[1] or "", m[0]))[-1]
         aliases[old] = (new, "namespace move", source[0], source[1] if _is_day(source[1]) else None,
                         f"{old} is listed by {', '.join(before)}; {new} only by {', '.join(later)}; "
-                        f"{_owner(new)} lists no model in a population up to {legacy[old]} and holds "
-                        f"{len(holdings[_owner(new)])} such twins of legacy ids")
+                        f"{_owner(new)} lists no model in a population up to {legacy[old]}; "
+                        + (why if why.startswith(_owner(new)) else f"{_owner(new)} {why}"))
 
     # 3. Case variants.
     by_lower = defaultdict(list)

@@ -7,16 +7,17 @@ description: >-
   presence, see the populations table), how many have no
   model card; and, for one model (parameter model_id, default SpanBERT/spanbert-large-cased, the
   paper's example), its download rank, its 30-day downloads and whether it had a card in that
-  source. Caveat: has_card says a README exists, not that it documents the model; the paper's
-  ranking was by monthly downloads in August 2022.
+  source. ranked is the denominator (top_n, or fewer when the population has fewer models with
+  a download count); card_unknown counts those of them whose card presence the population does
+  not give (unknown is not "no card"); models is the number of models the rank is out of.
+  Caveat: has_card says a README exists, not that it documents the model; the paper's ranking
+  was by monthly downloads in August 2022.
 params:
   population: ""
   top_n: 100
   model_id: SpanBERT/spanbert-large-cased
 answer: >-
-  {without_card} of the {top_n} most downloaded models in {population} ({observed}) have no model card; the
-  paper's example {model_id} ranks #{model_rank:,} there with {model_downloads:,} downloads in
-  30 days and {model_card_text} model card.
+  {sentence}
 claims:
   - id: F4-spanbert-no-card
     claim: SpanBERT/spanbert-large-cased has no model card (1 = has one, 0 = none)
@@ -58,18 +59,44 @@ one AS (
   SELECT o.downloads_30d, o.has_card FROM model_observations o
   WHERE o.source = (SELECT id FROM pop) AND o.model_id = coalesce(
     (SELECT new_id FROM model_aliases WHERE old_id = (SELECT model_id FROM p)), (SELECT model_id FROM p))
+),
+v AS (
+  SELECT
+    pop.id AS population,
+    coalesce((SELECT date FROM populations WHERE population = pop.id),
+             (SELECT snapshot_date FROM sources WHERE id = pop.id)) AS observed,
+    p.top_n,
+    (SELECT count(*) FROM top) AS ranked,
+    (SELECT count(*) FROM top WHERE has_card = 0) AS without_card,
+    (SELECT count(*) FROM top WHERE has_card IS NULL) AS card_unknown,
+    (SELECT count(*) FROM model_observations WHERE source = pop.id AND downloads_30d IS NOT NULL) AS models,
+    p.model_id,
+    (SELECT 1 + count(*) FROM model_observations o
+      WHERE o.source = pop.id AND o.downloads_30d > (SELECT downloads_30d FROM one)
+      HAVING (SELECT downloads_30d FROM one) IS NOT NULL) AS model_rank,
+    (SELECT downloads_30d FROM one) AS model_downloads,
+    (SELECT has_card FROM one) AS model_has_card
+  FROM p, pop
 )
-SELECT
-  pop.id AS population,
-  coalesce((SELECT date FROM populations WHERE population = pop.id),
-           (SELECT snapshot_date FROM sources WHERE id = pop.id)) AS observed,
-  p.top_n,
-  (SELECT count(*) FROM top WHERE has_card = 0) AS without_card,
-  (SELECT count(*) FROM top WHERE has_card IS NULL) AS card_unknown,
-  p.model_id,
-  (SELECT 1 + count(*) FROM model_observations o
-    WHERE o.source = pop.id AND o.downloads_30d > (SELECT downloads_30d FROM one)) AS model_rank,
-  (SELECT downloads_30d FROM one) AS model_downloads,
-  (SELECT has_card FROM one) AS model_has_card,
-  CASE (SELECT has_card FROM one) WHEN 1 THEN 'has a' WHEN 0 THEN 'no' ELSE 'an unknown' END AS model_card_text
-FROM p, pop
+SELECT v.*,
+  CASE (SELECT has_card FROM one) WHEN 1 THEN 'has a' WHEN 0 THEN 'no' ELSE 'an unknown' END AS model_card_text,
+  -- the answer's sentence, from the data: which population, its date, the denominator
+  CASE WHEN v.population IS NULL THEN
+    'No registry population of this database gives download counts and card presence, so how many of the most downloaded models lack a model card is not measured.'
+  WHEN v.ranked = 0 THEN
+    printf('%s gives no 30-day download counts, so how many of its most downloaded models lack a model card is not measured.', v.population)
+  WHEN v.card_unknown = v.ranked THEN
+    printf('%s (%s) does not say whether its models have a model card, so how many of its most downloaded models lack one is not measured.',
+           v.population, v.observed)
+  ELSE printf('%,d of the %,d most downloaded models of %s (%s; ranked among its %,d models with a 30-day download count) have no model card',
+              v.without_card, v.ranked, v.population, v.observed, v.models)
+    || CASE WHEN v.card_unknown > 0 THEN printf('; for %,d of them the population does not say whether they have one', v.card_unknown) ELSE '' END
+    || '. '
+    || CASE WHEN v.model_rank IS NULL
+         THEN printf('The paper''s example %s has no download count in %s.', v.model_id, v.population)
+       ELSE printf('The paper''s example %s ranks #%,d of %,d there with %,d downloads in 30 days and %s model card.',
+                   v.model_id, v.model_rank, v.models, v.model_downloads,
+                   CASE v.model_has_card WHEN 1 THEN 'has a' WHEN 0 THEN 'no' ELSE 'an unknown' END)
+       END
+  END AS sentence
+FROM v

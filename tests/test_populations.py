@@ -367,3 +367,67 @@ def test_choose_model_ranks_one_population_and_keeps_unknown_libraries(real_db, 
     assert [r["downloads_30d"] for r in got] == [int(r["downloads"]) for r in top[:5]]
     assert top[0]["downloads"] > 1_000_000
     assert {r["library_status"] for r in got} <= {"matches", "unknown"}
+
+
+# ---------------------------------------------------------------- F4 and F11 sentences
+
+def test_f4_and_f11_say_plainly_when_no_population_answers(tmp_path):
+    """A database whose only source is an undated sample: no population gives downloads, card
+    presence or creation dates, and the headline sentences say so instead of printing n/a."""
+    folder = write(tmp_path / "sample-only", {"models": [
+        {"source": "notes", "model_id": "a/b", "downloads_30d": 3, "has_card": True, "created_at": "2023-01-02"}]},
+        [{"id": "notes", "snapshot_date": "unknown", "coverage": "sample"}])
+    build(folder, tmp_path / "s.db", progress=False)
+    findings = {r["id"]: r["answer"] for r in sqlite_utils.Database(tmp_path / "s.db")["findings"].rows}
+    assert findings["F4"] == ("No registry population of this database gives download counts and card presence, "
+                              "so how many of the most downloaded models lack a model card is not measured.")
+    assert findings["F11"] == ("No registry population of this database gives both creation dates and card "
+                               "presence, so card presence by creation year is not measured.")
+    # a source named by the parameter that lacks the field says which one it is
+    [f11] = rows_of(tmp_path / "s.db", "f11_practices_by_cohort", population="nowhere")
+    assert f11["sentence"] == ("nowhere (date unknown) gives no creation dates with card presence, so card "
+                               "presence by creation year is not measured.")
+
+
+def test_f4_and_f11_sentences_hand_worked(identity_db):
+    """identity_db's `old` (2022-08-01) is the only population with card presence: downloads 10..14
+    for the five moved legacy models (cards), 5 for Org/Model (no card), 1 and 2 for dup/X, dup/x
+    (one model, card unknown)."""
+    path = Path(identity_db.conn.execute("PRAGMA database_list").fetchone()[2])
+    [f4] = rows_of(path, "f04_popular_but_undocumented", top_n="3", model_id="Org/Model")
+    # the top 3 are the moved models with 14, 13, 12 downloads, all with a card; Org/Model (5) is 6th
+    assert f4["sentence"] == (
+        "0 of the 3 most downloaded models of old (2022-08-01; ranked among its 7 models with a 30-day "
+        "download count) have no model card. The paper's example Org/Model ranks #6 of 7 there with 5 "
+        "downloads in 30 days and no model card.")
+    [f4] = rows_of(path, "f04_popular_but_undocumented", top_n="100", model_id="nobody/none")
+    assert f4["ranked"] == 7 and f4["sentence"].startswith(
+        "1 of the 7 most downloaded models of old (2022-08-01; ranked among its 7 models with a 30-day "
+        "download count) have no model card; for 1 of them the population does not say whether they have one. "
+        "The paper's example nobody/none has no download count in old.")
+
+
+@pytest.mark.real_sources
+def test_f4_and_f11_sentences_from_the_parquet(real_db, sources_dir):
+    liang = liang_rows(sources_dir)
+    counted = sorted((r for r in liang if r["downloads"] is not None), key=lambda r: -r["downloads"])
+    assert counted[99]["downloads"] > counted[100]["downloads"]  # no tie at the cut
+    without = sum(r["has_modelcard"] is False for r in counted[:100])
+    [spanbert] = [r for r in liang if r["modelId"] == "SpanBERT/spanbert-large-cased"]
+    rank = 1 + sum(r["downloads"] > spanbert["downloads"] for r in counted)
+    findings = {r["id"]: r["answer"] for r in sqlite_utils.Database(real_db)["findings"].rows}
+    assert findings["F4"] == (
+        f"{without} of the 100 most downloaded models of liang2024 (2022-10-01; ranked among its "
+        f"{len(counted):,} models with a 30-day download count) have no model card. The paper's example "
+        f"SpanBERT/spanbert-large-cased ranks #{rank} of {len(counted):,} there with "
+        f"{int(spanbert['downloads']):,} downloads in 30 days and no model card.")
+    years = defaultdict(list)
+    for r in liang:
+        if r["creation_time"] is not None:
+            years[r["creation_time"].year].append(r["has_modelcard"])
+    last3 = "; ".join(f"{len(v):,} models in {y}, {100 * sum(v) / len(v):.1f}% of them with a model card"
+                      for y, v in sorted(years.items(), reverse=True)[:3])
+    newest = max(r["creation_time"] for r in liang if r["creation_time"] is not None)
+    assert findings["F11"] == (
+        f"In liang2024 (2022-10-01), of the {sum(map(len, years.values())):,} models with a creation date, "
+        f"by the year their repository was created: {last3} (the last year to {newest:%Y-%m-%d}).")

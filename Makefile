@@ -75,8 +75,11 @@ card: venv  ## Check a model card: make card CARD=path/to/README.md (prints JSON
 mine: venv  ## Mine the live Hub into a raw snapshot: make mine [OUT=folder] [LIMIT=n] [ARGS='--author x ...']
 	$(PY) -m scripts.mine_hub $(if $(OUT),--out $(OUT)) $(if $(LIMIT),--limit $(LIMIT)) $(ARGS)
 
-refresh: venv  ## Mine the Hub again (newest run in SNAPSHOTS as --previous), build, report what changed: make refresh [ARGS='...']
-	$(PY) -m scripts.refresh --snapshots $(SNAPSHOTS) $(ARGS)
+# The database holds every population: BASE (the 2022 replication, imported first when needed),
+# every earlier run in SNAPSHOTS and the new one (scripts/refresh.py).
+BASE ?= $(DEFAULT_SNAPSHOT)
+refresh: venv $(addsuffix /snapshot.json,$(BASE))  ## Mine the Hub again (newest run in SNAPSHOTS as --previous), build with BASE and every run, report what changed: make refresh [ARGS='...']
+	$(PY) -m scripts.refresh --snapshots $(SNAPSHOTS) $(if $(strip $(BASE)),$(addprefix --base ,$(BASE)),--no-base) $(ARGS)
 
 scan: venv  ## Scan code for Hub model loads into a raw snapshot: make scan SRC=folder-of-repos OUT=folder [ARGS='--repo-kind github']
 	@test -n "$(SRC)" -a -n "$(OUT)" || { echo "usage: make scan SRC=folder OUT=snapshot-folder [ARGS=...]" >&2; exit 2; }

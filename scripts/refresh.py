@@ -1,17 +1,25 @@
-"""One-command refresh of the mined dataset: mine incrementally, build, report what changed.
+"""One-command refresh of the mined dataset: mine incrementally, build every population, report what changed.
 
-    python -m scripts.refresh [--snapshots snapshots] [--previous SNAP] [--out SNAP] [--db DB]
-                              [--report FILE.json] [miner options, e.g. --author x --limit 1000]
+    python -m scripts.refresh [--snapshots snapshots] [--base SNAP ...] [--previous SNAP] [--out SNAP]
+                              [--db DB] [--report FILE.json] [miner options, e.g. --author x --limit 1000]
 
 1. The previous run is the newest finished hub snapshot under --snapshots (`hub-*` folders written
-   by scripts/mine_hub.py), unless --previous names one. An unfinished run folder there is resumed.
+   by scripts/mine_hub.py with the same listing filters), unless --previous names one. An unfinished
+   run folder there is resumed.
 2. The miner runs with `--previous` (cards, scans and author answers of unchanged repositories are
    carried over; only new and changed repositories cost requests) into --out, by default
    `snapshots/hub-<UTC date>` (`-2`, `-3`, ... when that name is taken).
-3. The new snapshot is built into --db (default `<out>.db`); the previous one into `<previous>.db`
-   when that database is missing or stale (the builder skips an up-to-date one).
+3. One database, --db (default `<out>.db`), is built from every population (build/combine.py): the
+   --base snapshots (default: snapshots/icse23-replication-2022, the 2022 replication, when it is
+   there), every finished run under --snapshots with the same filters, and the new run. Each run is
+   its own population, `hub-<date>` (the source id `hub` of every run collides, so build/combine.py
+   names it by date), and the `trends` table gains the new run's date. Of two runs with one date
+   only the newer is built (one date, one population).
 4. The report: models new, removed and changed (new commit sha) since the previous run; cards
-   downloaded and carried over; and each headline measure before and after (`headline_measures`).
+   downloaded and carried over; each headline measure before and after (`headline_measures`, read
+   from `trends`); the dates the trends table holds. When the previous run is not in the database
+   (a run of the same day, or --previous outside --snapshots), it is built into `<previous>.db` to
+   compare with.
 
 Exit status: the miner's (docs/mining.md): 0 complete, 1 error, 3 the mining run stopped before its end
 (nothing built; the same command resumes it), 4 the run finished with failures (built and reported;
@@ -22,18 +30,22 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sqlite3
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
+from build.combine import plan
 from build.db import build
 from build.snapshot import SnapshotError, read_manifest
 from scripts import mine_hub
 from scripts.hub.checkpoint import STATE
 from scripts.hub.context import EXIT_ERROR, EXIT_FAILURES, EXIT_OK
+from scripts.hub.records import SOURCE
 
 LISTED = 20  # ids shown per change list in the printed report (the JSON report has them all)
+DEFAULT_BASE = "icse23-replication-2022"  # the 2022 replication under --snapshots (Makefile: DEFAULT_SNAPSHOT)
 
 
 def mined_runs(snapshots: Path, query: dict | None = None) -> tuple[list[Path], list[Path]]:
@@ -57,6 +69,21 @@ def mined_runs(snapshots: Path, query: dict | None = None) -> tuple[list[Path], 
     return [f for _, _, f in sorted(finished)], unfinished
 
 
+def newest_per_date(runs: list[Path]) -> list[Path]:
+    """Of finished runs (oldest first), the newest of each date: build/combine.py names each run's
+    source `hub-<date>`, so two runs of one date cannot both be populations of one database."""
+    by_date: dict[str, Path] = {}
+    for folder in runs:
+        by_date[read_manifest(folder).get("created") or folder.name] = folder
+    return list(by_date.values())
+
+
+def populations(folders: list[Path]) -> dict[Path, str]:
+    """Each run folder's population (its hub source's id in the database built from `folders`)."""
+    return {part.folder.resolve(): part.rename.get(SOURCE, SOURCE) for part in plan(folders)
+            if SOURCE not in part.skip}
+
+
 def new_folder(snapshots: Path) -> Path:
     base = Path(snapshots) / f"hub-{datetime.now(timezone.utc).date().isoformat()}"
     folder, n = base, 1
@@ -72,8 +99,7 @@ def db_path(snapshot: Path) -> Path:
 
 # --- measures ---------------------------------------------------------------------------------------
 
-# The headline measures of one mining run, computed from its database. When the trends table (one row
-# per population, date and measure) is on main, this function reads it instead.
+# The headline measures of one population, as build/populations.py names them in `trends`.
 MEASURES = {
     "models": "models listed",
     "median_downloads": "median 30-day downloads",
@@ -86,6 +112,7 @@ MEASURES = {
     "no_task_share": "share without a task",
     "no_license_share": "share without a license",
     "no_base_model_share": "share without a base model",
+    "models_created_last_month": "models created in the last full month",
 }
 
 
@@ -122,8 +149,9 @@ def headline_measures(db: str | Path, source: str) -> dict[str, float | int | No
           (SELECT avg(NOT EXISTS (SELECT 1 FROM lineage l WHERE l.model_id = m.model_id AND l.source = :s))
            FROM m) AS no_base_model_share
         """
-        row = conn.execute(sql, {"s": source}).fetchone()
-        return dict(zip(MEASURES, row))
+        cursor = conn.execute(sql, {"s": source})
+        row = dict(zip((c[0] for c in cursor.description), cursor.fetchone()))
+        return {key: row.get(key) for key in MEASURES}  # models_created_last_month: only from `trends`
     finally:
         conn.close()
 
@@ -150,22 +178,35 @@ def changes(previous_db: Path, new_db: Path, previous_source: str, new_source: s
 
 # --- report ---------------------------------------------------------------------------------------
 
-def report(previous: Path | None, out: Path, new_db: Path, previous_db: Path | None) -> dict:
+def trend_dates(db: Path) -> list[dict]:
+    """The populations the trends table has, by date (what a line chart of a measure draws)."""
+    conn = sqlite3.connect(f"{Path(db).resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return [{"date": d, "population": p} for d, p in conn.execute(
+            "SELECT DISTINCT date, population FROM trends ORDER BY date, population")]
+    finally:
+        conn.close()
+
+
+def report(out: Path, new_db: Path, population: str,
+           previous: Path | None = None, previous_db: Path | None = None, previous_population: str | None = None,
+           folders: list[Path] | None = None) -> dict:
+    """The report of one refresh: `population` is the new run's in `new_db`, `previous_population` the
+    previous run's in `previous_db` (the same database, unless the previous run could not be in it)."""
     manifest = read_manifest(out)
-    source = manifest["sources"][0]["id"]
     stats = manifest.get("stats", {})
-    after = headline_measures(new_db, source)
     result = {"previous": str(previous) if previous else None, "snapshot": str(out), "db": str(new_db),
-              "date": manifest.get("created"),
+              "date": manifest.get("created"), "population": population,
+              "built_from": [str(f) for f in folders or [out]],
               "cards": {"fetched": stats.get("cards_fetched", 0), "carried_over": stats.get("cards_carried", 0)},
-              "failures": stats.get("failures", 0), "after": after}
+              "failures": stats.get("failures", 0), "after": headline_measures(new_db, population),
+              "trends": trend_dates(new_db)}
     if previous is not None and previous_db is not None:
-        previous_source = read_manifest(previous)["sources"][0]["id"]
-        result["before"] = headline_measures(previous_db, previous_source)
-        result["changes"] = changes(previous_db, new_db, previous_source, source)
+        result["previous_population"] = previous_population
+        result["before"] = headline_measures(previous_db, previous_population)
+        result["changes"] = changes(previous_db, new_db, previous_population, population)
     else:
-        result["before"] = None
-        result["changes"] = None
+        result["previous_population"] = result["before"] = result["changes"] = None
     return result
 
 
@@ -194,10 +235,16 @@ def format_report(result: dict) -> str:
     lines.append(f"Cards: {cards['fetched']:,} downloaded, {cards['carried_over']:,} carried over unchanged"
                  + (f"; {result['failures']:,} not fetched (run again to retry)" if result["failures"] else ""))
     width = max(len(label) for label in MEASURES.values())
-    lines.append(f"{'measure':<{width}}  {'before':>12}  {'after':>12}")
+    lines.append(f"{'measure':<{width}}  {'before':>12}  {'after':>12}"
+                 + (f"   ({result['previous_population']} -> {result['population']})" if result["before"] else ""))
     before = result["before"] or {}
     for key, label in MEASURES.items():
         lines.append(f"{label:<{width}}  {_fmt(key, before.get(key)):>12}  {_fmt(key, result['after'][key]):>12}")
+    dates = sorted({t["date"] for t in result["trends"]})
+    lines.append(f"Trends: {len(dates)} dates" + (f", {dates[0]} to {dates[-1]}" if dates else "")
+                 + f" ({', '.join(t['population'] for t in result['trends'])})")
+    folders = " ".join(shlex.quote(f) for f in result["built_from"])
+    lines.append(f"Serve it: make serve SNAPSHOT={shlex.quote(folders)} DB={shlex.quote(result['db'])}")
     return "\n".join(lines)
 
 
@@ -214,7 +261,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--previous", type=Path, help="the previous run (default: the newest finished hub-* folder)")
     parser.add_argument("--out", type=Path, help="the new run (default: an unfinished hub-* folder to resume, "
                                                  "else snapshots/hub-<UTC date>)")
-    parser.add_argument("--db", type=Path, help="database to build (default: <out>.db)")
+    parser.add_argument("--db", type=Path, help="database to build, with every population (default: <out>.db)")
+    parser.add_argument("--base", type=Path, action="append",
+                        help="a snapshot built with the runs, e.g. the 2022 replication (repeatable; default: "
+                             f"SNAPSHOTS/{DEFAULT_BASE} when it is there)")
+    parser.add_argument("--no-base", action="store_true", help="build the mining runs only")
     parser.add_argument("--report", type=Path, help="also write the report as JSON to this file")
     args, miner_args = parser.parse_known_args(argv)
 
@@ -222,6 +273,13 @@ def main(argv: list[str] | None = None) -> int:
     query = {k: v for k, v in {"author": opts.author, "task": opts.task, "library": opts.library,
                                "created_since": opts.created_since.isoformat() if opts.created_since else None
                                }.items() if v is not None}
+    default_base = args.snapshots / DEFAULT_BASE
+    bases = [] if args.no_base else args.base or ([default_base] if (default_base / "snapshot.json").exists() else [])
+    for base in bases:  # checked before hours of mining, not after
+        if not (base / "snapshot.json").is_file():
+            print(f"refresh: {base / 'snapshot.json'}: no such file (--base names a finished snapshot folder; "
+                  "the 2022 replication is made by `make snapshot`)", file=sys.stderr)
+            return EXIT_ERROR
     finished, unfinished = mined_runs(args.snapshots, query)
     out = args.out or (unfinished[-1] if unfinished else new_folder(args.snapshots))
     previous = args.previous or next((f for f in reversed(finished) if f.resolve() != out.resolve()), None)
@@ -232,13 +290,22 @@ def main(argv: list[str] | None = None) -> int:
         print(f"refresh: the mining run did not finish (exit status {status}); nothing built", file=sys.stderr)
         return status
     try:
+        runs = [f for f in mined_runs(args.snapshots, query)[0] if f.resolve() != out.resolve()]
+        runs = newest_per_date([*runs, out])  # `out` last: the newest of its date
+        folders = [*bases, *runs]
+        population = populations(folders)
         new_db = args.db or db_path(out)
-        build(out, new_db, progress=False)
-        previous_db = None
+        print(f"refresh: python -m build {' '.join(map(str, folders))} {new_db}", file=sys.stderr)
+        build(folders, new_db, progress=False)
+        previous_db = previous_population = None
         if previous is not None:
-            previous_db = db_path(previous)
-            build(previous, previous_db, progress=False)  # skipped when up to date
-        result = report(previous, out, new_db, previous_db)
+            if previous.resolve() in population:
+                previous_db, previous_population = new_db, population[previous.resolve()]
+            else:  # not a population of the new database: built alone (skipped when up to date)
+                previous_db = db_path(previous)
+                build(previous, previous_db, progress=False)
+                previous_population = populations([previous])[previous.resolve()]
+        result = report(out, new_db, population[out.resolve()], previous, previous_db, previous_population, folders)
     except (SnapshotError, OSError, sqlite3.Error) as e:
         print(f"refresh: {e}", file=sys.stderr)
         return EXIT_ERROR

@@ -4,12 +4,15 @@ Expected changes and measures come from the fake Hub's own data, not from the re
 """
 
 import json
+import re
+import sqlite3
 import statistics
 from pathlib import Path
 
 import pytest
 
-from scripts import refresh
+from build.snapshot import SnapshotWriter
+from scripts import mine_hub, refresh
 from tests.fakehub import api_model, readme_for, sample_hub
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,15 +28,51 @@ def expected_measures(hub) -> dict:
             "top10_download_share": sum(downloads[:10]) / total}
 
 
+def on_day(monkeypatch, day: str) -> None:
+    """The miner's clock: every record it writes is observed on `day` (each run its own date)."""
+    from scripts.hub import aliases, context, listing, manifest
+
+    for module in (context, listing, aliases, manifest, mine_hub):
+        monkeypatch.setattr(module, "today", lambda: day)
+
+
+def base_snapshot(folder: Path) -> Path:
+    """A small stand-in for the 2022 replication: one registry population dated 2022-08-15."""
+    w = SnapshotWriter(folder)
+    for model_id, downloads in [("openai-community/gpt2", 900), ("google-bert/bert-base-uncased", 700),
+                                ("old-org/gone", 0)]:
+        w.write("models", {"model_id": model_id, "source": "old2022", "downloads_30d": downloads,
+                           "observed": "2022-08-15"})
+    w.finish({"name": "old-2022", "producer": "test", "created": "2022-08-15",
+              "sources": [{"id": "old2022", "title": "a 2022 listing", "snapshot_date": "2022-08-15",
+                           "coverage": "registry"}]})
+    return folder
+
+
+def trends(db: Path) -> dict[str, dict[str, float]]:
+    conn = sqlite3.connect(db)
+    try:
+        out: dict[str, dict[str, float]] = {}
+        for date, measure, value in conn.execute("SELECT date, measure, value FROM trends"):
+            out.setdefault(date, {})[measure] = value
+        return out
+    finally:
+        conn.close()
+
+
 def test_refresh_twice_reports_exactly_the_changes(monkeypatch, tmp_path, capsys):
     snaps = tmp_path / "snapshots"
+    base = base_snapshot(snaps / "icse23-replication-2022")  # the default --base: found by itself
     with sample_hub(page_size=5) as hub:
         monkeypatch.setenv("HF_ENDPOINT", hub.url)
         monkeypatch.delenv("HF_TOKEN", raising=False)
+        on_day(monkeypatch, "2026-11-01")
         assert refresh.main(["--snapshots", str(snaps), "--out", str(snaps / "hub-a"), *FAST]) == 0
         first = capsys.readouterr().out
         assert "(no previous run)" in first and f"Models: {len(hub.models)} " in first
+        assert "Trends: 2 dates, 2022-08-15 to 2026-11-01 (old2022, hub)" in first
         before = expected_measures(hub)
+        assert set(trends(snaps / "hub-a.db")) == {"2022-08-15", "2026-11-01"}
 
         # The Hub changes: a new model, a deleted one, a new commit to another, new download counts.
         fresh = "new-org/fresh-model"
@@ -46,26 +85,70 @@ def test_refresh_twice_reports_exactly_the_changes(monkeypatch, tmp_path, capsys
         hub.models["google-bert/bert-base-uncased"]["downloads"] += 1000  # not a change of the repository
         hub.reset_counts()
 
+        on_day(monkeypatch, "2026-12-01")
         report_file = tmp_path / "report.json"
         assert refresh.main(["--snapshots", str(snaps), "--out", str(snaps / "hub-b"),
                              "--report", str(report_file), *FAST]) == 0
         readmes_fetched = {k for k in hub.counts() if k.startswith("readme:")}
         after = expected_measures(hub)
+        expected_new_month = sum(m["createdAt"].startswith("2026-11") for m in hub.models.values())
 
     result = json.loads(report_file.read_text())
     assert result["previous"] == str(snaps / "hub-a")  # found by itself: the newest finished run
+    # One database with every population: the base, the earlier run and the new one.
+    assert result["built_from"] == [str(base), str(snaps / "hub-a"), str(snaps / "hub-b")]
+    assert (result["previous_population"], result["population"]) == ("hub-2026-11-01", "hub-2026-12-01")
+    old, new = trends(snaps / "hub-a.db"), trends(snaps / "hub-b.db")
+    assert set(new) - set(old) == {"2026-12-01"} and set(old) <= set(new)  # exactly one date gained
+    assert [t["date"] for t in result["trends"]] == ["2022-08-15", "2026-11-01", "2026-12-01"]
+    for date in old:  # the earlier populations' measures are the same in the new database
+        assert new[date] == pytest.approx(old[date]), date
+
     assert result["changes"] == {"new": [fresh], "removed": ["example-org/empty-card"], "changed": [changed]}
     assert readmes_fetched == {f"readme:{fresh}", f"readme:{changed}"}
     assert result["cards"] == {"fetched": 2, "carried_over": 6}
     for key, value in before.items():
         assert result["before"][key] == pytest.approx(value), key
+        assert new["2026-11-01"][key] == pytest.approx(value), key
     for key, value in after.items():
         assert result["after"][key] == pytest.approx(value), key
+        assert new["2026-12-01"][key] == pytest.approx(value), key
+    assert result["after"]["models_created_last_month"] == expected_new_month == 1  # the fresh model
+    assert new["2022-08-15"]["models"] == 3 and new["2022-08-15"]["median_downloads"] == 700
     printed = capsys.readouterr().out
     assert f"Models: 1 new, 1 removed, 1 changed (new commit)" in printed
     assert f"new: {fresh}" in printed and "removed: example-org/empty-card" in printed
+    assert "changed: openai-community/gpt2" in printed
     assert "Cards: 2 downloaded, 6 carried over unchanged" in printed
-    assert (snaps / "hub-a.db").exists() and (snaps / "hub-b.db").exists()
+    assert "(hub-2026-11-01 -> hub-2026-12-01)" in printed
+    for key, label in refresh.MEASURES.items():  # each headline measure, before and after
+        assert re.search(rf"^{re.escape(label)} +{re.escape(refresh._fmt(key, result['before'][key]))} +"
+                         rf"{re.escape(refresh._fmt(key, result['after'][key]))}$", printed, re.M), key
+    assert "Trends: 3 dates, 2022-08-15 to 2026-12-01 (old2022, hub-2026-11-01, hub-2026-12-01)" in printed
+
+
+def test_a_second_run_the_same_day_replaces_that_days_population(monkeypatch, tmp_path):
+    snaps = tmp_path / "snapshots"
+    with sample_hub(page_size=5) as hub:
+        monkeypatch.setenv("HF_ENDPOINT", hub.url)
+        monkeypatch.delenv("HF_TOKEN", raising=False)
+        on_day(monkeypatch, "2026-11-01")
+        assert refresh.main(["--snapshots", str(snaps), "--out", str(snaps / "hub-a"), *FAST, "--no-base"]) == 0
+        del hub.models["example-org/empty-card"]
+        assert refresh.main(["--snapshots", str(snaps), "--out", str(snaps / "hub-a-2"), *FAST, "--no-base",
+                             "--report", str(tmp_path / "r.json")]) == 0
+    result = json.loads((tmp_path / "r.json").read_text())
+    assert result["built_from"] == [str(snaps / "hub-a-2")]  # one date, one population: the newer run
+    assert result["trends"] == [{"date": "2026-11-01", "population": "hub"}]
+    # the previous run is not in that database: compared with from its own
+    assert result["changes"] == {"new": [], "removed": ["example-org/empty-card"], "changed": []}
+    assert result["before"]["models"] == result["after"]["models"] + 1
+
+
+def test_a_missing_base_stops_before_mining(tmp_path, capsys):
+    assert refresh.main(["--snapshots", str(tmp_path), "--base", str(tmp_path / "nowhere"), *FAST]) == 1
+    assert "nowhere/snapshot.json: no such file" in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())
 
 
 def test_refresh_resumes_an_unfinished_run_and_stops_without_building(monkeypatch, tmp_path):

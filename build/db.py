@@ -33,7 +33,7 @@ from typing import Iterator
 import sqlite_utils
 from tqdm import tqdm
 
-from build import cards, combine, findings, identity, populations, schema, signatures
+from build import cards, combine, findings, identity, populations, schema, signatures, summaries
 from build.redact import REPLACEMENT, Redactor
 from build.snapshot import BOOL_OR_TEXT, KINDS, MODEL_IDS, SnapshotError, iter_records, remove_stale
 
@@ -172,6 +172,7 @@ def _fill(db: sqlite_utils.Database, parts: list, digest: str, progress: bool) -
     schema.ensure_db_shape(db)
     db.analyze()  # before the findings: without statistics the planner picks plans 100x slower
     populations.write(db)
+    summaries.write(db)  # build-time summary tables the canned queries read (build/summaries.py)
     findings.write(db)
 
 

@@ -49,8 +49,6 @@ NOT_ON_DUCKDB: dict[str, str] = {
     "f02_documentation_by_reuse": _BARE,
     "f02_reuse_by_popularity": "length() of a number",
     "f03_card_completeness": "avg() of a comparison (an integer 0/1 in SQLite, a boolean in DuckDB)",
-    "f03_card_score_distribution": "groups by an expression that names an aggregate",
-    "f03_card_sections": _CHAR,
     "f04_popular_but_undocumented": _EMPTY_PARAM,
     "f04_popular_models_without_card": _EMPTY_PARAM,
     "f04_reused_models_without_card": _EMPTY_PARAM,
@@ -60,8 +58,6 @@ NOT_ON_DUCKDB: dict[str, str] = {
     "f07_dataset_fanout": _EMPTY_PARAM,
     "f07_dependency_concentration": "an aggregate inside FILTER",
     "f07_descendants_distribution": _BARE,
-    "f07_lineage_depth": _CHAR,
-    "f08_license_conflicts": "SQLite syntax DuckDB does not parse",
     "f08_reuse_link_licenses": _EMPTY_PARAM,
     "f09_most_loaded_models": _EMPTY_PARAM,
 }

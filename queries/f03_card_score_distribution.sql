@@ -15,11 +15,11 @@ params:
   source: ""
 --- */
 SELECT
-  round(min(CAST(score * 10 + 1e-9 AS INTEGER), 9) / 10.0, 1) AS score_from,
-  count(*) AS cards,
-  round(1.0 * count(*) / sum(count(*)) OVER (), 4) AS share_of_cards,
-  round(avg(template_only), 4) AS share_unfilled_templates
-FROM cards
-WHERE score IS NOT NULL AND (SELECT source FROM p) IN ('', cards.source)
-GROUP BY 1
-ORDER BY 1
+  score_from,
+  sum(cards) AS cards,
+  round(1.0 * sum(cards) / sum(sum(cards)) OVER (), 4) AS share_of_cards,
+  round(1.0 * sum(template_only) / sum(template_only_known), 4) AS share_unfilled_templates
+FROM card_score_bins  -- scored cards per card sample and tenth of the score (build/summaries.py)
+WHERE (SELECT source FROM p) IN ('', card_score_bins.source)
+GROUP BY score_from
+ORDER BY score_from

@@ -12,21 +12,15 @@ fragment: g.mark=bar&g.x_column=share_of_cards&g.x_type=quantitative&g.y_column=
 params:
   source: ""
 --- */
-WITH chosen AS (
-  SELECT model_id, source FROM cards WHERE (SELECT source FROM p) IN ('', source)
-),
-per_section AS (
-  SELECT
-    s.canonical AS section,
-    count(DISTINCT s.model_id || char(0) || s.source) FILTER (WHERE NOT s.is_filler) AS cards_filled,
-    count(DISTINCT s.model_id || char(0) || s.source) FILTER (WHERE s.is_filler) AS cards_filler_only
-  FROM card_sections s JOIN chosen c ON c.model_id = s.model_id AND c.source = s.source
-  WHERE s.canonical IS NOT NULL
-  GROUP BY s.canonical
+WITH per_section AS (  -- card_section_counts, card_evaluations: counted per card sample by the builder (build/summaries.py)
+  SELECT section, sum(cards_filled) AS cards_filled, sum(cards_filler_only) AS cards_filler_only
+  FROM card_section_counts WHERE (SELECT source FROM p) IN ('', source)
+  GROUP BY section
 )
 SELECT
   printf('%02d %s', row_number() OVER (ORDER BY cards_filled DESC, section), section) AS ranked_section,
   section, cards_filled, cards_filler_only,
-  round(1.0 * cards_filled / (SELECT count(*) FROM chosen), 4) AS share_of_cards
+  round(1.0 * cards_filled / (SELECT sum(cards) FROM card_evaluations WHERE (SELECT source FROM p) IN ('', source)), 4)
+    AS share_of_cards
 FROM per_section
 ORDER BY cards_filled DESC, section

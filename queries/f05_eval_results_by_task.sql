@@ -82,27 +82,18 @@ claims:
 --- */
 WITH chosen AS (
   SELECT coalesce(nullif((SELECT sample FROM p), ''),
-                  (SELECT source FROM cards GROUP BY source ORDER BY count(*) DESC, source LIMIT 1)) AS sample
+                  (SELECT source FROM card_evaluations GROUP BY source ORDER BY sum(cards) DESC, source LIMIT 1)) AS sample
 ),
-c AS (
-  SELECT coalesce(c.pipeline_tag, m.pipeline_tag, 'none') AS task,
-         c.eval_reporting = 'model-index' AS machine_readable,
-         c.eval_reporting = 'prose-table' AS prose_table,
-         c.eval_reporting = 'prose-text' AS prose_text,
-         c.eval_reporting = 'prose-text'
-           AND c.text LIKE '%achieves the following results on the evaluation set%' AS trainer_list
-  FROM cards c JOIN models m USING (model_id)
-  WHERE c.source = (SELECT sample FROM chosen)
-),
+-- card_evaluations: cards per sample and task, counted by the builder (build/summaries.py)
+c AS (SELECT * FROM card_evaluations WHERE source = (SELECT sample FROM chosen)),
 per_task AS (
-  SELECT task, count(*) AS cards, sum(machine_readable) AS machine_readable,
-         sum(prose_table) AS prose_table, sum(prose_text) AS prose_text, sum(trainer_list) AS trainer_list
-  FROM c GROUP BY task HAVING count(*) >= (SELECT min_cards FROM p)
+  SELECT task, cards, machine_readable, prose_table, prose_text, trainer_list
+  FROM c WHERE cards >= (SELECT min_cards FROM p)
 ),
 everything AS (
-  SELECT 'all tasks' AS task, count(*) AS cards, sum(machine_readable) AS machine_readable,
+  SELECT 'all tasks' AS task, sum(cards) AS cards, sum(machine_readable) AS machine_readable,
          sum(prose_table) AS prose_table, sum(prose_text) AS prose_text, sum(trainer_list) AS trainer_list
-  FROM c HAVING count(*) > 0
+  FROM c HAVING sum(cards) > 0
 ),
 shares AS (
   SELECT k, task, cards, machine_readable, prose_table, prose_text, trainer_list,

@@ -31,21 +31,8 @@ claims:
       The paper counted every model of August 2022, when many spaCy and Stanza pipelines were
       trained on Universal Dependencies; the samples here are of 2023-2024.
 --- */
-WITH dataset_links AS (
-  SELECT DISTINCT model_id, lower(dataset) AS dataset FROM (
-    SELECT o.model_id, substr(t.value, 9) AS dataset
-    FROM model_observations o, json_each(o.tags) t
-    WHERE o.tags LIKE '%dataset:%' AND t.value LIKE 'dataset:%'
-    UNION ALL
-    SELECT c.model_id, d.value FROM cards c, json_each(c.datasets) d WHERE c.datasets <> '[]'
-    UNION ALL
-    SELECT o.model_id, d.value FROM model_observations o, json_each(o.extra, '$.datasets') d
-    WHERE o.source = 'hfco2' AND json_valid(o.extra) AND json_type(o.extra, '$.datasets') = 'array'
-  )
-  WHERE trim(dataset) <> ''
-),
-per_dataset AS (
-  SELECT dataset, count(*) AS models FROM dataset_links GROUP BY dataset
+WITH per_dataset AS (  -- dataset_models: the models naming each dataset, counted by the builder (build/summaries.py)
+  SELECT dataset, models FROM dataset_models
   ORDER BY models DESC, dataset LIMIT (SELECT top_n FROM p)
 )
 SELECT

@@ -25,36 +25,12 @@ answer: >-
   share-alike model in a permissively licensed repository, and {unlicensed_repo_share:.1%} of the
   reusing repositories state no license at all.
 --- */
-WITH repo_family AS MATERIALIZED (
-  SELECT d.dependent AS repo,
-         CASE WHEN r.repo IS NULL THEN 'not checked'
-              WHEN count(j.value) = 0 THEN 'no license'
-              WHEN max(j.value LIKE '%-nc%' OR j.value LIKE '%non-commercial%') THEN 'non-commercial'
-              WHEN max(j.value LIKE '%gpl%' OR j.value LIKE 'mpl%' OR j.value LIKE 'epl%' OR j.value LIKE 'eupl%'
-                       OR j.value LIKE 'cecill%' OR j.value LIKE 'cc-by-sa%' OR j.value LIKE '%copyleft%') THEN 'copyleft'
-              WHEN max(j.value LIKE 'mit%' OR j.value LIKE 'apache%' OR j.value LIKE 'bsd%' OR j.value LIKE 'psf%'
-                       OR j.value LIKE 'cc-by-_._' OR j.value IN ('isc', 'unlicense', 'zlib', 'cc0-1.0', 'other-permissive'))
-                THEN 'permissive'
-              ELSE 'other' END AS family
-  FROM (SELECT DISTINCT dependent FROM dependents WHERE kind = 'github') d
-  LEFT JOIN repositories r ON r.repo = d.dependent
-  LEFT JOIN json_each(r.licenses) j
-  GROUP BY d.dependent
-),
-matrix AS (
-  SELECT
-    coalesce(lc.category, CASE WHEN d.model_license IS NULL THEN 'none stated' ELSE 'uncategorized' END)
-      AS model_license_category,
-    f.family AS repository_license,
-    count(*) AS links, count(DISTINCT d.dependent) AS repositories, count(DISTINCT d.model_id) AS models
-  FROM repo_family f
-  CROSS JOIN dependents d ON d.dependent = f.repo AND d.kind = 'github'
-  LEFT JOIN license_categories lc ON lc.license_id = d.model_license AND lc.source = 'openfuture'
-  GROUP BY 1, 2
+WITH matrix AS (  -- links and repositories classified by the builder (build/summaries.py, where the families are defined)
+  SELECT * FROM license_matrix
 ),
 flagged AS (
-  SELECT *, model_license_category IN ('NC use only', 'RAIL', 'Other use restrictions', 'Copyleft / SA')
-              AND repository_license = 'permissive' AS may_conflict
+  SELECT *, CAST(model_license_category IN ('NC use only', 'RAIL', 'Other use restrictions', 'Copyleft / SA')
+                 AND repository_license = 'permissive' AS INTEGER) AS may_conflict
   FROM matrix
 )
 SELECT
@@ -64,8 +40,9 @@ SELECT
   sum(links) OVER () AS total_links,
   round(1.0 * sum(links) FILTER (WHERE model_license_category = 'Permissive / BY') OVER () / sum(links) OVER (), 4)
     AS permissive_link_share,
-  sum(links) FILTER (WHERE may_conflict) OVER () AS conflict_links,
-  round(1.0 * sum(links) FILTER (WHERE may_conflict) OVER () / sum(links) OVER (), 4) AS conflict_share,
-  (SELECT round(avg(family = 'no license'), 4) FROM repo_family) AS unlicensed_repo_share
+  sum(links) FILTER (WHERE may_conflict = 1) OVER () AS conflict_links,
+  round(1.0 * sum(links) FILTER (WHERE may_conflict = 1) OVER () / sum(links) OVER (), 4) AS conflict_share,
+  (SELECT round(1.0 * coalesce(sum(repositories) FILTER (WHERE family = 'no license'), 0) / sum(repositories), 4)
+     FROM repository_license_families) AS unlicensed_repo_share
 FROM flagged
-ORDER BY links DESC
+ORDER BY links DESC, model_license_category, repository_license

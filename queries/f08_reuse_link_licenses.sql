@@ -33,11 +33,7 @@ claims:
     format: "{:,}"
     expected: 480
 --- */
-SELECT coalesce(d.model_license, 'none stated') AS license, lc.category,
-       count(*) AS links, count(DISTINCT d.dependent) AS repositories, count(DISTINCT d.model_id) AS models,
-       round(1.0 * count(*) / (SELECT count(*) FROM dependents WHERE kind = 'github'), 4) AS share_of_links
-FROM dependents d LEFT JOIN license_categories lc ON lc.license_id = d.model_license AND lc.source = 'openfuture'
-WHERE d.kind = 'github'
-GROUP BY 1
+SELECT license, category, links, repositories, models, share_of_links
+FROM reuse_link_licenses  -- the GitHub reuse links grouped by model license (build/summaries.py)
 ORDER BY links DESC, license
 LIMIT (SELECT top_n FROM p)

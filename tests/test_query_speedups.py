@@ -1,12 +1,16 @@
 """Canned queries rewritten for speed at Hub scale (docs/benchmarks.md) give the answer of their
 plain definition: each is compared, row for row, with the straightforward SQL it replaced, on the
-database built from the real sources, for several parameter values."""
+database built from the real sources, for several parameter values.
+
+Some read build-time summary tables (build/summaries.py) instead of grouping the base tables on
+every request; their plain definitions below are the queries as they were before, over the base
+tables only, so the summaries and the rewritten queries are both checked against them."""
 
 import sqlite3
 
 import pytest
 
-from build.findings import load_queries
+from build.findings import _with_params, load_queries
 
 # The plain definitions: group every reuse link / every lineage edge, then rank.
 REFERENCE = {
@@ -60,3 +64,263 @@ def test_fast_query_gives_the_plain_answer(real_db, name, top_n):
     expected = conn.execute(REFERENCE[name], params).fetchall()
     assert got == expected
     assert len(got) == int(params["top_n"])  # the real data has more than 50 reused models and bases
+
+
+# The plain definitions of the queries that read summary tables (build/summaries.py): the SQL after
+# the header as it was, over the base tables; the parameter CTE `p` is added as for the canned query.
+PLAIN = {
+    "f03_card_sections": """
+WITH chosen AS (
+  SELECT model_id, source FROM cards WHERE (SELECT source FROM p) IN ('', source)
+),
+per_section AS (
+  SELECT
+    s.canonical AS section,
+    count(DISTINCT s.model_id || char(0) || s.source) FILTER (WHERE NOT s.is_filler) AS cards_filled,
+    count(DISTINCT s.model_id || char(0) || s.source) FILTER (WHERE s.is_filler) AS cards_filler_only
+  FROM card_sections s JOIN chosen c ON c.model_id = s.model_id AND c.source = s.source
+  WHERE s.canonical IS NOT NULL
+  GROUP BY s.canonical
+)
+SELECT
+  printf('%02d %s', row_number() OVER (ORDER BY cards_filled DESC, section), section) AS ranked_section,
+  section, cards_filled, cards_filler_only,
+  round(1.0 * cards_filled / (SELECT count(*) FROM chosen), 4) AS share_of_cards
+FROM per_section
+ORDER BY cards_filled DESC, section""",
+    "f03_card_score_distribution": """
+SELECT
+  round(min(CAST(score * 10 + 1e-9 AS INTEGER), 9) / 10.0, 1) AS score_from,
+  count(*) AS cards,
+  round(1.0 * count(*) / sum(count(*)) OVER (), 4) AS share_of_cards,
+  round(avg(template_only), 4) AS share_unfilled_templates
+FROM cards
+WHERE score IS NOT NULL AND (SELECT source FROM p) IN ('', cards.source)
+GROUP BY 1
+ORDER BY 1""",
+    "f05_eval_results_by_task": """
+WITH chosen AS (
+  SELECT coalesce(nullif((SELECT sample FROM p), ''),
+                  (SELECT source FROM cards GROUP BY source ORDER BY count(*) DESC, source LIMIT 1)) AS sample
+),
+c AS (
+  SELECT coalesce(c.pipeline_tag, m.pipeline_tag, 'none') AS task,
+         c.eval_reporting = 'model-index' AS machine_readable,
+         c.eval_reporting = 'prose-table' AS prose_table,
+         c.eval_reporting = 'prose-text' AS prose_text,
+         c.eval_reporting = 'prose-text'
+           AND c.text LIKE '%achieves the following results on the evaluation set%' AS trainer_list
+  FROM cards c JOIN models m USING (model_id)
+  WHERE c.source = (SELECT sample FROM chosen)
+),
+per_task AS (
+  SELECT task, count(*) AS cards, sum(machine_readable) AS machine_readable,
+         sum(prose_table) AS prose_table, sum(prose_text) AS prose_text, sum(trainer_list) AS trainer_list
+  FROM c GROUP BY task HAVING count(*) >= (SELECT min_cards FROM p)
+),
+everything AS (
+  SELECT 'all tasks' AS task, count(*) AS cards, sum(machine_readable) AS machine_readable,
+         sum(prose_table) AS prose_table, sum(prose_text) AS prose_text, sum(trainer_list) AS trainer_list
+  FROM c HAVING count(*) > 0
+),
+shares AS (
+  SELECT k, task, cards, machine_readable, prose_table, prose_text, trainer_list,
+         prose_table + prose_text AS prose_only,
+         machine_readable + prose_table + prose_text AS any_evaluation,
+         1.0 * machine_readable / cards AS pm, 1.0 * (machine_readable + prose_table + prose_text) / cards AS pa,
+         1.96 * 1.96 / cards AS z2n
+  FROM (SELECT 0 AS k, * FROM everything UNION ALL SELECT 1, * FROM per_task)
+)
+-- 95% Wilson interval: (p + z²/2n ± z·sqrt(p(1-p)/n + z²/4n²)) / (1 + z²/n), z = 1.96
+SELECT task, (SELECT sample FROM chosen) AS sample, cards,
+       machine_readable, round(pm, 4) AS machine_readable_share,
+       round((pm + z2n / 2 - 1.96 * sqrt(pm * (1 - pm) / cards + z2n / cards / 4)) / (1 + z2n), 4) AS machine_readable_low,
+       round((pm + z2n / 2 + 1.96 * sqrt(pm * (1 - pm) / cards + z2n / cards / 4)) / (1 + z2n), 4) AS machine_readable_high,
+       prose_only, round(1.0 * prose_only / cards, 4) AS prose_only_share, prose_table, prose_text,
+       trainer_list AS prose_text_trainer_list,
+       any_evaluation, round(pa, 4) AS any_share,
+       round((pa + z2n / 2 - 1.96 * sqrt(pa * (1 - pa) / cards + z2n / cards / 4)) / (1 + z2n), 4) AS any_low,
+       round((pa + z2n / 2 + 1.96 * sqrt(pa * (1 - pa) / cards + z2n / cards / 4)) / (1 + z2n), 4) AS any_high
+FROM shares
+ORDER BY k, cards DESC, task""",
+    "f07_dataset_fanout": """
+WITH dataset_links AS (
+  SELECT DISTINCT model_id, lower(dataset) AS dataset FROM (
+    SELECT o.model_id, substr(t.value, 9) AS dataset
+    FROM model_observations o, json_each(o.tags) t
+    WHERE o.tags LIKE '%dataset:%' AND t.value LIKE 'dataset:%'
+    UNION ALL
+    SELECT c.model_id, d.value FROM cards c, json_each(c.datasets) d WHERE c.datasets <> '[]'
+    UNION ALL
+    SELECT o.model_id, d.value FROM model_observations o, json_each(o.extra, '$.datasets') d
+    WHERE o.source = 'hfco2' AND json_valid(o.extra) AND json_type(o.extra, '$.datasets') = 'array'
+  )
+  WHERE trim(dataset) <> ''
+),
+per_dataset AS (
+  SELECT dataset, count(*) AS models FROM dataset_links GROUP BY dataset
+  ORDER BY models DESC, dataset LIMIT (SELECT top_n FROM p)
+)
+SELECT
+  printf('%0' || length((SELECT top_n FROM p)) || 'd %s',
+         row_number() OVER (ORDER BY models DESC, dataset), dataset) AS ranked_dataset,
+  dataset, models
+FROM per_dataset
+ORDER BY models DESC, dataset""",
+    "f07_lineage_depth": """
+WITH RECURSIVE chain(model_id, depth, path) AS (
+  SELECT l.model_id, 1, char(0) || l.base_model_id || char(0) || l.model_id || char(0)
+  FROM lineage l
+  WHERE NOT EXISTS (SELECT 1 FROM lineage up WHERE up.model_id = l.base_model_id)
+  UNION
+  SELECT l.model_id, c.depth + 1, c.path || l.model_id || char(0)
+  FROM chain c JOIN lineage l ON l.base_model_id = c.model_id
+  WHERE c.depth < 20 AND instr(c.path, char(0) || l.model_id || char(0)) = 0
+),
+deepest AS (SELECT model_id, max(depth) AS depth FROM chain GROUP BY model_id)
+SELECT depth, count(*) AS models
+FROM deepest GROUP BY depth ORDER BY depth""",
+    "f08_license_conflicts": """
+WITH repo_family AS MATERIALIZED (
+  SELECT d.dependent AS repo,
+         CASE WHEN r.repo IS NULL THEN 'not checked'
+              WHEN count(j.value) = 0 THEN 'no license'
+              WHEN max(j.value LIKE '%-nc%' OR j.value LIKE '%non-commercial%') THEN 'non-commercial'
+              WHEN max(j.value LIKE '%gpl%' OR j.value LIKE 'mpl%' OR j.value LIKE 'epl%' OR j.value LIKE 'eupl%'
+                       OR j.value LIKE 'cecill%' OR j.value LIKE 'cc-by-sa%' OR j.value LIKE '%copyleft%') THEN 'copyleft'
+              WHEN max(j.value LIKE 'mit%' OR j.value LIKE 'apache%' OR j.value LIKE 'bsd%' OR j.value LIKE 'psf%'
+                       OR j.value LIKE 'cc-by-_._' OR j.value IN ('isc', 'unlicense', 'zlib', 'cc0-1.0', 'other-permissive'))
+                THEN 'permissive'
+              ELSE 'other' END AS family
+  FROM (SELECT DISTINCT dependent FROM dependents WHERE kind = 'github') d
+  LEFT JOIN repositories r ON r.repo = d.dependent
+  LEFT JOIN json_each(r.licenses) j
+  GROUP BY d.dependent
+),
+matrix AS (
+  SELECT
+    coalesce(lc.category, CASE WHEN d.model_license IS NULL THEN 'none stated' ELSE 'uncategorized' END)
+      AS model_license_category,
+    f.family AS repository_license,
+    count(*) AS links, count(DISTINCT d.dependent) AS repositories, count(DISTINCT d.model_id) AS models
+  FROM repo_family f
+  CROSS JOIN dependents d ON d.dependent = f.repo AND d.kind = 'github'
+  LEFT JOIN license_categories lc ON lc.license_id = d.model_license AND lc.source = 'openfuture'
+  GROUP BY 1, 2
+),
+flagged AS (
+  SELECT *, model_license_category IN ('NC use only', 'RAIL', 'Other use restrictions', 'Copyleft / SA')
+              AND repository_license = 'permissive' AS may_conflict
+  FROM matrix
+)
+SELECT
+  model_license_category, repository_license, links,
+  round(1.0 * links / sum(links) OVER (PARTITION BY model_license_category), 4) AS share_of_category,
+  repositories, models, may_conflict,
+  sum(links) OVER () AS total_links,
+  round(1.0 * sum(links) FILTER (WHERE model_license_category = 'Permissive / BY') OVER () / sum(links) OVER (), 4)
+    AS permissive_link_share,
+  sum(links) FILTER (WHERE may_conflict) OVER () AS conflict_links,
+  round(1.0 * sum(links) FILTER (WHERE may_conflict) OVER () / sum(links) OVER (), 4) AS conflict_share,
+  (SELECT round(avg(family = 'no license'), 4) FROM repo_family) AS unlicensed_repo_share
+FROM flagged
+ORDER BY links DESC""",
+    "f08_reuse_link_licenses": """
+SELECT coalesce(d.model_license, 'none stated') AS license, lc.category,
+       count(*) AS links, count(DISTINCT d.dependent) AS repositories, count(DISTINCT d.model_id) AS models,
+       round(1.0 * count(*) / (SELECT count(*) FROM dependents WHERE kind = 'github'), 4) AS share_of_links
+FROM dependents d LEFT JOIN license_categories lc ON lc.license_id = d.model_license AND lc.source = 'openfuture'
+WHERE d.kind = 'github'
+GROUP BY 1
+ORDER BY links DESC, license
+LIMIT (SELECT top_n FROM p)""",
+}
+
+# Parameter values each query is compared for (besides its defaults): every card sample of the real
+# database, one that does not exist, and rankings cut short and long.
+PARAMS = {
+    "f03_card_sections": [{"source": s} for s in ("", "hn5318-cards", "hfco2", "liang2024", "no-such-sample")],
+    "f03_card_score_distribution": [{"source": s} for s in ("", "hn5318-cards", "hfco2", "liang2024", "no-such-sample")],
+    "f05_eval_results_by_task": [{"sample": s, "min_cards": n} for s in ("", "hn5318-cards", "hfco2", "no-such-sample")
+                                 for n in ("", "1", "40")],
+    "f07_dataset_fanout": [{"top_n": n} for n in ("", "3", "500")],
+    "f07_lineage_depth": [{}],
+    "f08_license_conflicts": [{}],
+    "f08_reuse_link_licenses": [{"top_n": n} for n in ("", "3", "500")],
+}
+
+
+def _rows_in_order(cursor, order_by: list[str]) -> list[tuple]:
+    """The rows, and where the query's ORDER BY leaves ties, those rows in a fixed order."""
+    columns = [d[0] for d in cursor.description]
+    rows = cursor.fetchall()
+    if not order_by:
+        return rows
+    key = [columns.index(c) for c in order_by]
+    groups: dict = {}
+    for row in rows:
+        groups.setdefault(tuple(row[i] for i in key), []).append(row)
+    return [r for k in groups for r in sorted(groups[k], key=repr)]
+
+
+# Queries whose ORDER BY leaves ties (rows of equal `links`), compared within ties as sets.
+TIES = {"f08_license_conflicts": ["links"]}
+
+
+@pytest.mark.real_sources
+@pytest.mark.parametrize("name", sorted(PLAIN))
+def test_summary_query_gives_the_plain_answer(real_db, name):
+    query = load_queries()[name]
+    assert set(PARAMS[name][0]) == set(query.params)
+    plain = _with_params(PLAIN[name].strip(), query.params)
+    conn = sqlite3.connect(real_db)
+    answered = 0
+    for values in PARAMS[name]:
+        got = _rows_in_order(conn.execute(query.sql, values), TIES.get(name, []))
+        expected = _rows_in_order(conn.execute(plain, values), TIES.get(name, []))
+        assert got == expected, (name, values)
+        answered += bool(got)
+    assert answered >= max(1, len(PARAMS[name]) // 2)  # the comparison is not only of empty answers
+
+
+@pytest.mark.real_sources
+def test_summaries_recomputed_in_python(real_db):
+    """Two summaries recomputed without SQL from the rows they summarise: the lineage depths by a
+    walk of the lineage graph from its roots, the card evaluations by counting card rows."""
+    conn = sqlite3.connect(real_db)
+    children: dict[str, set] = {}
+    has_base = set()
+    for child, base in conn.execute("SELECT model_id, base_model_id FROM lineage"):
+        children.setdefault(base, set()).add(child)
+        has_base.add(child)
+    deepest: dict[str, int] = {}
+
+    def walk(model, depth, path):
+        for child in children.get(model, ()):
+            if child not in path:
+                deepest[child] = max(deepest.get(child, 0), depth)
+                if depth < 20:
+                    walk(child, depth + 1, path | {child})
+
+    for root in set(children) - has_base:
+        walk(root, 1, {root})
+    by_depth: dict[int, int] = {}
+    for depth in deepest.values():
+        by_depth[depth] = by_depth.get(depth, 0) + 1
+    assert conn.execute("SELECT depth, models FROM lineage_depths ORDER BY depth").fetchall() == sorted(by_depth.items())
+    assert len(by_depth) >= 2
+
+    model_task = dict(conn.execute("SELECT model_id, pipeline_tag FROM models"))
+    counts: dict[tuple, list] = {}
+    for source, model, task, reporting, text in conn.execute(
+            "SELECT source, model_id, pipeline_tag, eval_reporting, text FROM cards"):
+        row = counts.setdefault((source, task or model_task[model] or "none"), [0, 0, 0, 0, 0])
+        row[0] += 1
+        row[1] += reporting == "model-index"
+        row[2] += reporting == "prose-table"
+        row[3] += reporting == "prose-text"
+        row[4] += reporting == "prose-text" and "achieves the following results on the evaluation set" in text.lower()
+    got = {(s, t): list(r) for s, t, *r in conn.execute(
+        "SELECT source, task, cards, machine_readable, prose_table, prose_text, trainer_list FROM card_evaluations")}
+    assert got == counts
+    assert sum(r[4] for r in counts.values()) > 0

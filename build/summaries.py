@@ -1,0 +1,219 @@
+"""Build-time summary tables: what the slow canned queries would otherwise group on every request.
+
+At Hub scale (2,000,000 models, docs/benchmarks.md) a canned query that groups every reuse link,
+every card or every lineage chain takes seconds. `write(db)` runs once per build, after the
+`models` and `populations` tables and before the findings (which run the canned queries), and
+fills the small tables below, each with one INSERT ... SELECT inside SQLite (deterministic: the
+same database gives the same rows, in key order).
+
+A summary never freezes a canned query's parameter: it is grouped by whatever the parameter
+selects (a card sample `source`, a `population`), so the query filters the summary where it used
+to filter the base table; a parameter that only cuts a ranking (`top_n`) or a threshold
+(`min_cards`) is applied by the query to the summary's rows. tests/test_query_speedups.py checks
+each rewritten query against its plain definition over the base tables, row for row, for several
+parameter values. metadata.yml and docs/database.md describe every table and column.
+
+The card texts (`cards.text`) are read here, at build time, for the trainer-list flag of
+`card_evaluations`; no canned query reads them.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+# table -> (CREATE TABLE, INSERT ... SELECT). In dependency order.
+SUMMARIES: dict[str, tuple[str, str]] = {
+    # F5 (f05_eval_results_by_task) and F3 (f03_card_sections' denominator): cards per sample and task.
+    "card_evaluations": ("""
+CREATE TABLE card_evaluations (
+  source TEXT NOT NULL REFERENCES sources(id),
+  task TEXT NOT NULL,
+  cards INTEGER NOT NULL,
+  machine_readable INTEGER,
+  prose_table INTEGER,
+  prose_text INTEGER,
+  trainer_list INTEGER,
+  PRIMARY KEY (source, task)
+)""", """
+INSERT INTO card_evaluations
+SELECT c.source, coalesce(c.pipeline_tag, m.pipeline_tag, 'none') AS task, count(*),
+       sum(c.eval_reporting = 'model-index'), sum(c.eval_reporting = 'prose-table'),
+       sum(c.eval_reporting = 'prose-text'),
+       sum(c.eval_reporting = 'prose-text'
+           AND c.text LIKE '%achieves the following results on the evaluation set%')
+FROM cards c JOIN models m USING (model_id)
+GROUP BY 1, 2 ORDER BY 1, 2"""),
+    # F3 (f03_card_sections): cards with each canonical section, per card sample.
+    "card_section_counts": ("""
+CREATE TABLE card_section_counts (
+  source TEXT NOT NULL REFERENCES sources(id),
+  section TEXT NOT NULL,
+  cards_filled INTEGER NOT NULL,
+  cards_filler_only INTEGER NOT NULL,
+  PRIMARY KEY (source, section)
+)""", """
+INSERT INTO card_section_counts
+SELECT s.source, s.canonical,
+       count(DISTINCT s.model_id) FILTER (WHERE NOT s.is_filler),
+       count(DISTINCT s.model_id) FILTER (WHERE s.is_filler)
+FROM card_sections s JOIN cards c ON c.model_id = s.model_id AND c.source = s.source
+WHERE s.canonical IS NOT NULL
+GROUP BY s.source, s.canonical ORDER BY 1, 2"""),
+    # F3 (f03_card_score_distribution): scored cards per sample and tenth of the score.
+    "card_score_bins": ("""
+CREATE TABLE card_score_bins (
+  source TEXT NOT NULL REFERENCES sources(id),
+  score_from REAL NOT NULL,
+  cards INTEGER NOT NULL,
+  template_only INTEGER,
+  template_only_known INTEGER NOT NULL,
+  PRIMARY KEY (source, score_from)
+)""", """
+INSERT INTO card_score_bins
+SELECT source, round(min(CAST(score * 10 + 1e-9 AS INTEGER), 9) / 10.0, 1), count(*),
+       sum(template_only), count(template_only)
+FROM cards WHERE score IS NOT NULL
+GROUP BY 1, 2 ORDER BY 1, 2"""),
+    # F8 (f08_license_conflicts): the license family of every repository that reuses a model.
+    "repository_license_families": ("""
+CREATE TABLE repository_license_families (
+  family TEXT PRIMARY KEY,
+  repositories INTEGER NOT NULL
+)""", """
+INSERT INTO repository_license_families
+SELECT family, count(*) FROM temp.repo_family GROUP BY family ORDER BY family"""),
+    # F8 (f08_license_conflicts): GitHub reuse links by model license category x repository license family.
+    "license_matrix": ("""
+CREATE TABLE license_matrix (
+  model_license_category TEXT NOT NULL,
+  repository_license TEXT NOT NULL,
+  links INTEGER NOT NULL,
+  repositories INTEGER NOT NULL,
+  models INTEGER NOT NULL,
+  PRIMARY KEY (model_license_category, repository_license)
+)""", """
+INSERT INTO license_matrix
+SELECT
+  coalesce(lc.category, CASE WHEN d.model_license IS NULL THEN 'none stated' ELSE 'uncategorized' END),
+  f.family, count(*), count(DISTINCT d.dependent), count(DISTINCT d.model_id)
+FROM temp.repo_family f
+CROSS JOIN dependents d ON d.dependent = f.repo AND d.kind = 'github'
+LEFT JOIN license_categories lc ON lc.license_id = d.model_license AND lc.source = 'openfuture'
+GROUP BY 1, 2 ORDER BY 1, 2"""),
+    # F8 (f08_reuse_link_licenses): GitHub reuse links by the model's license.
+    "reuse_link_licenses": ("""
+CREATE TABLE reuse_link_licenses (
+  license TEXT PRIMARY KEY,
+  category TEXT,
+  links INTEGER NOT NULL,
+  repositories INTEGER NOT NULL,
+  models INTEGER NOT NULL,
+  share_of_links REAL
+)""", """
+INSERT INTO reuse_link_licenses
+SELECT coalesce(d.model_license, 'none stated'), lc.category,
+       count(*), count(DISTINCT d.dependent), count(DISTINCT d.model_id),
+       round(1.0 * count(*) / (SELECT count(*) FROM dependents WHERE kind = 'github'), 4)
+FROM dependents d LEFT JOIN license_categories lc ON lc.license_id = d.model_license AND lc.source = 'openfuture'
+WHERE d.kind = 'github'
+GROUP BY 1 ORDER BY 1"""),
+    # F7 (f07_lineage_depth): models by the length of their longest chain of base models.
+    "lineage_depths": ("""
+CREATE TABLE lineage_depths (
+  depth INTEGER PRIMARY KEY,
+  models INTEGER NOT NULL
+)""", """
+INSERT INTO lineage_depths
+WITH RECURSIVE chain(model_id, depth, path) AS (
+  SELECT l.model_id, 1, char(0) || l.base_model_id || char(0) || l.model_id || char(0)
+  FROM lineage l
+  WHERE NOT EXISTS (SELECT 1 FROM lineage up WHERE up.model_id = l.base_model_id)
+  UNION
+  SELECT l.model_id, c.depth + 1, c.path || l.model_id || char(0)
+  FROM chain c JOIN lineage l ON l.base_model_id = c.model_id
+  WHERE c.depth < 20 AND instr(c.path, char(0) || l.model_id || char(0)) = 0
+),
+deepest AS (SELECT model_id, max(depth) AS depth FROM chain GROUP BY model_id)
+SELECT depth, count(*) FROM deepest GROUP BY depth ORDER BY depth"""),
+    # F7 (f07_dataset_fanout): models trained or evaluated on each dataset (tags, card metadata, HFCO2).
+    "dataset_models": ("""
+CREATE TABLE dataset_models (
+  dataset TEXT PRIMARY KEY,
+  models INTEGER NOT NULL
+)""", """
+INSERT INTO dataset_models
+WITH dataset_links AS (
+  SELECT DISTINCT model_id, lower(dataset) AS dataset FROM (
+    SELECT o.model_id, substr(t.value, 9) AS dataset
+    FROM model_observations o, json_each(o.tags) t
+    WHERE o.tags LIKE '%dataset:%' AND t.value LIKE 'dataset:%'
+    UNION ALL
+    SELECT c.model_id, d.value FROM cards c, json_each(c.datasets) d WHERE c.datasets <> '[]'
+    UNION ALL
+    SELECT o.model_id, d.value FROM model_observations o, json_each(o.extra, '$.datasets') d
+    WHERE o.source = 'hfco2' AND json_valid(o.extra) AND json_type(o.extra, '$.datasets') = 'array'
+  )
+  WHERE trim(dataset) <> ''
+)
+SELECT dataset, count(*) FROM dataset_links GROUP BY dataset ORDER BY dataset"""),
+}
+
+# Helper tables, dropped after the summaries are written.
+TEMP_SQL = ["""
+CREATE TEMP TABLE repo_family AS
+SELECT d.dependent AS repo,
+       CASE WHEN r.repo IS NULL THEN 'not checked'
+            WHEN count(j.value) = 0 THEN 'no license'
+            WHEN max(j.value LIKE '%-nc%' OR j.value LIKE '%non-commercial%') THEN 'non-commercial'
+            WHEN max(j.value LIKE '%gpl%' OR j.value LIKE 'mpl%' OR j.value LIKE 'epl%' OR j.value LIKE 'eupl%'
+                     OR j.value LIKE 'cecill%' OR j.value LIKE 'cc-by-sa%' OR j.value LIKE '%copyleft%') THEN 'copyleft'
+            WHEN max(j.value LIKE 'mit%' OR j.value LIKE 'apache%' OR j.value LIKE 'bsd%' OR j.value LIKE 'psf%'
+                     OR j.value LIKE 'cc-by-_._' OR j.value IN ('isc', 'unlicense', 'zlib', 'cc0-1.0', 'other-permissive'))
+              THEN 'permissive'
+            ELSE 'other' END AS family
+FROM (SELECT DISTINCT dependent FROM dependents WHERE kind = 'github') d
+LEFT JOIN repositories r ON r.repo = d.dependent
+LEFT JOIN json_each(r.licenses) j
+GROUP BY d.dependent""",
+    "CREATE INDEX temp.idx_repo_family_repo ON repo_family (repo)",
+]
+
+INDEXES = [
+    "CREATE INDEX idx_dataset_models_rank ON dataset_models (models DESC, dataset)",
+    "CREATE INDEX idx_reuse_link_licenses_rank ON reuse_link_licenses (links DESC, license)",
+]
+
+
+def write(db: sqlite_utils.Database) -> dict[str, int]:
+    """Create (or replace) and fill every summary table; return their row counts."""
+    for name in SUMMARIES:
+        db.execute(f"DROP TABLE IF EXISTS [{name}]")
+    db.execute("DROP TABLE IF EXISTS temp.repo_family")
+    for sql in TEMP_SQL:
+        db.execute(sql)
+    for create, insert in SUMMARIES.values():
+        db.execute(create)
+        db.execute(insert)
+    for sql in INDEXES:
+        db.execute(sql)
+    db.execute("DROP TABLE temp.repo_family")
+    db.conn.commit()
+    return {name: db[name].count for name in SUMMARIES}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """python -m build.summaries DB: (re)write the summary tables of an existing database, e.g. one
+    built before they existed, to benchmark the canned queries on it (scripts/bench_scale.py)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m build.summaries", description=main.__doc__)
+    parser.add_argument("db", help="an existing database built by `python -m build`")
+    args = parser.parse_args(argv)
+    with sqlite_utils.Database(args.db) as db:
+        for name, rows in write(db).items():
+            print(f"{name:<28} {rows:>10,}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

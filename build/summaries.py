@@ -156,6 +156,102 @@ WITH dataset_links AS (
   WHERE trim(dataset) <> ''
 )
 SELECT dataset, count(*) FROM dataset_links GROUP BY dataset ORDER BY dataset"""),
+    # F1, F2, F3, F11 (downloads histogram, reuse by popularity, documentation by reuse, card presence
+    # by source, models created per month, practices by cohort): the observations of every source,
+    # counted per creation month, download magnitude, card presence and reuse, so that a query over
+    # one population sums a few hundred rows instead of scanning its models.
+    "observation_counts": ("""
+CREATE TABLE observation_counts (
+  source TEXT NOT NULL REFERENCES sources(id),
+  created_month TEXT,
+  download_digits INTEGER,
+  has_card INTEGER,
+  reused_by_at_least INTEGER NOT NULL,
+  models INTEGER NOT NULL,
+  downloads INTEGER,
+  zero_downloads INTEGER,
+  reused_models INTEGER NOT NULL,
+  links INTEGER,
+  scored_cards INTEGER NOT NULL,
+  card_score_sum REAL
+)""", """
+INSERT INTO observation_counts
+SELECT o.source, substr(o.created_at, 1, 7),
+       CASE WHEN o.downloads_30d <= 0 THEN 0 ELSE length(o.downloads_30d) END,
+       o.has_card,
+       CASE WHEN m.github_dependents < 1 THEN 0 WHEN m.github_dependents < 2 THEN 1
+            WHEN m.github_dependents < 10 THEN 2 WHEN m.github_dependents < 100 THEN 10 ELSE 100 END,
+       count(*), sum(o.downloads_30d), sum(o.downloads_30d = 0), count(dep.model_id), sum(dep.links),
+       count(m.card_score), sum(m.card_score)
+FROM model_observations o JOIN models m ON m.model_id = o.model_id
+LEFT JOIN (SELECT model_id, count(*) AS links FROM dependents WHERE kind = 'github' GROUP BY model_id) dep
+  ON dep.model_id = o.model_id
+GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5"""),
+    # F1 (f01_reuse_concentration): every source's median 30-day downloads.
+    "download_medians": ("""
+CREATE TABLE download_medians (
+  source TEXT PRIMARY KEY REFERENCES sources(id),
+  models INTEGER NOT NULL,
+  median_downloads INTEGER
+)""", """
+INSERT INTO download_medians
+SELECT source, max(c), CAST(round(avg(n)) AS INTEGER) FROM (
+  SELECT source, downloads_30d AS n, count(*) OVER (PARTITION BY source) AS c,
+         row_number() OVER (PARTITION BY source ORDER BY downloads_30d) AS k
+  FROM model_observations WHERE downloads_30d IS NOT NULL
+)
+WHERE k BETWEEN (c + 1) / 2 AND c / 2 + 1
+GROUP BY source ORDER BY source"""),
+    # F1, F2 (f01_reuse_concentration, f02_popularity_vs_reuse): the GitHub reuse links in one row.
+    "github_reuse_totals": ("""
+CREATE TABLE github_reuse_totals (
+  link_rows INTEGER NOT NULL,
+  link_pairs INTEGER NOT NULL,
+  link_repos INTEGER NOT NULL,
+  link_models INTEGER NOT NULL,
+  link_sources TEXT,
+  top10_link_share REAL
+)""", """
+INSERT INTO github_reuse_totals
+WITH gh AS (SELECT model_id, dependent, source FROM dependents WHERE kind = 'github'),
+links AS (SELECT model_id, count(*) AS n FROM gh GROUP BY model_id)
+SELECT (SELECT count(*) FROM gh),
+       (SELECT count(DISTINCT dependent || char(0) || model_id) FROM gh),
+       (SELECT count(DISTINCT dependent) FROM gh),
+       (SELECT count(*) FROM links),
+       (SELECT group_concat(source, ', ') FROM (SELECT DISTINCT source FROM gh ORDER BY source)),
+       (SELECT round(1.0 * sum(n) / (SELECT sum(n) FROM links), 4)
+          FROM (SELECT n FROM links ORDER BY n DESC LIMIT 10))"""),
+    # F2 (f02_popularity_vs_reuse): per source, the rank correlation (Spearman, ties averaged) of the
+    # reused models' downloads and reusing repositories.
+    "reuse_rank_correlations": ("""
+CREATE TABLE reuse_rank_correlations (
+  source TEXT PRIMARY KEY REFERENCES sources(id),
+  reused_models INTEGER NOT NULL,
+  spearman REAL
+)""", """
+INSERT INTO reuse_rank_correlations
+WITH dep AS (
+  SELECT model_id, count(DISTINCT dependent) AS repos FROM dependents WHERE kind = 'github' GROUP BY model_id
+),
+reused AS (
+  SELECT o.source, o.downloads_30d AS downloads, dep.repos
+  FROM dep JOIN model_observations o ON o.model_id = dep.model_id
+  WHERE o.downloads_30d IS NOT NULL
+),
+ranked AS (
+  SELECT source,
+         rank() OVER (PARTITION BY source ORDER BY downloads)
+           + (count(*) OVER (PARTITION BY source, downloads) - 1) / 2.0 AS rd,
+         rank() OVER (PARTITION BY source ORDER BY repos)
+           + (count(*) OVER (PARTITION BY source, repos) - 1) / 2.0 AS rr
+  FROM reused
+),
+means AS (SELECT source, avg(rd) AS md, avg(rr) AS mr FROM ranked GROUP BY source)
+SELECT source, count(*),
+       sum((rd - md) * (rr - mr)) / sqrt(sum((rd - md) * (rd - md)) * sum((rr - mr) * (rr - mr)))
+FROM ranked JOIN means USING (source)
+GROUP BY source ORDER BY source"""),
 }
 
 # Helper tables, dropped after the summaries are written.
@@ -179,6 +275,7 @@ GROUP BY d.dependent""",
 ]
 
 INDEXES = [
+    "CREATE INDEX idx_observation_counts_source ON observation_counts (source, download_digits)",
     "CREATE INDEX idx_dataset_models_rank ON dataset_models (models DESC, dataset)",
     "CREATE INDEX idx_reuse_link_licenses_rank ON reuse_link_licenses (links DESC, license)",
 ]

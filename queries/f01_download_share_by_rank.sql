@@ -24,7 +24,10 @@ obs AS NOT MATERIALIZED (
   SELECT o.downloads_30d AS n FROM model_observations o
   WHERE o.source = (SELECT id FROM pop) AND o.downloads_30d IS NOT NULL
 ),
-total AS (SELECT count(*) AS models, sum(n) AS downloads FROM obs),
+total AS (  -- observation_counts: the population's models and downloads (build/summaries.py)
+  SELECT sum(models) AS models, sum(downloads) AS downloads FROM observation_counts
+  WHERE source = (SELECT id FROM pop) AND download_digits IS NOT NULL
+),
 tops(top_models, downloads) AS (
   SELECT 1, (SELECT sum(n) FROM (SELECT n FROM obs ORDER BY n DESC LIMIT 1))
   UNION ALL SELECT 10, (SELECT sum(n) FROM (SELECT n FROM obs ORDER BY n DESC LIMIT 10))

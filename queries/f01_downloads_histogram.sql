@@ -17,10 +17,10 @@ WITH pop AS (
 ),
 pop_date AS (SELECT coalesce((SELECT date FROM populations WHERE population = pop.id),
                              (SELECT snapshot_date FROM sources WHERE id = pop.id)) AS date FROM pop),
-buckets AS (
-  SELECT CASE WHEN o.downloads_30d <= 0 THEN 0 ELSE length(o.downloads_30d) END AS digits, count(*) AS models
-  FROM model_observations o
-  WHERE o.source = (SELECT id FROM pop) AND o.downloads_30d IS NOT NULL
+buckets AS (  -- observation_counts: the population's models counted per download magnitude (build/summaries.py)
+  SELECT download_digits AS digits, sum(models) AS models
+  FROM observation_counts
+  WHERE source = (SELECT id FROM pop) AND download_digits IS NOT NULL
   GROUP BY 1
 )
 SELECT

@@ -58,17 +58,12 @@ obs AS NOT MATERIALIZED (
   SELECT o.downloads_30d AS n FROM model_observations o
   WHERE o.source = (SELECT id FROM pop) AND o.downloads_30d IS NOT NULL
 ),
-stats AS (SELECT count(*) AS models, sum(n) AS total, avg(n = 0) AS zero_share FROM obs),
-gh AS (SELECT model_id, dependent, source FROM dependents WHERE kind = 'github'),
-links AS (SELECT model_id, count(*) AS n FROM gh GROUP BY model_id),
-reuse AS (
-  SELECT (SELECT count(*) FROM gh) AS link_rows,
-         (SELECT count(DISTINCT dependent || char(0) || model_id) FROM gh) AS link_pairs,
-         (SELECT count(DISTINCT dependent) FROM gh) AS link_repos,
-         (SELECT count(*) FROM links) AS link_models,
-         (SELECT group_concat(source, ', ') FROM (SELECT DISTINCT source FROM gh ORDER BY source)) AS link_sources,
-         (SELECT round(1.0 * sum(n) / (SELECT sum(n) FROM links), 4)
-            FROM (SELECT n FROM links ORDER BY n DESC LIMIT 10)) AS top10_link_share
+stats AS (  -- observation_counts, download_medians: the population counted by the builder (build/summaries.py)
+  SELECT coalesce(sum(models), 0) AS models, sum(downloads) AS total, 1.0 * sum(zero_downloads) / sum(models) AS zero_share
+  FROM observation_counts WHERE source = (SELECT id FROM pop) AND download_digits IS NOT NULL
+),
+reuse AS (  -- github_reuse_totals: every GitHub reuse link, counted by the builder
+  SELECT link_rows, link_pairs, link_repos, link_models, link_sources, top10_link_share FROM github_reuse_totals
 )
 SELECT
   nullif((SELECT count(*) FROM models WHERE in_paper_snapshot = 1), 0) AS paper_ids,
@@ -79,9 +74,7 @@ SELECT
   coalesce((SELECT date FROM populations WHERE population = pop.id),
            (SELECT snapshot_date FROM sources WHERE id = pop.id)) AS observed,
   nullif(stats.models, 0) AS models,
-  (SELECT CAST(round(avg(n)) AS INTEGER) FROM
-     (SELECT n FROM obs ORDER BY n LIMIT 2 - (SELECT models FROM stats) % 2
-      OFFSET ((SELECT models FROM stats) - 1) / 2)) AS median_downloads,
+  (SELECT median_downloads FROM download_medians WHERE source = pop.id) AS median_downloads,
   round(stats.zero_share, 4) AS zero_share,
   (SELECT round(1.0 * sum(n) / stats.total, 4) FROM (SELECT n FROM obs ORDER BY n DESC LIMIT 10)) AS top10_share,
   (SELECT round(1.0 * sum(n) / stats.total, 4) FROM (SELECT n FROM obs ORDER BY n DESC LIMIT 100)) AS top100_share,

@@ -18,17 +18,15 @@ WITH pop AS (
                   (SELECT population FROM populations WHERE has_card > 0 ORDER BY date DESC, population LIMIT 1)) AS id
 )
 SELECT
-  CASE WHEN m.github_dependents < 1 THEN 0 WHEN m.github_dependents < 2 THEN 1 WHEN m.github_dependents < 10 THEN 2
-       WHEN m.github_dependents < 100 THEN 10 ELSE 100 END AS reused_by_at_least,
-  CASE WHEN m.github_dependents < 1 THEN 0 WHEN m.github_dependents < 2 THEN 1 WHEN m.github_dependents < 10 THEN 9
-       WHEN m.github_dependents < 100 THEN 99 END AS reused_by_at_most,
-  count(*) AS models,
-  sum(o.has_card) AS with_card,
-  round(avg(o.has_card), 4) AS card_share,
-  count(m.card_score) AS scored_cards,
-  round(avg(m.card_score), 3) AS mean_card_score,
+  reused_by_at_least,
+  CASE reused_by_at_least WHEN 0 THEN 0 WHEN 1 THEN 1 WHEN 2 THEN 9 WHEN 10 THEN 99 END AS reused_by_at_most,
+  sum(models) AS models,
+  sum(has_card * models) AS with_card,
+  round(1.0 * sum(has_card * models) / sum(models), 4) AS card_share,
+  sum(scored_cards) AS scored_cards,
+  round(sum(card_score_sum) / sum(scored_cards), 3) AS mean_card_score,
   (SELECT id FROM pop) AS population
-FROM model_observations o JOIN models m ON m.model_id = o.model_id
-WHERE o.source = (SELECT id FROM pop) AND o.has_card IS NOT NULL
+FROM observation_counts  -- the population's models counted per reuse and card presence (build/summaries.py)
+WHERE source = (SELECT id FROM pop) AND has_card IS NOT NULL
 GROUP BY 1
 ORDER BY 1

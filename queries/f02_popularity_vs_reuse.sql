@@ -29,47 +29,36 @@ WITH pop AS (
   SELECT coalesce(nullif((SELECT population FROM p), ''),
                   (SELECT population FROM populations WHERE downloads > 0 AND has_card > 0 ORDER BY date DESC, population LIMIT 1)) AS id
 ),
-dep AS (
-  SELECT model_id, count(DISTINCT dependent) AS repos, count(*) AS links
-  FROM dependents WHERE kind = 'github' GROUP BY model_id
-),
-reused AS (
-  SELECT o.downloads_30d AS downloads, dep.repos
-  FROM dep JOIN model_observations o ON o.model_id = dep.model_id AND o.source = (SELECT id FROM pop)
-  WHERE o.downloads_30d IS NOT NULL
-),
-ranked AS (
-  SELECT rank() OVER (ORDER BY downloads) + (count(*) OVER (PARTITION BY downloads) - 1) / 2.0 AS rd,
-         rank() OVER (ORDER BY repos) + (count(*) OVER (PARTITION BY repos) - 1) / 2.0 AS rr
-  FROM reused
-),
-spearman AS (
-  SELECT sum((rd - md) * (rr - mr)) / sqrt(sum((rd - md) * (rd - md)) * sum((rr - mr) * (rr - mr))) AS rho
-  FROM ranked, (SELECT avg(rd) AS md, avg(rr) AS mr FROM ranked)
+spearman AS (  -- reuse_rank_correlations, github_reuse_totals, observation_counts: build/summaries.py
+  SELECT spearman AS rho FROM reuse_rank_correlations WHERE source = (SELECT id FROM pop)
 ),
 top100 AS (
-  SELECT o.model_id FROM model_observations o
+  SELECT o.model_id, (SELECT count(*) FROM dependents d WHERE d.model_id = o.model_id AND d.kind = 'github') AS links
+  FROM model_observations o
   WHERE o.source = (SELECT id FROM pop) AND o.downloads_30d IS NOT NULL
   ORDER BY o.downloads_30d DESC LIMIT 100
 ),
-all_links AS (SELECT count(*) AS n FROM dependents WHERE kind = 'github')
+all_links AS (SELECT link_rows AS n FROM github_reuse_totals)
 SELECT
   (SELECT id FROM pop) AS population,
   coalesce((SELECT date FROM populations WHERE population = (SELECT id FROM pop)),
            (SELECT snapshot_date FROM sources WHERE id = (SELECT id FROM pop))) AS observed,
-  (SELECT count(*) FROM model_observations
-    WHERE source = (SELECT id FROM pop) AND downloads_30d IS NOT NULL) AS models,
-  (SELECT count(*) FROM reused) AS reused_models,
+  (SELECT coalesce(sum(models), 0) FROM observation_counts
+    WHERE source = (SELECT id FROM pop) AND download_digits IS NOT NULL) AS models,
+  coalesce((SELECT reused_models FROM reuse_rank_correlations WHERE source = (SELECT id FROM pop)), 0) AS reused_models,
   (SELECT round(rho, 3) FROM spearman) AS spearman,
   all_links.n AS links,
-  (SELECT round(1.0 * sum(dep.links) / all_links.n, 4) FROM top100 JOIN dep USING (model_id)) AS top100_link_share,
-  (SELECT count(*) FROM top100 JOIN dep USING (model_id)) AS reused_top100,
+  (SELECT round(1.0 * sum(links) FILTER (WHERE links > 0) / all_links.n, 4) FROM top100) AS top100_link_share,
+  (SELECT count(*) FROM top100 WHERE links > 0) AS reused_top100,
   round(cards.reused, 4) AS card_share_reused,
   round(cards.other, 4) AS card_share_other,
   cards.models AS card_models, cards.reused_models AS card_models_reused
 FROM all_links,
-  (SELECT avg(o.has_card) FILTER (WHERE m.github_dependents > 0) AS reused,
-          avg(o.has_card) FILTER (WHERE m.github_dependents = 0) AS other,
-          count(*) AS models, count(*) FILTER (WHERE m.github_dependents > 0) AS reused_models
-   FROM model_observations o JOIN models m ON m.model_id = o.model_id
-   WHERE o.source = (SELECT id FROM pop) AND o.has_card IS NOT NULL) AS cards
+  (SELECT 1.0 * sum(has_card * models) FILTER (WHERE reused_by_at_least > 0)
+            / sum(models) FILTER (WHERE reused_by_at_least > 0) AS reused,
+          1.0 * sum(has_card * models) FILTER (WHERE reused_by_at_least = 0)
+            / sum(models) FILTER (WHERE reused_by_at_least = 0) AS other,
+          coalesce(sum(models), 0) AS models,
+          coalesce(sum(models) FILTER (WHERE reused_by_at_least > 0), 0) AS reused_models
+   FROM observation_counts
+   WHERE source = (SELECT id FROM pop) AND has_card IS NOT NULL) AS cards

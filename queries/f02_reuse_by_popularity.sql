@@ -19,21 +19,17 @@ WITH pop AS (
   SELECT coalesce(nullif((SELECT population FROM p), ''),
                   (SELECT population FROM populations WHERE downloads > 0 ORDER BY date DESC, population LIMIT 1)) AS id
 ),
-dep AS (
-  SELECT model_id, count(*) AS links FROM dependents WHERE kind = 'github' GROUP BY model_id
-),
-buckets AS (
-  SELECT CASE WHEN downloads_30d <= 0 THEN 0 ELSE length(downloads_30d) END AS digits, count(*) AS models
-  FROM model_observations
-  WHERE source = (SELECT id FROM pop) AND downloads_30d IS NOT NULL
+buckets AS (  -- observation_counts: the population's models counted per download magnitude (build/summaries.py)
+  SELECT download_digits AS digits, sum(models) AS models
+  FROM observation_counts
+  WHERE source = (SELECT id FROM pop) AND download_digits IS NOT NULL
   GROUP BY 1
 ),
-reused AS (
-  SELECT CASE WHEN o.downloads_30d <= 0 THEN 0 ELSE length(o.downloads_30d) END AS digits,
-         count(*) AS models, sum(dep.links) AS links
-  FROM dep JOIN model_observations o ON o.model_id = dep.model_id AND o.source = (SELECT id FROM pop)
-  WHERE o.downloads_30d IS NOT NULL
-  GROUP BY 1
+reused AS (  -- of those, the models with GitHub reuse links, and their links
+  SELECT download_digits AS digits, sum(reused_models) AS models, sum(links) AS links
+  FROM observation_counts
+  WHERE source = (SELECT id FROM pop) AND download_digits IS NOT NULL
+  GROUP BY 1 HAVING sum(reused_models) > 0
 )
 SELECT
   CASE WHEN b.digits = 0 THEN 0 ELSE CAST(substr('1000000000000000', 1, b.digits) AS INTEGER) END AS downloads_at_least,

@@ -38,10 +38,10 @@ claims:
       Oreamuno et al. crawled the Hub at another date; this value is Liang et al.'s (about
       2022-10-01), the closest population in the sources.
 --- */
-WITH per_source AS (
-  SELECT o.source, count(*) AS models, sum(o.has_card) AS with_card,
-         1.0 * sum(o.downloads_30d) FILTER (WHERE o.has_card = 1) / nullif(sum(o.downloads_30d), 0) AS download_share
-  FROM model_observations o WHERE o.has_card IS NOT NULL GROUP BY o.source
+WITH per_source AS (  -- observation_counts: every source's models counted per card presence (build/summaries.py)
+  SELECT source, sum(models) AS models, sum(has_card * models) AS with_card,
+         1.0 * sum(downloads) FILTER (WHERE has_card = 1) / nullif(sum(downloads), 0) AS download_share
+  FROM observation_counts WHERE has_card IS NOT NULL GROUP BY source
 )
 SELECT ps.source, coalesce(pop.date, s.snapshot_date) AS snapshot_date,
        CASE WHEN pop.population IS NOT NULL THEN 'registry population' ELSE 'sample' END AS coverage,

@@ -20,9 +20,10 @@ WITH pop AS (
   SELECT coalesce(nullif((SELECT population FROM p), ''),
                   (SELECT population FROM populations WHERE created_at > 0 ORDER BY date DESC, population LIMIT 1)) AS id
 )
-SELECT substr(created_at, 1, 7) AS month, count(*) AS models,
-       sum(has_card) AS with_card, round(avg(has_card), 4) AS card_share, (SELECT id FROM pop) AS population
-FROM model_observations
-WHERE source = (SELECT id FROM pop) AND created_at IS NOT NULL
+SELECT created_month AS month, sum(models) AS models, sum(has_card * models) AS with_card,
+       round(1.0 * sum(has_card * models) / sum(models) FILTER (WHERE has_card IS NOT NULL), 4) AS card_share,
+       (SELECT id FROM pop) AS population
+FROM observation_counts  -- the population's models counted per creation month (build/summaries.py)
+WHERE source = (SELECT id FROM pop) AND created_month IS NOT NULL
 GROUP BY 1
 ORDER BY 1

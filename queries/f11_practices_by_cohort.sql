@@ -23,21 +23,20 @@ WITH pop AS (
   SELECT coalesce(nullif((SELECT population FROM p), ''),
                   (SELECT population FROM populations WHERE created_at > 0 AND has_card > 0 ORDER BY date DESC, population LIMIT 1)) AS id
 ),
-obs AS NOT MATERIALIZED (
-  SELECT o.model_id, CAST(substr(o.created_at, 1, 4) AS INTEGER) AS year, o.has_card
-  FROM model_observations o
-  WHERE o.source = (SELECT id FROM pop) AND o.created_at IS NOT NULL
+obs AS NOT MATERIALIZED (  -- observation_counts: the population's models counted per creation month (build/summaries.py)
+  SELECT CAST(substr(created_month, 1, 4) AS INTEGER) AS year, has_card, models, scored_cards, card_score_sum
+  FROM observation_counts
+  WHERE source = (SELECT id FROM pop) AND created_month IS NOT NULL
 ),
 presence AS (
-  SELECT year, count(*) AS models, count(has_card) AS card_known, sum(has_card) AS with_card,
-         round(avg(has_card), 4) AS card_share
+  SELECT year, sum(models) AS models, coalesce(sum(models) FILTER (WHERE has_card IS NOT NULL), 0) AS card_known,
+         sum(has_card * models) AS with_card,
+         round(1.0 * sum(has_card * models) / sum(models) FILTER (WHERE has_card IS NOT NULL), 4) AS card_share
   FROM obs GROUP BY year
 ),
-scored AS (
-  SELECT obs.year, count(*) AS scored_cards, round(avg(c.score), 3) AS mean_card_score
-  FROM (SELECT model_id, max(score) AS score FROM cards WHERE score IS NOT NULL GROUP BY model_id) c
-  JOIN obs USING (model_id)
-  GROUP BY obs.year
+scored AS (  -- a model's card score is the best of its cards' scores (models.card_score)
+  SELECT year, sum(scored_cards) AS scored_cards, round(sum(card_score_sum) / sum(scored_cards), 3) AS mean_card_score
+  FROM obs GROUP BY year
 ),
 about AS (
   SELECT (SELECT id FROM pop) AS population,

@@ -44,7 +44,6 @@ NOT_ON_DUCKDB: dict[str, str] = {
     "choose_model": _EMPTY_PARAM,
     "model_identity": "unions a JSON column (model_aliases.source) with text; DuckDB casts the union to JSON and fails",
     "f01_most_reused_models": _EMPTY_PARAM,
-    "f03_card_completeness": "avg() of a comparison (an integer 0/1 in SQLite, a boolean in DuckDB)",
     "f04_popular_but_undocumented": _EMPTY_PARAM,
     "f04_popular_models_without_card": _EMPTY_PARAM,
     "f04_reused_models_without_card": _EMPTY_PARAM,

@@ -67,11 +67,12 @@ CREATE TABLE card_score_bins (
   cards INTEGER NOT NULL,
   template_only INTEGER,
   template_only_known INTEGER NOT NULL,
+  low_score INTEGER NOT NULL,
   PRIMARY KEY (source, score_from)
 )""", """
 INSERT INTO card_score_bins
 SELECT source, round(min(CAST(score * 10 + 1e-9 AS INTEGER), 9) / 10.0, 1), count(*),
-       sum(template_only), count(template_only)
+       sum(template_only), count(template_only), sum(score < 0.5)
 FROM cards WHERE score IS NOT NULL
 GROUP BY 1, 2 ORDER BY 1, 2"""),
     # F8 (f08_license_conflicts): the license family of every repository that reuses a model.
@@ -252,6 +253,101 @@ SELECT source, count(*),
        sum((rd - md) * (rr - mr)) / sqrt(sum((rd - md) * (rd - md)) * sum((rr - mr) * (rr - mr)))
 FROM ranked JOIN means USING (source)
 GROUP BY source ORDER BY source"""),
+    # F7 (f07_dependency_concentration): lineage edges per source, and which sources are one model's
+    # family tree (a single root: a hand-picked sample).
+    "lineage_sources": ("""
+CREATE TABLE lineage_sources (
+  source TEXT PRIMARY KEY REFERENCES sources(id),
+  edges INTEGER NOT NULL,
+  family_sample INTEGER NOT NULL
+)""", """
+INSERT INTO lineage_sources
+SELECT l.source, count(*), l.source IN (
+         SELECT source FROM lineage f
+         WHERE NOT EXISTS (SELECT 1 FROM lineage x WHERE x.source = f.source AND x.model_id = f.base_model_id)
+         GROUP BY source HAVING count(DISTINCT base_model_id) = 1)
+FROM lineage l GROUP BY l.source ORDER BY l.source"""),
+    # F7 (f07_dependency_concentration): every base model's derived models, with and without the
+    # family samples.
+    "lineage_bases": ("""
+CREATE TABLE lineage_bases (
+  base_model_id TEXT PRIMARY KEY REFERENCES models(model_id),
+  children INTEGER NOT NULL,
+  sources TEXT NOT NULL,
+  children_outside_family_samples INTEGER,
+  sources_outside_family_samples TEXT
+)""", """
+INSERT INTO lineage_bases
+WITH family_samples AS (SELECT source FROM lineage_sources WHERE family_sample = 1)
+SELECT base_model_id, count(DISTINCT model_id), group_concat(DISTINCT source),
+       nullif(count(DISTINCT model_id) FILTER (WHERE source NOT IN family_samples), 0),
+       group_concat(DISTINCT source) FILTER (WHERE source NOT IN family_samples)
+FROM lineage
+GROUP BY base_model_id ORDER BY base_model_id"""),
+    # F3 (f03_card_completeness): every card sample's median completeness score.
+    "card_score_medians": ("""
+CREATE TABLE card_score_medians (
+  source TEXT PRIMARY KEY REFERENCES sources(id),
+  scored_cards INTEGER NOT NULL,
+  median_score REAL
+)""", """
+INSERT INTO card_score_medians
+SELECT source, max(c), avg(score) FROM (
+  SELECT source, score, count(*) OVER (PARTITION BY source) AS c,
+         row_number() OVER (PARTITION BY source ORDER BY score) AS k
+  FROM cards WHERE score IS NOT NULL
+)
+WHERE k BETWEEN (c + 1) / 2 AND c / 2 + 1
+GROUP BY source ORDER BY source"""),
+    # F3 (f03_card_completeness): for a source that gives both card presence and its own card texts
+    # (a mining run), its models by card presence and their card's score.
+    "population_card_scores": ("""
+CREATE TABLE population_card_scores (
+  source TEXT PRIMARY KEY REFERENCES sources(id),
+  no_card INTEGER NOT NULL,
+  low INTEGER NOT NULL,
+  adequate INTEGER NOT NULL,
+  unscored INTEGER NOT NULL
+)""", """
+INSERT INTO population_card_scores
+SELECT o.source,
+       count(*) FILTER (WHERE o.has_card = 0),
+       count(*) FILTER (WHERE o.has_card = 1 AND c.score < 0.5),
+       count(*) FILTER (WHERE o.has_card = 1 AND c.score >= 0.5),
+       count(*) FILTER (WHERE o.has_card = 1 AND c.score IS NULL)
+FROM model_observations o LEFT JOIN cards c ON c.model_id = o.model_id AND c.source = o.source
+WHERE o.has_card IS NOT NULL AND o.source IN (SELECT DISTINCT source FROM cards)
+GROUP BY o.source ORDER BY o.source"""),
+    # F6 (f06_missing_attributes): per card sample, its cards and how many record each attribute.
+    "card_attribute_counts": ("""
+CREATE TABLE card_attribute_counts (
+  source TEXT PRIMARY KEY REFERENCES sources(id),
+  cards INTEGER NOT NULL,
+  license INTEGER NOT NULL,
+  datasets INTEGER,
+  language INTEGER,
+  base_model INTEGER
+)""", """
+INSERT INTO card_attribute_counts
+SELECT source, count(*), count(license),
+       sum(coalesce(datasets, '[]') <> '[]'), sum(coalesce(language, '[]') <> '[]'),
+       sum(coalesce(base_model, '[]') <> '[]')
+FROM cards GROUP BY source ORDER BY source"""),
+    # F6 (f06_missing_attributes): per source, its observed models without a task, a license or a
+    # base model (a lineage edge from the same source).
+    "missing_attribute_counts": ("""
+CREATE TABLE missing_attribute_counts (
+  source TEXT PRIMARY KEY REFERENCES sources(id),
+  models INTEGER NOT NULL,
+  no_task INTEGER NOT NULL,
+  no_license INTEGER NOT NULL,
+  no_base_model INTEGER NOT NULL
+)""", """
+INSERT INTO missing_attribute_counts
+SELECT o.source, count(*), count(*) FILTER (WHERE o.pipeline_tag IS NULL),
+       count(*) FILTER (WHERE o.license IS NULL),
+       count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM lineage l WHERE l.model_id = o.model_id AND l.source = o.source))
+FROM model_observations o GROUP BY o.source ORDER BY o.source"""),
 }
 
 # Helper tables, dropped after the summaries are written.
@@ -275,6 +371,8 @@ GROUP BY d.dependent""",
 ]
 
 INDEXES = [
+    "CREATE INDEX idx_lineage_bases_children ON lineage_bases (children)",
+    "CREATE INDEX idx_lineage_bases_outside ON lineage_bases (children_outside_family_samples)",
     "CREATE INDEX idx_observation_counts_source ON observation_counts (source, download_digits)",
     "CREATE INDEX idx_dataset_models_rank ON dataset_models (models DESC, dataset)",
     "CREATE INDEX idx_reuse_link_licenses_rank ON reuse_link_licenses (links DESC, license)",

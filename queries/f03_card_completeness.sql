@@ -46,30 +46,26 @@ WITH pop AS (
   SELECT coalesce(nullif((SELECT population FROM p), ''),
                   (SELECT population FROM populations WHERE has_card > 0 ORDER BY date DESC, population LIMIT 1)) AS id
 ),
+-- observation_counts, card_evaluations, card_score_bins, card_score_medians, population_card_scores:
+-- the population and the card texts counted by the builder (build/summaries.py)
 card_set AS (
   SELECT coalesce((SELECT id FROM pop WHERE EXISTS (SELECT 1 FROM cards WHERE source = pop.id)),
-                  (SELECT source FROM cards GROUP BY source ORDER BY count(*) DESC, source LIMIT 1)) AS id
-),
-obs AS NOT MATERIALIZED (
-  SELECT model_id, has_card, coalesce(downloads_30d, 0) AS downloads FROM model_observations
-  WHERE source = (SELECT id FROM pop) AND has_card IS NOT NULL
+                  (SELECT source FROM card_evaluations GROUP BY source ORDER BY sum(cards) DESC, source LIMIT 1)) AS id
 ),
 presence AS (
-  SELECT count(*) AS models, sum(has_card) AS with_card,
-         1.0 * sum(downloads) FILTER (WHERE has_card = 1) / nullif(sum(downloads), 0) AS download_share
-  FROM obs
+  SELECT coalesce(sum(models), 0) AS models, sum(has_card * models) AS with_card,
+         1.0 * coalesce(sum(downloads) FILTER (WHERE has_card = 1),
+                        CASE WHEN count(*) FILTER (WHERE has_card = 1) > 0 THEN 0 END)
+           / nullif(sum(downloads), 0) AS download_share
+  FROM observation_counts WHERE source = (SELECT id FROM pop) AND has_card IS NOT NULL
 ),
-scored AS (SELECT score, template_only FROM cards WHERE source = (SELECT id FROM card_set) AND score IS NOT NULL),
 quality AS (
-  SELECT count(*) AS cards, avg(score < 0.5) AS low_share, avg(template_only) AS template_share FROM scored
+  SELECT coalesce(sum(cards), 0) AS cards, 1.0 * sum(low_score) / sum(cards) AS low_share,
+         1.0 * sum(template_only) / sum(template_only_known) AS template_share
+  FROM card_score_bins WHERE source = (SELECT id FROM card_set)
 ),
 own AS (  -- the population's models with its own scored card text, when it has card texts
-  SELECT count(*) FILTER (WHERE obs.has_card = 0) AS no_card,
-         count(*) FILTER (WHERE obs.has_card = 1 AND c.score < 0.5) AS low,
-         count(*) FILTER (WHERE obs.has_card = 1 AND c.score >= 0.5) AS adequate,
-         count(*) FILTER (WHERE obs.has_card = 1 AND c.score IS NULL) AS unscored
-  FROM obs LEFT JOIN cards c ON c.model_id = obs.model_id AND c.source = (SELECT id FROM pop)
-  WHERE EXISTS (SELECT 1 FROM cards WHERE source = (SELECT id FROM pop))
+  SELECT no_card, low, adequate, unscored FROM population_card_scores WHERE source = (SELECT id FROM pop)
 )
 SELECT
   (SELECT id FROM pop) AS population,
@@ -82,10 +78,9 @@ SELECT
   (SELECT id FROM card_set) AS cards_source,
   (SELECT snapshot_date FROM sources WHERE id = (SELECT id FROM card_set)) AS cards_observed,
   nullif(quality.cards, 0) AS cards,
-  (SELECT avg(score) FROM (SELECT score FROM scored ORDER BY score
-     LIMIT 2 - (SELECT cards FROM quality) % 2 OFFSET ((SELECT cards FROM quality) - 1) / 2)) AS median_score,
+  (SELECT median_score FROM card_score_medians WHERE source = (SELECT id FROM card_set)) AS median_score,
   round(quality.low_share, 4) AS low_score_share,
   round(quality.template_share, 4) AS template_share,
   (SELECT round(1.0 * (no_card + low) / nullif(no_card + low + adequate, 0), 4) FROM own) AS missing_or_low_share,
-  (SELECT unscored FROM own) AS cards_unscored
+  coalesce((SELECT unscored FROM own), 0) AS cards_unscored
 FROM presence, quality

@@ -65,13 +65,11 @@ claims:
       "Dataset", Yes/No); the 24% is over all 52,227 models, which the artifact lists without
       that field.
 --- */
-WITH card_sources AS (  -- per card source: its cards, and how many record each attribute
-  SELECT source, count(*) AS cards,
-         count(license) AS license,
-         sum(coalesce(datasets, '[]') <> '[]') AS datasets,
-         sum(coalesce(language, '[]') <> '[]') AS language,
-         sum(coalesce(base_model, '[]') <> '[]') AS base_model
-  FROM cards GROUP BY source
+WITH card_sources AS (  -- per card source: its cards, and how many record each attribute (build/summaries.py)
+  SELECT source, cards, license, datasets, language, base_model FROM card_attribute_counts
+),
+missing AS (  -- per source: its models without a task, a license or a base model (build/summaries.py)
+  SELECT * FROM missing_attribute_counts
 ),
 card_attributes(attribute, source, cards, present) AS (
   SELECT 'license', source, cards, license FROM card_sources
@@ -97,16 +95,15 @@ near AS (  -- the registry population closest in date to it
 ),
 measures(measure, attribute, source, observed, kind, models, missing, unknown) AS (
   SELECT 'task/' || pp.population, 'task', pp.population, pp.date, 'registry listing', pp.models,
-         (SELECT count(*) FROM model_observations o WHERE o.source = pp.population AND o.pipeline_tag IS NULL), 0
+         coalesce((SELECT no_task FROM missing WHERE source = pp.population), 0), 0
   FROM populations pp WHERE pp.task > 0
   UNION ALL
   SELECT 'license/' || pp.population, 'license', pp.population, pp.date, 'registry listing', pp.models,
-         (SELECT count(*) FROM model_observations o WHERE o.source = pp.population AND o.license IS NULL), 0
+         coalesce((SELECT no_license FROM missing WHERE source = pp.population), 0), 0
   FROM populations pp WHERE pp.license > 0
   UNION ALL
   SELECT 'base_model/' || pp.population, 'base_model', pp.population, pp.date, 'registry listing', pp.models,
-         (SELECT count(*) FROM model_observations o WHERE o.source = pp.population AND NOT EXISTS (
-            SELECT 1 FROM lineage l WHERE l.model_id = o.model_id AND l.source = o.source)), 0
+         coalesce((SELECT no_base_model FROM missing WHERE source = pp.population), 0), 0
   FROM populations pp WHERE pp.lineage > 0
   UNION ALL
   SELECT 'license/registry estimate', 'license', 'openfuture + ' || near.population, lic.date || ' / ' || near.date,

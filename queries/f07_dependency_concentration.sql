@@ -24,22 +24,19 @@ answer: >-
   descendants in the ESEM 2024 data the largest has {max_descendants:,} direct descendants,
   and the top 1% have {top1pct_descendant_share:.1%} of all descendants.
 --- */
-WITH children AS (
-  SELECT base_model_id, count(DISTINCT model_id) AS n, group_concat(DISTINCT source) AS sources
-  FROM lineage GROUP BY base_model_id
+WITH children AS (  -- lineage_bases, lineage_sources: the lineage counted by the builder (build/summaries.py)
+  SELECT base_model_id, children AS n, sources FROM lineage_bases
 ),
 family_samples AS (  -- sources whose lineage is one model's family tree (a single root): hand-picked
-  SELECT source FROM lineage l
-  WHERE NOT EXISTS (SELECT 1 FROM lineage x WHERE x.source = l.source AND x.model_id = l.base_model_id)
-  GROUP BY source HAVING count(DISTINCT base_model_id) = 1
+  SELECT source FROM lineage_sources WHERE family_sample = 1
 ),
 top AS (SELECT * FROM children WHERE n = (SELECT max(n) FROM children)),
 top_sources AS (
   SELECT DISTINCT l.source FROM lineage l JOIN top USING (base_model_id)
 ),
 open_children AS (  -- the same count without the family samples
-  SELECT base_model_id, count(DISTINCT model_id) AS n, group_concat(DISTINCT source) AS sources FROM lineage
-  WHERE source NOT IN (SELECT source FROM family_samples) GROUP BY base_model_id
+  SELECT base_model_id, children_outside_family_samples AS n, sources_outside_family_samples AS sources
+  FROM lineage_bases WHERE children_outside_family_samples IS NOT NULL
 ),
 open_top AS (SELECT * FROM open_children WHERE n = (SELECT max(n) FROM open_children)),
 desc_ranked AS (
@@ -51,8 +48,8 @@ SELECT
   CASE WHEN (SELECT count(*) FROM top) > 1 THEN 'have' ELSE 'has' END AS top_base_verb,
   CASE WHEN (SELECT count(*) FROM top) > 1 THEN ' each' ELSE '' END AS top_base_each,
   CASE WHEN NOT EXISTS (SELECT 1 FROM top_sources WHERE source NOT IN (SELECT source FROM family_samples))
-       THEN ', a hand-picked sample of one model family (' || (SELECT count(*) FROM lineage
-              WHERE source IN (SELECT source FROM top_sources)) || ' of the ' || (SELECT count(*) FROM lineage)
+       THEN ', a hand-picked sample of one model family (' || (SELECT coalesce(sum(edges), 0) FROM lineage_sources
+              WHERE source IN (SELECT source FROM top_sources)) || ' of the ' || (SELECT coalesce(sum(edges), 0) FROM lineage_sources)
             || ' lineage edges), so it shows how that sample was drawn, not the registry'
        ELSE '' END AS top_base_caveat,
   (SELECT group_concat(base_model_id, ' and ') FROM (SELECT base_model_id FROM top ORDER BY base_model_id)) AS top_base_model,
@@ -61,8 +58,8 @@ SELECT
   (SELECT group_concat(source, ', ') FROM top_sources) AS top_base_sources,
   CASE WHEN (SELECT count(*) FROM top_sources WHERE source NOT IN (SELECT source FROM family_samples)) = 0
        THEN 1 ELSE 0 END AS top_from_family_sample,
-  (SELECT count(*) FROM lineage WHERE source IN (SELECT source FROM top_sources)) AS top_sources_edges,
-  (SELECT count(*) FROM lineage) AS lineage_edges,
+  (SELECT coalesce(sum(edges), 0) FROM lineage_sources WHERE source IN (SELECT source FROM top_sources)) AS top_sources_edges,
+  (SELECT coalesce(sum(edges), 0) FROM lineage_sources) AS lineage_edges,
   (SELECT group_concat(base_model_id, ' and ') FROM (SELECT base_model_id FROM open_top ORDER BY base_model_id)) AS top_base_model_outside_family_samples,
   (SELECT max(n) FROM open_children) AS top_base_children_outside_family_samples,
   (SELECT group_concat(DISTINCT sources) FROM open_top) AS top_base_sources_outside_family_samples,

@@ -508,23 +508,198 @@ FROM all_links,
           count(*) AS models, count(*) FILTER (WHERE m.github_dependents > 0) AS reused_models
    FROM model_observations o JOIN models m ON m.model_id = o.model_id
    WHERE o.source = (SELECT id FROM pop) AND o.has_card IS NOT NULL) AS cards""",
+    "f07_dependency_concentration": """
+WITH children AS (
+  SELECT base_model_id, count(DISTINCT model_id) AS n, group_concat(DISTINCT source) AS sources
+  FROM lineage GROUP BY base_model_id
+),
+family_samples AS (  -- sources whose lineage is one model's family tree (a single root): hand-picked
+  SELECT source FROM lineage l
+  WHERE NOT EXISTS (SELECT 1 FROM lineage x WHERE x.source = l.source AND x.model_id = l.base_model_id)
+  GROUP BY source HAVING count(DISTINCT base_model_id) = 1
+),
+top AS (SELECT * FROM children WHERE n = (SELECT max(n) FROM children)),
+top_sources AS (
+  SELECT DISTINCT l.source FROM lineage l JOIN top USING (base_model_id)
+),
+open_children AS (  -- the same count without the family samples
+  SELECT base_model_id, count(DISTINCT model_id) AS n, group_concat(DISTINCT source) AS sources FROM lineage
+  WHERE source NOT IN (SELECT source FROM family_samples) GROUP BY base_model_id
+),
+open_top AS (SELECT * FROM open_children WHERE n = (SELECT max(n) FROM open_children)),
+desc_ranked AS (
+  SELECT descendants, row_number() OVER (ORDER BY descendants DESC) AS rank, count(*) OVER () AS total
+  FROM descendant_counts
+)
+SELECT
+  CASE WHEN (SELECT count(*) FROM top) > 1 THEN 'models (tied)' ELSE 'model' END AS top_base_label,
+  CASE WHEN (SELECT count(*) FROM top) > 1 THEN 'have' ELSE 'has' END AS top_base_verb,
+  CASE WHEN (SELECT count(*) FROM top) > 1 THEN ' each' ELSE '' END AS top_base_each,
+  CASE WHEN NOT EXISTS (SELECT 1 FROM top_sources WHERE source NOT IN (SELECT source FROM family_samples))
+       THEN ', a hand-picked sample of one model family (' || (SELECT count(*) FROM lineage
+              WHERE source IN (SELECT source FROM top_sources)) || ' of the ' || (SELECT count(*) FROM lineage)
+            || ' lineage edges), so it shows how that sample was drawn, not the registry'
+       ELSE '' END AS top_base_caveat,
+  (SELECT group_concat(base_model_id, ' and ') FROM (SELECT base_model_id FROM top ORDER BY base_model_id)) AS top_base_model,
+  (SELECT count(*) FROM top) AS top_base_tied,
+  (SELECT max(n) FROM children) AS top_base_children,
+  (SELECT group_concat(source, ', ') FROM top_sources) AS top_base_sources,
+  CASE WHEN (SELECT count(*) FROM top_sources WHERE source NOT IN (SELECT source FROM family_samples)) = 0
+       THEN 1 ELSE 0 END AS top_from_family_sample,
+  (SELECT count(*) FROM lineage WHERE source IN (SELECT source FROM top_sources)) AS top_sources_edges,
+  (SELECT count(*) FROM lineage) AS lineage_edges,
+  (SELECT group_concat(base_model_id, ' and ') FROM (SELECT base_model_id FROM open_top ORDER BY base_model_id)) AS top_base_model_outside_family_samples,
+  (SELECT max(n) FROM open_children) AS top_base_children_outside_family_samples,
+  (SELECT group_concat(DISTINCT sources) FROM open_top) AS top_base_sources_outside_family_samples,
+  (SELECT count(*) FROM children) AS base_models,
+  (SELECT nullif(count(*), 0) FROM descendant_counts) AS descendant_models,
+  (SELECT max(descendants) FROM descendant_counts) AS max_descendants,
+  (SELECT round(1.0 * sum(descendants) FILTER (WHERE rank <= max(1, total / 100)) / sum(descendants), 4)
+     FROM desc_ranked) AS top1pct_descendant_share""",
+    "f03_card_completeness": """
+WITH pop AS (
+  SELECT coalesce(nullif((SELECT population FROM p), ''),
+                  (SELECT population FROM populations WHERE has_card > 0 ORDER BY date DESC, population LIMIT 1)) AS id
+),
+card_set AS (
+  SELECT coalesce((SELECT id FROM pop WHERE EXISTS (SELECT 1 FROM cards WHERE source = pop.id)),
+                  (SELECT source FROM cards GROUP BY source ORDER BY count(*) DESC, source LIMIT 1)) AS id
+),
+obs AS NOT MATERIALIZED (
+  SELECT model_id, has_card, coalesce(downloads_30d, 0) AS downloads FROM model_observations
+  WHERE source = (SELECT id FROM pop) AND has_card IS NOT NULL
+),
+presence AS (
+  SELECT count(*) AS models, sum(has_card) AS with_card,
+         1.0 * sum(downloads) FILTER (WHERE has_card = 1) / nullif(sum(downloads), 0) AS download_share
+  FROM obs
+),
+scored AS (SELECT score, template_only FROM cards WHERE source = (SELECT id FROM card_set) AND score IS NOT NULL),
+quality AS (
+  SELECT count(*) AS cards, avg(score < 0.5) AS low_share, avg(template_only) AS template_share FROM scored
+),
+own AS (  -- the population's models with its own scored card text, when it has card texts
+  SELECT count(*) FILTER (WHERE obs.has_card = 0) AS no_card,
+         count(*) FILTER (WHERE obs.has_card = 1 AND c.score < 0.5) AS low,
+         count(*) FILTER (WHERE obs.has_card = 1 AND c.score >= 0.5) AS adequate,
+         count(*) FILTER (WHERE obs.has_card = 1 AND c.score IS NULL) AS unscored
+  FROM obs LEFT JOIN cards c ON c.model_id = obs.model_id AND c.source = (SELECT id FROM pop)
+  WHERE EXISTS (SELECT 1 FROM cards WHERE source = (SELECT id FROM pop))
+)
+SELECT
+  (SELECT id FROM pop) AS population,
+  coalesce((SELECT date FROM populations WHERE population = (SELECT id FROM pop)),
+           (SELECT snapshot_date FROM sources WHERE id = (SELECT id FROM pop))) AS observed,
+  nullif(presence.models, 0) AS models,
+  presence.with_card,
+  round(1.0 * presence.with_card / nullif(presence.models, 0), 4) AS card_share,
+  round(presence.download_share, 4) AS download_share_with_card,
+  (SELECT id FROM card_set) AS cards_source,
+  (SELECT snapshot_date FROM sources WHERE id = (SELECT id FROM card_set)) AS cards_observed,
+  nullif(quality.cards, 0) AS cards,
+  (SELECT avg(score) FROM (SELECT score FROM scored ORDER BY score
+     LIMIT 2 - (SELECT cards FROM quality) % 2 OFFSET ((SELECT cards FROM quality) - 1) / 2)) AS median_score,
+  round(quality.low_share, 4) AS low_score_share,
+  round(quality.template_share, 4) AS template_share,
+  (SELECT round(1.0 * (no_card + low) / nullif(no_card + low + adequate, 0), 4) FROM own) AS missing_or_low_share,
+  (SELECT unscored FROM own) AS cards_unscored
+FROM presence, quality""",
+    "f06_missing_attributes": """
+WITH card_sources AS (  -- per card source: its cards, and how many record each attribute
+  SELECT source, count(*) AS cards,
+         count(license) AS license,
+         sum(coalesce(datasets, '[]') <> '[]') AS datasets,
+         sum(coalesce(language, '[]') <> '[]') AS language,
+         sum(coalesce(base_model, '[]') <> '[]') AS base_model
+  FROM cards GROUP BY source
+),
+card_attributes(attribute, source, cards, present) AS (
+  SELECT 'license', source, cards, license FROM card_sources
+  UNION ALL SELECT 'datasets', source, cards, datasets FROM card_sources
+  UNION ALL SELECT 'language', source, cards, language FROM card_sources
+  UNION ALL SELECT 'base_model', source, cards, base_model FROM card_sources
+),
+card_rows AS (  -- a source none of whose cards records the attribute does not carry it: unknown
+  SELECT attribute, source, cards, present,
+         row_number() OVER (PARTITION BY attribute ORDER BY cards DESC, source) AS size_rank,
+         (SELECT coalesce(sum(u.cards), 0) FROM card_attributes u
+           WHERE u.attribute = a.attribute AND u.present = 0) AS unknown
+  FROM card_attributes a WHERE present > 0
+),
+lic AS (  -- Open Future's first count of repositories with a license
+  SELECT date, sum(repos) AS repos FROM license_stats WHERE scope = 'general' AND level = 'license'
+    AND date = (SELECT min(date) FROM license_stats WHERE scope = 'general')
+  HAVING date IS NOT NULL
+),
+near AS (  -- the registry population closest in date to it
+  SELECT q.population, q.date, q.models FROM populations q, lic WHERE q.models > 0
+  ORDER BY abs(julianday(q.date) - julianday(substr(lic.date, 1, 10))), q.population LIMIT 1
+),
+measures(measure, attribute, source, observed, kind, models, missing, unknown) AS (
+  SELECT 'task/' || pp.population, 'task', pp.population, pp.date, 'registry listing', pp.models,
+         (SELECT count(*) FROM model_observations o WHERE o.source = pp.population AND o.pipeline_tag IS NULL), 0
+  FROM populations pp WHERE pp.task > 0
+  UNION ALL
+  SELECT 'license/' || pp.population, 'license', pp.population, pp.date, 'registry listing', pp.models,
+         (SELECT count(*) FROM model_observations o WHERE o.source = pp.population AND o.license IS NULL), 0
+  FROM populations pp WHERE pp.license > 0
+  UNION ALL
+  SELECT 'base_model/' || pp.population, 'base_model', pp.population, pp.date, 'registry listing', pp.models,
+         (SELECT count(*) FROM model_observations o WHERE o.source = pp.population AND NOT EXISTS (
+            SELECT 1 FROM lineage l WHERE l.model_id = o.model_id AND l.source = o.source)), 0
+  FROM populations pp WHERE pp.lineage > 0
+  UNION ALL
+  SELECT 'license/registry estimate', 'license', 'openfuture + ' || near.population, lic.date || ' / ' || near.date,
+         'estimate from two listings', near.models, near.models - lic.repos, 0
+  FROM lic, near
+  UNION ALL
+  SELECT attribute || CASE size_rank WHEN 1 THEN '/card texts' ELSE '/card texts ' || source END,
+         attribute, c.source, s.snapshot_date, 'sample', cards, cards - present, unknown
+  FROM card_rows c LEFT JOIN sources s ON s.id = c.source
+  UNION ALL
+  SELECT 'datasets/sail2024 sample', 'datasets', 'sail2024', '2024', 'sample',
+         count(*), sum(json_extract(extra, '$.Dataset') <> 'Yes'),
+         (SELECT count(*) FROM model_observations WHERE source = 'sail2024') - count(*)
+  FROM model_observations WHERE source = 'sail2024' AND json_extract(extra, '$.Dataset') IS NOT NULL
+),
+shares AS (
+  SELECT *, 1.0 * missing / models AS p, 1.96 * 1.96 / models AS z2n FROM measures
+  WHERE models > 0 AND missing IS NOT NULL
+)
+SELECT measure, attribute, source, observed, kind, models, missing, unknown,
+       round(p, 4) AS missing_share,
+       round(1 - p, 4) AS present_share,
+       CASE WHEN kind = 'sample' THEN round((p + z2n / 2 - 1.96 * sqrt(p * (1 - p) / models + z2n / models / 4)) / (1 + z2n), 4) END AS missing_low,
+       CASE WHEN kind = 'sample' THEN round((p + z2n / 2 + 1.96 * sqrt(p * (1 - p) / models + z2n / models / 4)) / (1 + z2n), 4) END AS missing_high,
+       -- the answer's license clause: the newest population that gives licenses, else the estimate
+       coalesce(
+         (SELECT printf('%.1f%% of the %,d models of %s (%s) have no license', 100.0 * s.p, s.models, s.source, s.observed)
+            FROM shares s WHERE s.attribute = 'license' AND s.kind = 'registry listing'
+            ORDER BY s.observed DESC LIMIT 1),
+         (SELECT printf('about %.0f%% of the registry had no license (%s, %s)', 100.0 * s.p, s.source, s.observed)
+            FROM shares s WHERE s.measure = 'license/registry estimate'),
+         'no registry population of this database gives licenses') AS license_sentence
+FROM shares
+ORDER BY instr('task license datasets language base_model', attribute), kind, observed DESC, measure""",
 }
 
 # Parameter values each query is compared for (besides its defaults): every card sample of the real
 # database, every registry population, samples, a source that does not exist, and rankings cut short and long.
 POPULATIONS = [{"population": p} for p in ("", "liang2024", "huggingfacer", "icse23", "sail2024", "hfco2",
-                                           "esem2024", "no-such-population")]
+                                           "hn5318-cards", "esem2024", "no-such-population")]
 PARAMS = {
     "f03_card_sections": [{"source": s} for s in ("", "hn5318-cards", "hfco2", "liang2024", "no-such-sample")],
     "f03_card_score_distribution": [{"source": s} for s in ("", "hn5318-cards", "hfco2", "liang2024", "no-such-sample")],
     "f05_eval_results_by_task": [{"sample": s, "min_cards": n} for s in ("", "hn5318-cards", "hfco2", "no-such-sample")
                                  for n in ("", "1", "40")],
     **{name: POPULATIONS for name in ("f01_reuse_concentration", "f02_popularity_vs_reuse", "f01_downloads_histogram", "f01_download_share_by_rank", "f02_reuse_by_popularity",
-                                      "f02_documentation_by_reuse", "f11_models_created_per_month",
+                                      "f02_documentation_by_reuse", "f11_models_created_per_month", "f03_card_completeness",
                                       "f11_practices_by_cohort")},
     "f03_card_presence_by_source": [{}],
     "f07_dataset_fanout": [{"top_n": n} for n in ("", "3", "500")],
     "f07_lineage_depth": [{}],
+    "f06_missing_attributes": [{}],
+    "f07_dependency_concentration": [{}],
     "f08_license_conflicts": [{}],
     "f08_reuse_link_licenses": [{"top_n": n} for n in ("", "3", "500")],
 }

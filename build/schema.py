@@ -186,6 +186,10 @@ INDEXES = [
     ("extracted_metadata", ["method"]),
 ]
 
+# Ids looked up in any letter case (/models/<id>, the search's exact and prefix matches in
+# plugins/ptm_models.py): `= ? COLLATE NOCASE` and `LIKE ?` walk these instead of the table.
+NOCASE_INDEXES = [("models", "model_id"), ("model_aliases", "old_id")]
+
 FTS_CONFIG = {
     "models": ["model_id", "author"],
     "cards": ["text"],
@@ -226,6 +230,8 @@ def create_tables(db: sqlite_utils.Database) -> None:
         )
     for table, columns in INDEXES:
         db[table].create_index(columns)
+    for table, column in NOCASE_INDEXES:
+        db.execute(f"CREATE INDEX [idx_{table}_{column}_nocase] ON [{table}] ([{column}] COLLATE NOCASE)")
 
 
 def ensure_db_shape(db: sqlite_utils.Database) -> None:

@@ -9,7 +9,9 @@
   search box.
 - `/-/search?q=...` finds models by id or author (models_fts) and cards by text (cards_fts).
   An exact id (or a legacy id, in any case) lands on the model's page; otherwise exact id
-  matches rank first, then ids starting with the words, then by 30-day downloads.
+  matches rank first, then ids starting with the words, then by 30-day downloads. A query with
+  more than SEARCH_CANDIDATES matches ranks a bounded pool of them (search_models_sql()).
+- Lookups in any letter case use the builder's COLLATE NOCASE indexes (build/schema.py).
 - `/-/ptm-static/<file>` serves plugins/static/ (the chart script and the vendored vega
   libraries): scripts are files, never inline, so that a strict Content-Security-Policy works.
 
@@ -326,17 +328,46 @@ DOWNLOADS_CHART = {
 
 
 SEARCH_LIMIT = 50
+# A query matching at most SEARCH_CANDIDATES models ranks all of them. One matching more ranks a
+# bounded pool: the ids equal to it, the first SEARCH_POOL ids starting with it and of its author,
+# and its SEARCH_POOL most downloaded matches, so that no search reads or sorts the whole table.
+SEARCH_CANDIDATES = 20_000
+SEARCH_POOL = 2_000
 
-SEARCH_MODELS_SQL = f"""
+# One ranking for both ways: exact id (any case) first, then ids, authors or names (the part after
+# the slash) that start with the words, then the other full-text matches; each by 30-day downloads.
+_SEARCH_SELECT = """
 SELECT m.model_id, m.author, m.pipeline_tag, m.downloads_30d, m.has_card, m.card_score,
        CASE WHEN m.model_id = :q COLLATE NOCASE THEN 0
-            WHEN m.model_id LIKE :q || '%' OR m.author = :q COLLATE NOCASE
-              OR substr(m.model_id, instr(m.model_id, '/') + 1) LIKE :q || '%' THEN 1
+            WHEN m.model_id LIKE :prefix OR m.author = :q COLLATE NOCASE
+              OR substr(m.model_id, instr(m.model_id, '/') + 1) LIKE :prefix THEN 1
             ELSE 2 END AS match_rank
-FROM models m JOIN models_fts f ON f.rowid = m.rowid
-WHERE models_fts MATCH :fts
+FROM models m"""
+_SEARCH_ORDER = f"""
 ORDER BY match_rank, m.downloads_30d IS NULL, m.downloads_30d DESC, m.model_id
 LIMIT {SEARCH_LIMIT}"""
+
+SEARCH_COUNT_SQL = """
+SELECT count(*) FROM (SELECT rowid FROM models_fts WHERE models_fts MATCH :fts LIMIT :cap + 1)"""
+
+# At most SEARCH_CANDIDATES matches: rank every one.
+SEARCH_MODELS_SQL = f"""{_SEARCH_SELECT}
+JOIN models_fts f ON f.rowid = m.rowid
+WHERE models_fts MATCH :fts{_SEARCH_ORDER}"""
+
+# More: rank the pool. Each part is index-driven (the case-insensitive id index of build/schema.py
+# for = and LIKE, the author index, and a walk of the downloads index that stops at :pool).
+SEARCH_MANY_MODELS_SQL = f"""
+WITH pool(id) AS (
+  SELECT rowid FROM models WHERE model_id = :q COLLATE NOCASE
+  UNION SELECT * FROM (SELECT rowid FROM models WHERE model_id LIKE :prefix LIMIT :pool)
+  UNION SELECT * FROM (SELECT rowid FROM models WHERE author = :q LIMIT :pool)
+  UNION SELECT * FROM (SELECT rowid FROM models
+                       WHERE +rowid IN (SELECT rowid FROM models_fts WHERE models_fts MATCH :fts)
+                       ORDER BY downloads_30d DESC LIMIT :pool)
+){_SEARCH_SELECT}
+WHERE m.rowid IN pool{_SEARCH_ORDER}"""
+
 
 SEARCH_CARDS_SQL = f"""
 SELECT c.model_id, c.source, c.score,
@@ -362,10 +393,19 @@ def marked_snippet(snippet: str | None) -> Markup:
     return Markup(str(escaped).replace("\x01", "<mark>").replace("\x02", "</mark>"))  # noqa: S704
 
 
+async def search_models_sql(db, q: str, fts: str) -> tuple[str, dict]:
+    """The search's SQL for q and its parameters: all matches ranked, or the bounded pool."""
+    params = {"q": q, "prefix": q + "%", "fts": fts}
+    matches = (await db.execute(SEARCH_COUNT_SQL, {"fts": fts, "cap": SEARCH_CANDIDATES})).rows[0][0]
+    if matches <= SEARCH_CANDIDATES:
+        return SEARCH_MODELS_SQL, params
+    return SEARCH_MANY_MODELS_SQL, {**params, "pool": SEARCH_POOL}
+
+
 async def search_page(datasette, request):
     q = (request.args.get("q") or "").strip()
     db = await models_database(datasette)
-    models, cards, error = [], [], None
+    models, cards, error, models_sql, params = [], [], None, None, {}
     if q and db is not None:
         model_id, _ = await resolve(db, q)
         if model_id is not None and not request.args.get("all"):
@@ -373,7 +413,8 @@ async def search_page(datasette, request):
         fts = fts_query(q)
         if fts:
             try:
-                models = [dict(r) for r in (await db.execute(SEARCH_MODELS_SQL, {"q": q, "fts": fts})).rows]
+                models_sql, params = await search_models_sql(db, q, fts)
+                models = [dict(r) for r in (await db.execute(models_sql, params)).rows]
                 if await db.table_exists("cards_fts"):
                     cards = [{**dict(r), "snippet": marked_snippet(r["snippet"])}
                              for r in (await db.execute(SEARCH_CARDS_SQL, {"fts": fts})).rows]
@@ -382,8 +423,7 @@ async def search_page(datasette, request):
     html = await datasette.render_template("ptm_search.html", {
         "q": q, "models": models, "cards": cards, "error": error, "limit": SEARCH_LIMIT,
         "database": db.name if db is not None else None,
-        "models_sql": sql_links(datasette, db.name, SEARCH_MODELS_SQL, {"q": q, "fts": fts_query(q)})
-        if db is not None and q else None,
+        "models_sql": sql_links(datasette, db.name, models_sql, params) if models_sql else None,
         **search_box_context(datasette)}, request=request)
     return Response.html(html)
 

@@ -289,6 +289,43 @@ async def test_search_ranks_exact_id_first_and_finds_card_text(ds):
     assert "<mark>WebText</mark>" in cards.text and 'href="/models/gpt2"' in cards.text
 
 
+def test_a_search_matching_many_models_ranks_a_bounded_pool_the_same_way(db_path):
+    """Past SEARCH_CANDIDATES matches the search ranks a pool (exact, prefix, author, most
+    downloaded); on a pool that holds every match the answer is the full ranking's."""
+    from plugins.ptm_models import SEARCH_MANY_MODELS_SQL, SEARCH_MODELS_SQL
+
+    for q in ("org", "gpt2", "GPT2", "model", "bert", "owner/undated"):
+        params = {"q": q, "prefix": q + "%", "fts": fts_query(q)}
+        full = rows(db_path, SEARCH_MODELS_SQL, params)
+        assert full, q
+        assert rows(db_path, SEARCH_MANY_MODELS_SQL, {**params, "pool": 1000}) == full, q
+    # a pool of one per part still puts the exact id first, then its prefix, author and most downloaded
+    params = {"q": "gpt2", "prefix": "gpt2%", "fts": fts_query("gpt2"), "pool": 1}
+    assert [r["model_id"] for r in rows(db_path, SEARCH_MANY_MODELS_SQL, params)] == ["gpt2", "someone/gpt2-large-fork"]
+
+
+def test_lookups_and_search_walk_indexes_not_the_models_table(db_path, tmp_path):
+    """The case-insensitive id lookups and every part of the search pool are index searches
+    (build/schema.py NOCASE_INDEXES): no step of their plans scans the models table. The plans
+    are taken without the tiny fixture's statistics, as for a big table."""
+    from plugins.ptm_models import RESOLVE_SQL, SEARCH_COUNT_SQL, SEARCH_MANY_MODELS_SQL
+
+    params = {"id": "GPT2", "q": "GPT2", "prefix": "GPT2%", "fts": fts_query("GPT2"), "cap": 10, "pool": 10}
+    big = tmp_path / "no-stats.db"
+    shutil.copy(db_path, big)
+    with sqlite3.connect(big) as conn:
+        conn.execute("DROP TABLE IF EXISTS sqlite_stat1")
+    conn = sqlite3.connect(big)
+    try:
+        for sql in [s for _, s in RESOLVE_SQL] + [SEARCH_COUNT_SQL, SEARCH_MANY_MODELS_SQL]:
+            plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql, params)]
+            scans = [step for step in plan if re.match(r"SCAN (models|model_aliases|m|a)\b", step)
+                     and "COVERING INDEX idx_models_downloads_30d" not in step]
+            assert plan and not scans, (sql, plan)
+    finally:
+        conn.close()
+
+
 async def test_search_with_fts_syntax_does_not_fail(ds):
     for q in ('"', "AND OR NOT", "*", "a:b", "(", "NEAR("):
         response = await ds.client.get("/-/search", params={"q": q})

@@ -16,6 +16,11 @@ Datasette's own hooks:
   security headers (CSP, X-Frame-Options, nosniff, Referrer-Policy). The CSP allows inline
   scripts and `eval` from this origin only, because Datasette's templates, the home page's
   charts and datasette-vega (Vega compiles its expressions with `new Function`) need them.
+- `register_facet_classes`: Datasette's column facet, with each answer on an immutable database
+  kept (per Datasette, the last FACET_CACHE_SIZE): the data cannot change while it is served, and a
+  facet of the whole models table at Hub size counts two million rows. A facet that ran out of
+  `facet_time_limit_ms` is queued to run in the background (FACET_FILL_MS, one at a time), so a
+  later request has it.
 - `handle_exception`: Datasette's table view reports a bad `?_sort=` column as a 500, and fails
   with a 500 on a malformed `?_timelimit=` or `?_through=`; they are client errors, answered 400.
 
@@ -33,8 +38,12 @@ import re
 import sqlite3
 import time
 import weakref
+from collections import OrderedDict
 
 from datasette import hookimpl
+from datasette.database import QueryInterrupted, Results
+from datasette.facets import ColumnFacet
+from datasette.utils import sqlite_timelimit
 from datasette.utils.asgi import Forbidden, NotFound, Response
 from datasette.views.base import DatasetteError
 
@@ -263,3 +272,95 @@ def handle_exception(request, exception):
         if bad:
             return Response.text(f"400 Bad Request: invalid {', '.join(bad)} parameter\n", status=400)
     return None
+
+
+# ------------------------------------------------------------------ facets of an immutable database
+
+FACET_CACHE_SIZE = 1024  # facet answers kept per Datasette (each is at most facet_size + 1 rows)
+FACET_FILL_MS = 20_000   # time limit of the background run of a facet that ran out of time
+FACET_FILL_QUEUE = 32    # facets waiting for a background run, per Datasette (more are dropped)
+_facet_caches: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_facet_fills: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # datasette -> _Fills
+
+
+class _CachedExecute:
+    """What a facet sees as `datasette`: the same, but a query it ran before on an immutable
+    database (whose data cannot change while served) is answered from that Datasette's cache.
+    A facet query that ran out of `facet_time_limit_ms` is queued to run in the background with
+    FACET_FILL_MS, one at a time per Datasette, so that a later request finds it."""
+
+    def __init__(self, datasette):
+        self._datasette = datasette
+
+    def __getattr__(self, name):
+        return getattr(self._datasette, name)
+
+    async def execute(self, database, sql, params=None, **kwargs):
+        ds = self._datasette
+        db = ds.get_database(database)
+        if db.is_mutable:
+            return await ds.execute(database, sql, params, **kwargs)
+        cache = _facet_caches.setdefault(ds, OrderedDict())
+        key = (database, sql, repr(sorted(dict(params or {}).items())))
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]
+        try:
+            results = await ds.execute(database, sql, params, **kwargs)
+        except QueryInterrupted:
+            _facet_fills.setdefault(ds, _Fills(cache)).add(db, key, sql, params)
+            raise
+        _keep(cache, key, results)
+        return results
+
+
+def _keep(cache: OrderedDict, key, results) -> None:
+    cache[key] = results
+    if len(cache) > FACET_CACHE_SIZE:
+        cache.popitem(last=False)
+
+
+class _Fills:
+    """The facet queries of one Datasette waiting for their background run, and its one runner."""
+
+    def __init__(self, cache: OrderedDict):
+        self.cache = cache
+        self.waiting: OrderedDict = OrderedDict()  # key -> (db, sql, params)
+        self.runner: asyncio.Task | None = None
+
+    def add(self, db, key, sql: str, params) -> None:
+        if key not in self.waiting and len(self.waiting) < FACET_FILL_QUEUE:
+            self.waiting[key] = (db, sql, params)
+        if self.runner is None or self.runner.done():
+            self.runner = asyncio.get_running_loop().create_task(self.run())
+
+    async def run(self) -> None:
+        while self.waiting:
+            key, (db, sql, params) = self.waiting.popitem(last=False)
+            if key in self.cache:
+                continue
+
+            def query(conn, sql=sql, params=params):
+                with sqlite_timelimit(conn, FACET_FILL_MS):
+                    cursor = conn.execute(sql, params or {})
+                    return Results(cursor.fetchall(), False, cursor.description)
+
+            try:
+                _keep(self.cache, key, await db.execute_fn(query))
+            except sqlite3.Error:
+                pass  # still too slow (interrupted): the facet keeps saying that it timed out
+
+
+class CachedColumnFacet(ColumnFacet):
+    """Datasette's column facet, its answers on an immutable database kept (_CachedExecute)."""
+
+    def __init__(self, ds, *args, **kwargs):
+        super().__init__(_CachedExecute(ds), *args, **kwargs)
+
+
+@hookimpl(hookwrapper=True)
+def register_facet_classes():
+    """Datasette's own column facet replaced by CachedColumnFacet."""
+    outcome = yield
+    outcome.force_result([[CachedColumnFacet if c is ColumnFacet else c for c in classes]
+                          for classes in outcome.get_result()])

@@ -7,6 +7,7 @@ Nothing here needs the real sources: this is the "works with a db built from any
 
 import json
 import re
+from collections import OrderedDict
 import shutil
 from html.parser import HTMLParser
 import sqlite3
@@ -344,6 +345,48 @@ async def test_the_facets_a_hub_user_reaches_for(ds):
     assert gated == {"false": 1}  # gpt2, as alpha saw it
     cards = {r["value"]: r["count"] for r in facets["has_card"]["results"]}
     assert cards == {1: 3, 0: 1}  # gpt2, the payload model and card-only-model; owner/undated-only says no
+
+
+async def test_facet_answers_on_the_immutable_database_are_kept(ds):
+    """plugins/ptm_serving.py keeps each facet's answer (the database is immutable): the second
+    request gets the same counts from the cache, which holds every facet query the first ran."""
+    from datasette.plugins import pm
+
+    serving = next(p for p in pm.get_plugins() if getattr(p, "__name__", "") == "ptm_serving.py")
+    first = (await ds.client.get("/ptm_reuse/models.json?_facet=author&_size=0")).json()["facet_results"]
+    cached = [key[1] for key in serving._facet_caches[ds]]
+    for column in ("pipeline_tag", "library_name", "license", "has_card", "gated", "author"):
+        assert any(f"select {column} as value, count(*) as count" in sql for sql in cached), column
+    again = (await ds.client.get("/ptm_reuse/models.json?_facet=author&_size=0")).json()["facet_results"]
+    assert again == first
+    authors = {r["value"]: r["count"] for r in first["author"]["results"]}
+    assert authors == {r["author"]: r["n"] for r in rows(ds.databases["ptm_reuse"].path, (
+        "SELECT author, count(*) AS n FROM models WHERE author IS NOT NULL GROUP BY author "
+        "ORDER BY n DESC, author LIMIT 30"), {})}
+
+
+async def test_a_facet_that_ran_out_of_time_is_filled_in_the_background(db_path, monkeypatch):
+    """A facet query interrupted by facet_time_limit_ms is queued and run with FACET_FILL_MS;
+    its answer is kept for the next request, and a query slower than that is not kept."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
+    import ptm_serving
+
+    datasette = make_datasette(db_path)
+    await datasette.invoke_startup()
+    db = datasette.get_database("ptm_reuse")
+    cache = OrderedDict()
+    fills = ptm_serving._Fills(cache)
+    facet = "select license as value, count(*) as count from models group by license"
+    slow = "with recursive n(i) as (select 1 union all select i + 1 from n) select max(i) from n"
+    fills.add(db, "facet", facet, {})
+    fills.add(db, "slow", slow, {})
+    monkeypatch.setattr(ptm_serving, "FACET_FILL_MS", 200)
+    await fills.runner
+    assert list(cache) == ["facet"]
+    assert {r["value"]: r["count"] for r in cache["facet"].rows} == {
+        r["value"]: r["count"] for r in rows(db_path, facet, {})}
 
 
 # ------------------------------------------------------------------ model ids link to their pages

@@ -431,3 +431,67 @@ def test_f4_and_f11_sentences_from_the_parquet(real_db, sources_dir):
     assert findings["F11"] == (
         f"In liang2024 (2022-10-01), of the {sum(map(len, years.values())):,} models with a creation date, "
         f"by the year their repository was created: {last3} (the last year to {newest:%Y-%m-%d}).")
+
+
+@pytest.mark.real_sources
+def test_case_twins_names_and_lineage_recomputed_from_the_raw_files(real_db, sources_dir):
+    """Issue #9, point 3, from the raw files: 9 ids differ only by case, lineage was split the same
+    way, 1,417 HFCO2 names have no owner and are not Hub ids."""
+    from tests.test_statistics import HN5318, base_models_in_tags, filter_peatmoss_calls, mistral_family_edges
+
+    raw = raw_model_ids(sources_dir)
+    named = raw["2022"] | raw["2024"] | raw["other"]
+    usages, _ = filter_peatmoss_calls(sources_dir)
+    named |= {m for models in usages.values() for m in models}
+    family = mistral_family_edges(sources_dir)
+    cards = json.loads((sources_dir / HN5318).read_text(encoding="utf-8")).values()
+    hn5318 = {(card["modelId"], base) for card in cards for base in base_models_in_tags(card["tags"])}
+    edges = family | hn5318
+    named |= {m for edge in edges for m in edge}
+    hfco2 = set()
+    csv.field_size_limit(1 << 30)
+    for name in ("HFCO2.csv", "datasets/HFClean.csv"):
+        with open(sources_dir / "thijsnulle+sse-project2" / name, newline="", encoding="utf-8") as f:
+            hfco2 |= {r["modelId"] for r in csv.DictReader(f)}
+    named |= hfco2
+
+    by_lower = defaultdict(set)
+    for m in named:
+        by_lower[m.lower()].add(m)
+    twins = {k: v for k, v in by_lower.items() if len(v) > 1}
+    assert sum(len(v) - 1 for v in twins.values()) == 9
+    db = sqlite_utils.Database(real_db)
+    aliases = {r["old_id"]: r["new_id"] for r in db["model_aliases"].rows}
+    model_ids = {r["model_id"] for r in db.query("SELECT model_id FROM models")}
+    for spellings in twins.values():
+        kept = spellings & model_ids
+        assert len(kept) == 1, spellings  # one model per repository
+        assert all(aliases[m] in kept for m in spellings - kept)
+    # lineage: every raw edge is one edge between canonical ids (EleutherAI/gpt-neo-125m as
+    # hn5318 tags it is Liang et al.'s EleutherAI/gpt-neo-125M; Uncensored-Frank-33b is -33B)
+    canonical = {m.lower(): (spellings & model_ids).pop() for m, spellings in twins.items()}
+    lineage = {(r["model_id"], r["base_model_id"]) for r in db["lineage"].rows}
+    expected = {(canonical.get(c.lower(), aliases.get(c, c)), canonical.get(b.lower(), aliases.get(b, b)))
+                for c, b in edges}
+    assert lineage == {e for e in expected if e[0] != e[1]}
+    # names without owner that no 2022 listing has: HFCO2's, and none of them counted as a model
+    not_hub = {m for m in hfco2 if "/" not in m and m not in raw["2022"]}
+    flagged = {r["model_id"] for r in db.query("SELECT model_id FROM models WHERE is_hub_id = 0")}
+    assert flagged == not_hub and len(not_hub) == 1_417 and "en_lg" in not_hub
+
+
+@pytest.mark.real_sources
+def test_f3_combined_figure_is_not_computed_across_populations(real_db, sources_dir):
+    """Issue #9, point 7: the 90.6% multiplied Liang et al.'s 2022 card presence by a score share
+    of 2023-24 card samples. Over the replication's sources no population has its own card texts,
+    so the combined figure is not given; the card presence is Liang et al.'s own (from the parquet)."""
+    liang = liang_rows(sources_dir)
+    known = [r["has_modelcard"] for r in liang if r["has_modelcard"] is not None]
+    [f3] = rows_of(real_db, "f03_card_completeness")
+    assert (f3["population"], f3["models"], f3["with_card"]) == ("liang2024", len(known), sum(known))
+    assert f3["cards_source"] != f3["population"] and f3["missing_or_low_share"] is None
+    claims = {r["id"]: r for r in sqlite_utils.Database(real_db)["paper_claims"].rows}
+    assert claims["F3-inadequate-documentation"]["status"] == "not measurable from these sources"
+    assert claims["F3-inadequate-documentation"]["computed_value"] is None
+    answer = sqlite_utils.Database(real_db)["findings"].get("F3")["answer"]
+    assert "90.6" not in answer and f"{sum(known):,} of {len(known):,} models" in answer

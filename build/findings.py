@@ -38,6 +38,12 @@ called by the builder at the end of every build, runs the same files to fill `fi
                                                #   paper's value with the share's 95% Wilson interval
         why: ...                               #   why the values may differ (shown if they do)
         note: ...                              #   optional remark
+        over:                                  #   optional: what the value is computed over,
+          source: by[key][population]          #   a column naming the population or sample (its
+          n: by[key][models]                   #   date is looked up in populations / sources, or
+          unit: models with a download count   #   read from a column `date`), or "=id" for a named
+                                               #   source; the denominator and its unit (n defaults
+                                               #   to the claim's `n`)
     --- */
     SELECT ...
 
@@ -92,7 +98,8 @@ Z95 = 1.959963984540054  # the standard normal's 97.5% quantile
 _HEADER = re.compile(r"\A\s*/\*\s*---\s*\n(?P<yaml>.*?)\n\s*---\s*\*/\s*(?P<sql>.*)\Z", re.S)
 _HEADER_KEYS = {"title", "description", "finding", "fragment", "labels", "params", "answer", "chart", "claims"}
 _CLAIM_KEYS = {"id", "claim", "cited_in", "quoted_value", "column", "format", "expected",
-               "tolerance", "why", "note", "n"}
+               "tolerance", "why", "note", "n", "over"}
+_OVER_KEYS = {"source", "date", "n", "unit"}
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -203,6 +210,11 @@ def parse_query(path: Path) -> Query:
         for key in ("id", "claim", "cited_in", "quoted_value", "column", "expected"):
             if claim.get(key) in (None, ""):
                 raise QueryFileError(f"{path}: claims[{i}]: field {key!r} is required")
+        over = claim.get("over")
+        if over is not None and (not isinstance(over, dict) or not over.get("source")
+                                 or set(over) - _OVER_KEYS):
+            raise QueryFileError(f"{path}: claims[{i}]: over must be a mapping with source (and "
+                                 f"optionally n, unit), got {over!r}")
     return Query(name=path.stem, path=path, title=header["title"].strip(),
                  description=" ".join(header["description"].split()), finding=header["finding"],
                  sql=_with_params(body, params), fragment=header.get("fragment"), params=params,
@@ -294,8 +306,30 @@ def sample_status(share: float, n: int, expected: float) -> tuple[str, tuple[flo
     return CONSISTENT, (low, high)
 
 
-def claim_row(query: Query, claim: dict, values: dict) -> dict:
-    """One paper_claims row: the quotation beside the value this data gives, and a status."""
+def computed_over(claim: dict, values: dict, dates: dict) -> str | None:
+    """What the claim's value is computed over, from the data: "liang2024 (2022-10-01), 74,969
+    models with a download count". The source is a column of the query (or "=id", a named
+    source); its date is the population's, else the source's snapshot_date; the denominator is
+    the column `over.n` (default: the claim's `n`)."""
+    over = claim.get("over")
+    if not over:
+        return None
+    spec = str(over["source"])
+    source = spec[1:] if spec.startswith("=") else lookup(spec, values)
+    if source is None:
+        return None
+    date = lookup(over["date"], values) if over.get("date") else dates.get(source)
+    text = f"{source} ({date or 'date unknown'})"
+    n_field = over.get("n") or claim.get("n")
+    n = lookup(n_field, values) if n_field else None
+    if n is not None:
+        text += f", {int(n):,} {over.get('unit') or 'in the denominator'}"
+    return text
+
+
+def claim_row(query: Query, claim: dict, values: dict, dates: dict | None = None) -> dict:
+    """One paper_claims row: the quotation beside the value this data gives, what it is computed
+    over (population or sample, date, denominator) and a status."""
     value = lookup(claim["column"], values)
     n = lookup(claim["n"], values) if claim.get("n") else None
     note = claim.get("note")
@@ -322,7 +356,9 @@ def claim_row(query: Query, claim: dict, values: dict) -> dict:
             note = " ".join(filter(None, [claim.get("why"), note]))
     return {"id": claim["id"], "finding": query.finding, "claim": claim["claim"],
             "cited_in": claim["cited_in"], "quoted_value": str(claim["quoted_value"]),
-            "computed_value": computed, "query": query.name, "status": status,
+            "computed_value": computed,
+            "computed_over": computed_over(claim, values, dates or {}) if computed is not None else None,
+            "query": query.name, "status": status,
             "note": " ".join(note.split()) if note else None}
 
 
@@ -331,10 +367,22 @@ def chart_link(query: Query) -> str:
     return f"{query.name}#{query.fragment}" if query.fragment else query.name
 
 
+def source_dates(conn: sqlite3.Connection) -> dict[str, str]:
+    """{source id: date}: a population's date (populations.date), else the source's snapshot_date."""
+    tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    dates = {}
+    if "sources" in tables:
+        dates.update(conn.execute("SELECT id, snapshot_date FROM sources").fetchall())
+    if "populations" in tables:
+        dates.update(conn.execute("SELECT population, date FROM populations").fetchall())
+    return dates
+
+
 def compute(conn: sqlite3.Connection, queries: dict[str, Query] | None = None) -> tuple[list, list]:
     """(findings rows, paper_claims rows), computed by running the queries on `conn`."""
     queries = load_queries() if queries is None else queries
     findings, claims = [], []
+    dates = source_dates(conn)
     for finding_id, title in FINDINGS.items():
         own = [q for q in queries.values() if q.finding == finding_id]
         headline = [q for q in own if q.answer]
@@ -351,7 +399,7 @@ def compute(conn: sqlite3.Connection, queries: dict[str, Query] | None = None) -
         for q in own:
             if q.answer or q.claims:
                 values[q.name] = context(run(conn, q))
-                claims += [claim_row(q, c, values[q.name]) for c in q.claims]
+                claims += [claim_row(q, c, values[q.name], dates) for c in q.claims]
         findings.append({
             "id": finding_id, "title": title,
             "answer": format_answer(headline[0].answer, values[headline[0].name]),
@@ -368,7 +416,7 @@ def compute(conn: sqlite3.Connection, queries: dict[str, Query] | None = None) -
 
 FINDINGS_COLUMNS = {"id": str, "title": str, "answer": str, "query": str, "chart": str, "queries": str}
 CLAIMS_COLUMNS = {"id": str, "finding": str, "claim": str, "cited_in": str, "quoted_value": str,
-                  "computed_value": str, "query": str, "status": str, "note": str}
+                  "computed_value": str, "computed_over": str, "query": str, "status": str, "note": str}
 
 
 def write(db) -> None:

@@ -17,6 +17,7 @@ claims:
     column: by[huggingfacer][median_downloads]
     format: "{:,g}"
     expected: 2
+    over: {source: "by[huggingfacer][population]", n: "by[huggingfacer][models_with_downloads]", unit: models with a download count}
   - id: F1-zero-downloads
     claim: Share of models with zero 30-day downloads (huggingfaceR, 2022-07-02)
     cited_in: "computed from the source: huggingfaceR data set models_with_downloads (github.com/farach/huggingfaceR, 2022-07-02)"
@@ -24,6 +25,7 @@ claims:
     column: by[huggingfacer][zero_downloads_share]
     format: "{:.1%}"
     expected: 0.309
+    over: {source: "by[huggingfacer][population]", n: "by[huggingfacer][models_with_downloads]", unit: models with a download count}
 --- */
 SELECT population, date,
        max(denominator) FILTER (WHERE measure = 'median_downloads') AS models_with_downloads,

@@ -32,6 +32,7 @@ claims:
     why: >-
       The artifact's id list (63,367) names every repository the clone attempted, including
       those that failed; the paper counts the 63,182 that were cloned.
+    over: {source: "=icse23"}
   - id: F1-reuse-links
     claim: Reuse links in the PeaTMOSS mapping
     cited_in: "PeaTMOSS artifact (Jiang et al., MSR 2024, arXiv:2402.00699; github.com/PurdueDualityLab/PeaTMOSS-Artifact)"
@@ -39,6 +40,7 @@ claims:
     column: link_rows
     format: "{:,}"
     expected: 22861
+    over: {source: link_sources}
   - id: F1-top10-link-share
     claim: Share of reuse links that go to the 10 most reused models (PeaTMOSS)
     cited_in: "computed from the source: PeaTMOSS artifact mapping.csv (Jiang et al., MSR 2024, arXiv:2402.00699; github.com/PurdueDualityLab/PeaTMOSS-Artifact)"
@@ -49,6 +51,7 @@ claims:
     note: >-
       Over the links as this database joins them to canonical model ids (build/identity.py):
       a legacy id and its namespaced successor count as one model.
+    over: {source: link_sources, n: link_rows, unit: GitHub reuse links}
 --- */
 WITH pop AS (
   SELECT coalesce(nullif((SELECT population FROM p), ''),

@@ -41,6 +41,7 @@ claims:
     note: >-
       Needs a registry population with its own card texts (a mining run); the 2022 populations
       record card presence but no card texts, so the default replication cannot measure it.
+    over: {source: population, date: observed, n: models, unit: models}
 --- */
 WITH pop AS (
   SELECT coalesce(nullif((SELECT population FROM p), ''),

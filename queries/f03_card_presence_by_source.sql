@@ -17,6 +17,7 @@ claims:
     column: by[liang2024][card_share]
     format: "{:.2%}"
     expected: 0.4283
+    over: {source: "by[liang2024][source]", date: "by[liang2024][snapshot_date]", n: "by[liang2024][models]", unit: models}
   - id: F3-card-download-share
     claim: Share of all downloads held by models that have a card
     cited_in: "Liang et al. 2024, Nature Machine Intelligence, doi:10.1038/s42256-024-00857-z"
@@ -27,6 +28,7 @@ claims:
     why: >-
       The study counted downloads from its own Hub crawl; its published model_info.parquet,
       used here, gives each model's 30-day downloads at about 2022-10-01.
+    over: {source: "by[liang2024][source]", date: "by[liang2024][snapshot_date]", n: "by[liang2024][models]", unit: models}
   - id: F3-documented-share-oreamuno
     claim: Share of models that are documented (have a model card)
     cited_in: "Oreamuno et al. 2023, The State of Documentation Practices of Third-party Machine Learning Models and Datasets, arXiv:2312.15058"
@@ -37,6 +39,7 @@ claims:
     why: >-
       Oreamuno et al. crawled the Hub at another date; this value is Liang et al.'s (about
       2022-10-01), the closest population in the sources.
+    over: {source: "by[liang2024][source]", date: "by[liang2024][snapshot_date]", n: "by[liang2024][models]", unit: models}
 --- */
 WITH per_source AS (  -- observation_counts: every source's models counted per card presence (build/summaries.py)
   SELECT source, sum(models) AS models, sum(has_card * models) AS with_card,

@@ -25,6 +25,7 @@ claims:
     quoted_value: "has no model card"
     column: model_has_card
     expected: 0
+    over: {source: population, date: observed, n: models, unit: models with a 30-day download count}
   - id: F4-spanbert-rank
     claim: Download rank of SpanBERT/spanbert-large-cased
     cited_in: "paper (Jiang et al., ICSE 2023, doi:10.1109/ICSE48619.2023.00074)"
@@ -34,6 +35,7 @@ claims:
     why: >-
       The paper ranked monthly downloads of August 2022; this is the rank among Liang et al.'s
       30-day downloads of about 2022-10-01.
+    over: {source: population, date: observed, n: models, unit: models with a 30-day download count}
   - id: F4-spanbert-downloads
     claim: Monthly downloads of SpanBERT/spanbert-large-cased
     cited_in: "paper (Jiang et al., ICSE 2023, doi:10.1109/ICSE48619.2023.00074)"
@@ -45,6 +47,7 @@ claims:
     why: >-
       Download counts move month to month; this is the 30-day count of about 2022-10-01, not
       the paper's August 2022 month.
+    over: {source: population, date: observed, n: models, unit: models with a 30-day download count}
 --- */
 WITH pop AS (
   SELECT coalesce(nullif((SELECT population FROM p), ''),

@@ -42,6 +42,7 @@ claims:
     why: >-
       This counts a 2023-2024 sample of cards (hn5318), a few dozen per task, not every model
       of August 2022.
+    over: {source: "by[token-classification][sample]", unit: cards}
   - id: F5-text-classification
     claim: Share of text-classification models whose card reports evaluation results
     cited_in: "paper (Jiang et al., ICSE 2023, doi:10.1109/ICSE48619.2023.00074), Fig. 7"
@@ -54,6 +55,7 @@ claims:
     why: >-
       This counts a 2023-2024 sample of cards (hn5318), a few dozen per task, not every model
       of August 2022.
+    over: {source: "by[text-classification][sample]", unit: cards}
   - id: F5-asr
     claim: Share of automatic-speech-recognition models whose card reports evaluation results
     cited_in: "paper (Jiang et al., ICSE 2023, doi:10.1109/ICSE48619.2023.00074), Fig. 7"
@@ -66,6 +68,7 @@ claims:
     why: >-
       This counts a 2023-2024 sample of cards (hn5318), a few dozen per task, not every model
       of August 2022.
+    over: {source: "by[automatic-speech-recognition][sample]", unit: cards}
   - id: F5-overall
     claim: Share of models that report evaluation results, over all tasks
     cited_in: "paper (Jiang et al., ICSE 2023, doi:10.1109/ICSE48619.2023.00074), Table IV"
@@ -79,6 +82,7 @@ claims:
       The card sample here was drawn by later studies of card quality, which favours
       documented, popular models (and by 2024 the Trainer wrote model-index metadata itself);
       the paper counted every model of August 2022.
+    over: {source: sample, unit: cards}
 --- */
 WITH chosen AS (
   SELECT coalesce(nullif((SELECT sample FROM p), ''),

@@ -26,7 +26,7 @@ labels:
 answer: >-
   {missing_share:.1%} of the {models:,} models of {source} ({observed}) have no task;
   {license_sentence}; of the {by[license/card texts][models]:,} sampled card texts of
-  {by[license/card texts][source]}, {by[license/card texts][missing_share]:.1%} (95% interval
+  {by[license/card texts][source]} ({by[license/card texts][observed]}), {by[license/card texts][missing_share]:.1%} (95% interval
   {by[license/card texts][missing_low]:.1%}–{by[license/card texts][missing_high]:.1%}) name
   no license, {by[datasets/card texts][missing_share]:.1%} no training dataset,
   {by[language/card texts][missing_share]:.1%} no language and
@@ -41,6 +41,7 @@ claims:
     column: by[task/huggingfacer][missing_share]
     format: "{:.1%}"
     expected: 0.334
+    over: {source: "by[task/huggingfacer][source]", date: "by[task/huggingfacer][observed]", n: "by[task/huggingfacer][models]", unit: models}
   - id: F6-no-license
     claim: Share of model repositories without a license (2022-2023)
     cited_in: Open Future Foundation, AI model licensing (github.com/Open-Future-Foundation/AI-model-licensing, CC0)
@@ -52,6 +53,7 @@ claims:
     note: >-
       Open Future counts only repositories with a license; the total is Liang et al.'s model
       count of about 2022-10-01, a few days after Open Future's first count.
+    over: {source: "by[license/registry estimate][source]", date: "by[license/registry estimate][observed]", n: "by[license/registry estimate][models]", unit: models}
   - id: F6-datasets-adekunle
     claim: Share of language models that list their training datasets
     cited_in: "Adekunle et al. 2024, arXiv:2409.10472"
@@ -64,6 +66,7 @@ claims:
       The study's artifact records datasets per model only for its 381-model sample (column
       "Dataset", Yes/No); the 24% is over all 52,227 models, which the artifact lists without
       that field.
+    over: {source: "by[datasets/sail2024 sample][source]", date: "by[datasets/sail2024 sample][observed]", n: "by[datasets/sail2024 sample][models]", unit: models}
 --- */
 WITH card_sources AS (  -- per card source: its cards, and how many record each attribute (build/summaries.py)
   SELECT source, cards, license, datasets, language, base_model FROM card_attribute_counts

@@ -22,7 +22,7 @@ labels:
   files: "Source files"
   call: "Loading call"
 answer: >-
-  {total_files:,} distinct source files on GitHub call a model-loading API; {total_usage_files:,}
+  In the GitHub code search results of {files_sources}, {total_files:,} distinct source files call a model-loading API; {total_usage_files:,}
   of them, in {total_usage_repos:,} repositories, name a model literally, but
   {spacy_share:.1%} of those ({spacy_files:,}) name a spaCy pipeline, a pip package rather than
   a Hub download ({spacy_top_model} is named in {spacy_top_repos:,} repositories and had
@@ -66,7 +66,10 @@ totals AS MATERIALIZED (
     (SELECT count(*) FROM usage_files) AS total_usage_files,
     (SELECT count(DISTINCT repo) FROM usage_files) AS total_usage_repos,
     (SELECT count(*) FROM code_files) - (SELECT count(*) FROM other_calls) AS code_files_also_naming_models,
-    (SELECT count(*) FROM (SELECT DISTINCT repo, file_path FROM code_usages WHERE library = 'spacy')) AS spacy_files
+    (SELECT count(*) FROM (SELECT DISTINCT repo, file_path FROM code_usages WHERE library = 'spacy')) AS spacy_files,
+    (SELECT group_concat(s.id || ' (' || CASE WHEN s.snapshot_date GLOB '[0-9][0-9][0-9][0-9]*' THEN s.snapshot_date
+                                              ELSE 'date not stated' END || ')', ', ')
+       FROM sources s WHERE s.id IN (SELECT source FROM code_usages UNION SELECT source FROM code_files)) AS files_sources
 )
 SELECT
   c.library || '.' || c.api AS call,
@@ -79,7 +82,7 @@ SELECT
   t.total_files, t.total_usage_files, t.total_usage_repos,
   t.total_files - t.total_usage_files AS total_other_files,
   t.code_files_also_naming_models,
-  t.spacy_files, round(1.0 * t.spacy_files / t.total_usage_files, 4) AS spacy_share,
+  t.spacy_files, round(1.0 * t.spacy_files / t.total_usage_files, 4) AS spacy_share, t.files_sources,
   (SELECT model_id FROM spacy_top) AS spacy_top_model,
   (SELECT repos FROM spacy_top) AS spacy_top_repos,
   (SELECT downloads_30d FROM spacy_top_downloads) AS spacy_top_downloads,

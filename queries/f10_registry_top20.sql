@@ -22,6 +22,7 @@ claims:
     column: by[distilgpt2][downloads]
     format: "{:,}"
     expected: 16700000
+    over: {source: "by[distilgpt2][source]"}
   - id: F10-bert-base-uncased
     claim: Monthly downloads of bert-base-uncased (Fig. 1)
     cited_in: "paper (Jiang et al., ICSE 2023, doi:10.1109/ICSE48619.2023.00074), Fig. 1"
@@ -29,6 +30,7 @@ claims:
     column: by[bert-base-uncased][downloads]
     format: "{:,}"
     expected: 16400000
+    over: {source: "by[bert-base-uncased][source]"}
   - id: F10-gpt2
     claim: Monthly downloads of gpt2 (Fig. 1)
     cited_in: "paper (Jiang et al., ICSE 2023, doi:10.1109/ICSE48619.2023.00074), Fig. 1"
@@ -36,10 +38,11 @@ claims:
     column: by[gpt2][downloads]
     format: "{:,}"
     expected: 13100000
+    over: {source: "by[gpt2][source]"}
 --- */
 SELECT package, registry,
   rank() OVER (PARTITION BY registry ORDER BY downloads DESC) AS rank,
-  downloads, period, rank AS listed_at
+  downloads, period, rank AS listed_at, source
 FROM registry_downloads
 WHERE figure = 'top20'
 ORDER BY registry, 3, package

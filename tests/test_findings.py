@@ -162,6 +162,26 @@ def test_claim_status(spec, value, status):
         assert f"of {n:,} (95% interval" in row["computed_value"]
 
 
+def test_claims_say_what_they_are_computed_over():
+    """computed_over: the source a column names (or "=id"), its date from the dates the database
+    gives (populations, else sources), the denominator a column names."""
+    from build.findings import computed_over
+
+    query = Query(name="q", path=Path("q.sql"), title="t", description="d", finding="F1", sql="SELECT 1")
+    values = context([{"k": "a", "pop": "liang2024", "v": 0.4, "n": 74969, "obs": "2022-09-30"}])
+    dates = {"liang2024": "2022-10-01", "peatmoss": "2023"}
+    spec = {"id": "c", "claim": "c", "cited_in": "p", "quoted_value": "q", "column": "v", "expected": 0.4}
+    row = claim_row(query, {**spec, "over": {"source": "pop", "n": "n", "unit": "models"}}, values, dates)
+    assert row["computed_over"] == "liang2024 (2022-10-01), 74,969 models"
+    assert computed_over({"over": {"source": "by[a][pop]", "date": "by[a][obs]"}}, values, dates) == "liang2024 (2022-09-30)"
+    assert computed_over({"over": {"source": "=peatmoss"}}, values, dates) == "peatmoss (2023)"
+    assert computed_over({"over": {"source": "=elsewhere"}}, values, dates) == "elsewhere (date unknown)"
+    assert computed_over({"n": "n", "over": {"source": "pop", "unit": "cards"}}, values, dates) == "liang2024 (2022-10-01), 74,969 cards"
+    assert computed_over({"over": {"source": "missing"}}, values, dates) is None
+    # a claim with no value says nothing about what it is computed over
+    assert claim_row(query, {**spec, "column": "nothing", "over": {"source": "pop"}}, values, dates)["computed_over"] is None
+
+
 def test_bench_times_every_query(small_db):
     from scripts.bench import bench_queries
 

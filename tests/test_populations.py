@@ -495,3 +495,24 @@ def test_f3_combined_figure_is_not_computed_across_populations(real_db, sources_
     assert claims["F3-inadequate-documentation"]["computed_value"] is None
     answer = sqlite_utils.Database(real_db)["findings"].get("F3")["answer"]
     assert "90.6" not in answer and f"{sum(known):,} of {len(known):,} models" in answer
+
+
+@pytest.mark.real_sources
+def test_every_claim_says_what_it_is_computed_over(real_db, sources_dir):
+    """paper_claims.computed_over: population or named sample, date, denominator, from the data.
+    The denominators are recounted from the raw files."""
+    claims = {r["id"]: r for r in sqlite_utils.Database(real_db)["paper_claims"].rows}
+    # F7's dataset fan-out pools the card samples' dataset tags (no one population): it says none
+    pooled = {"F7-dataset-fanout", "F7-top-dataset"}
+    assert [c for c, r in claims.items() if r["computed_value"] is not None and not r["computed_over"]] == sorted(pooled)
+    with open(sources_dir / "farach+huggingfaceR/derived/models_with_downloads.csv", newline="", encoding="utf-8") as f:
+        counted = sum(r["downloads"] != "" for r in csv.DictReader(f))
+    assert claims["F1-median-downloads"]["computed_over"] == f"huggingfacer (2022-07-02), {counted:,} models with a download count"
+    known = [r for r in liang_rows(sources_dir) if r["has_modelcard"] is not None]
+    assert claims["F3-card-share-liang"]["computed_over"] == f"liang2024 (2022-10-01), {len(known):,} models"
+    cards = json.loads((sources_dir / "hn5318+model_card_analysis/Dataset/Sample_modelcard/samples_data.json")
+                       .read_text(encoding="utf-8"))
+    assert claims["F5-overall"]["computed_over"] == f"hn5318-cards (2024), {len(cards):,} cards"
+    with open(sources_dir / PEATMOSS_MAPPING, newline="", encoding="utf-8") as f:
+        links = sum(1 for _ in csv.reader(f))
+    assert claims["F1-top10-link-share"]["computed_over"] == f"peatmoss (2023), {links:,} GitHub reuse links"

@@ -54,6 +54,8 @@ BASE = "title: T\ndescription: D\nfinding: F1"
     (BASE, "DELETE FROM models", "must start with SELECT or WITH"),
     (BASE + "\nclaims:\n  - id: x\n    claim: c", "SELECT 1", "claims[0]: field 'cited_in' is required"),
     (BASE + "\ntitle: [", "SELECT 1", "header is not valid YAML"),
+    (BASE + "\nclaims:\n  - {id: x, claim: c, cited_in: p, quoted_value: q, column: v, expected: 1, over: {n: v}}",
+     "SELECT 1", "claims[0]: over must be a mapping with source"),
 ])
 def test_a_bad_query_file_is_reported_with_file_and_field(tmp_path, header, sql, message):
     path = write_query(tmp_path, header, sql)

@@ -246,7 +246,13 @@ class _Formatter(string.Formatter):
 
     A value is missing when it is None or when the field names a row or column the query did
     not return (a snapshot without that source), e.g. {by[mit][links]} with no "mit" row.
+    The format spec `dated` prints a source id with its date: {sample:dated} -> "hn5318-cards
+    (2024)" (the population's date, else the source's snapshot_date, from the database).
     """
+
+    def __init__(self, dates: dict | None = None):
+        super().__init__()
+        self.dates = dates or {}
 
     def get_field(self, field_name, args, kwargs):
         try:
@@ -255,7 +261,12 @@ class _Formatter(string.Formatter):
             return None, field_name
 
     def format_field(self, value, format_spec):
-        return "n/a" if value is None else super().format_field(value, format_spec)
+        if value is None:
+            return "n/a"
+        if format_spec == "dated":
+            date = self.dates.get(value)
+            return f"{value} ({date if date and date[:1].isdigit() else 'date not stated'})"
+        return super().format_field(value, format_spec)
 
 
 def context(rows: list[dict]) -> dict:
@@ -267,8 +278,8 @@ def context(rows: list[dict]) -> dict:
     return {**rows[0], "by": {row[key]: row for row in rows}}
 
 
-def format_answer(template: str, values: dict) -> str:
-    return _Formatter().vformat(template, (), values)
+def format_answer(template: str, values: dict, dates: dict | None = None) -> str:
+    return _Formatter(dates).vformat(template, (), values)
 
 
 def lookup(field_name: str, values: dict):
@@ -319,7 +330,7 @@ def computed_over(claim: dict, values: dict, dates: dict) -> str | None:
     if source is None:
         return None
     date = lookup(over["date"], values) if over.get("date") else dates.get(source)
-    text = f"{source} ({date or 'date unknown'})"
+    text = f"{source} ({date if date and str(date)[:1].isdigit() else 'date unknown'})"
     n_field = over.get("n") or claim.get("n")
     n = lookup(n_field, values) if n_field else None
     if n is not None:
@@ -402,7 +413,7 @@ def compute(conn: sqlite3.Connection, queries: dict[str, Query] | None = None) -
                 claims += [claim_row(q, c, values[q.name], dates) for c in q.claims]
         findings.append({
             "id": finding_id, "title": title,
-            "answer": format_answer(headline[0].answer, values[headline[0].name]),
+            "answer": format_answer(headline[0].answer, values[headline[0].name], dates),
             "query": headline[0].name,
             "chart": chart_link(charted[0]) if charted else None,
             "queries": json.dumps([q.name for q in own]),

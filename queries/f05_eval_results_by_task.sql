@@ -20,7 +20,7 @@ params:
   sample: ""
   min_cards: 5
 answer: >-
-  Of the {cards:,} model cards sampled by {sample}, {machine_readable:,}
+  Of the {cards:,} model cards sampled by {sample:dated}, {machine_readable:,}
   ({machine_readable_share:.1%}, 95% interval {machine_readable_low:.1%}–{machine_readable_high:.1%})
   report evaluation results as machine-readable metadata and {prose_only:,}
   ({prose_only_share:.1%}) only in the text ({prose_table:,} as a table, {prose_text:,} in prose,

@@ -97,6 +97,10 @@ def test_the_parameter_cte_joins_any_leading_with(tmp_path, sql):
 
 def test_answers_print_missing_values_as_na():
     values = {"a": 1234, "b": None, "by": {"mit": {"links": 0.5}}}
+    dates = {"hn5318-cards": "2024", "esem2024": "unknown"}
+    assert format_answer("{s:dated}, {e:dated}, {x:dated}, {nothing:dated}",
+                         {"s": "hn5318-cards", "e": "esem2024", "x": "other"}, dates) == \
+        "hn5318-cards (2024), esem2024 (date not stated), other (date not stated), n/a"
     assert format_answer("{a:,} {b:.1%} {by[mit][links]:.0%} {by[gpl][links]:,} {nothing}", values) == \
         "1,234 n/a 50% n/a n/a"
 

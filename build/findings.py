@@ -263,9 +263,9 @@ class _Formatter(string.Formatter):
     def format_field(self, value, format_spec):
         if value is None:
             return "n/a"
-        if format_spec == "dated":
-            date = self.dates.get(value)
-            return f"{value} ({date if date and date[:1].isdigit() else 'date not stated'})"
+        if format_spec == "dated":  # one source id, or several joined by ", "
+            return ", ".join(f"{s} ({d if (d := self.dates.get(s)) and d[:1].isdigit() else 'date not stated'})"
+                             for s in str(value).split(", "))
         return super().format_field(value, format_spec)
 
 
@@ -329,8 +329,10 @@ def computed_over(claim: dict, values: dict, dates: dict) -> str | None:
     source = spec[1:] if spec.startswith("=") else lookup(spec, values)
     if source is None:
         return None
-    date = lookup(over["date"], values) if over.get("date") else dates.get(source)
-    text = f"{source} ({date if date and str(date)[:1].isdigit() else 'date unknown'})"
+    if over.get("date"):
+        text = _Formatter({source: lookup(over["date"], values)}).format_field(source, "dated")
+    else:
+        text = _Formatter(dates).format_field(source, "dated")
     n_field = over.get("n") or claim.get("n")
     n = lookup(n_field, values) if n_field else None
     if n is not None:

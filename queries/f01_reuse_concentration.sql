@@ -71,7 +71,9 @@ reuse AS (  -- github_reuse_totals: every GitHub reuse link, counted by the buil
 SELECT
   nullif((SELECT count(*) FROM models WHERE in_paper_snapshot = 1), 0) AS paper_ids,
   CASE WHEN EXISTS (SELECT 1 FROM models WHERE in_paper_snapshot = 1)
-       THEN printf('The paper''s clone lists %,d models. ', (SELECT count(*) FROM models WHERE in_paper_snapshot = 1))
+       THEN (SELECT printf('The paper''s clone (%s, %s) lists %,d models. ', s.id, s.snapshot_date,
+                           (SELECT count(*) FROM models WHERE in_paper_snapshot = 1))
+             FROM sources s WHERE s.id = (SELECT o.source FROM model_observations o WHERE o.in_paper_snapshot = 1 LIMIT 1))
        ELSE '' END AS paper_sentence,
   pop.id AS population,
   coalesce((SELECT date FROM populations WHERE population = pop.id),
@@ -85,6 +87,9 @@ SELECT
   reuse.*,
   CASE WHEN reuse.link_rows > 0 THEN printf(
     'In the GitHub reuse links of %s, %,d links join %,d repositories to %,d models, and the 10 most reused models take %.1f%% of them.',
-    reuse.link_sources, reuse.link_rows, reuse.link_repos, reuse.link_models, 100 * reuse.top10_link_share)
+    (SELECT group_concat(s.id || ' (' || CASE WHEN s.snapshot_date GLOB '[0-9][0-9][0-9][0-9]*' THEN s.snapshot_date
+                                              ELSE 'date not stated' END || ')', ', ') FROM sources s
+      WHERE instr(', ' || reuse.link_sources || ', ', ', ' || s.id || ', ') > 0),
+    reuse.link_rows, reuse.link_repos, reuse.link_models, 100 * reuse.top10_link_share)
   ELSE 'No source in this database gives GitHub reuse links, so reuse concentration is not measured.' END AS reuse_sentence
 FROM pop, stats, reuse

@@ -20,7 +20,7 @@ chart: f02_reuse_by_popularity
 answer: >-
   {reused_top100} of the 100 most downloaded models in {population} ({observed}) are
   reused by GitHub projects, and they receive {top100_link_share:.1%} of all {links:,} reuse
-  links; among the {reused_models:,} reused models, downloads and dependent repositories have a
+  links of {link_sources:dated}; among the {reused_models:,} reused models, downloads and dependent repositories have a
   rank correlation of {spearman:.2f}. {card_share_reused:.1%} of reused models have a model
   card, against {card_share_other:.1%} of the models no GitHub project was found reusing (over the
   {card_models:,} models of {population} that say whether they have one).
@@ -38,7 +38,7 @@ top100 AS (
   WHERE o.source = (SELECT id FROM pop) AND o.downloads_30d IS NOT NULL
   ORDER BY o.downloads_30d DESC LIMIT 100
 ),
-all_links AS (SELECT link_rows AS n FROM github_reuse_totals)
+all_links AS (SELECT link_rows AS n, link_sources FROM github_reuse_totals)
 SELECT
   (SELECT id FROM pop) AS population,
   coalesce((SELECT date FROM populations WHERE population = (SELECT id FROM pop)),
@@ -47,7 +47,7 @@ SELECT
     WHERE source = (SELECT id FROM pop) AND download_digits IS NOT NULL) AS models,
   coalesce((SELECT reused_models FROM reuse_rank_correlations WHERE source = (SELECT id FROM pop)), 0) AS reused_models,
   (SELECT round(rho, 3) FROM spearman) AS spearman,
-  all_links.n AS links,
+  all_links.n AS links, all_links.link_sources,
   (SELECT round(1.0 * sum(links) FILTER (WHERE links > 0) / all_links.n, 4) FROM top100) AS top100_link_share,
   (SELECT count(*) FROM top100 WHERE links > 0) AS reused_top100,
   round(cards.reused, 4) AS card_share_reused,

@@ -20,7 +20,7 @@ labels:
   share_of_category: "Share of the category’s reuse links"
   repository_license: "Reusing repository’s license"
 answer: >-
-  {permissive_link_share:.1%} of the {total_links:,} reuse links go to permissively licensed
+  {permissive_link_share:.1%} of the {total_links:,} GitHub reuse links of {link_sources:dated} go to permissively licensed
   models, yet {conflict_links:,} links ({conflict_share:.1%}) put a non-commercial, RAIL or
   share-alike model in a permissively licensed repository, and {unlicensed_repo_share:.1%} of the
   reusing repositories state no license at all.
@@ -43,6 +43,7 @@ SELECT
   sum(links) FILTER (WHERE may_conflict = 1) OVER () AS conflict_links,
   round(1.0 * sum(links) FILTER (WHERE may_conflict = 1) OVER () / sum(links) OVER (), 4) AS conflict_share,
   (SELECT round(1.0 * coalesce(sum(repositories) FILTER (WHERE family = 'no license'), 0) / sum(repositories), 4)
-     FROM repository_license_families) AS unlicensed_repo_share
+     FROM repository_license_families) AS unlicensed_repo_share,
+  (SELECT link_sources FROM github_reuse_totals) AS link_sources
 FROM flagged
 ORDER BY links DESC, model_license_category, repository_license

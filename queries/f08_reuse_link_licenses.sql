@@ -18,7 +18,7 @@ claims:
     column: by[apache-2.0][links]
     format: "{:,}"
     expected: 12417
-    over: {source: "=peatmoss"}
+    over: {source: link_sources}
   - id: F8-links-mit
     claim: Reuse links to models licensed mit (PeaTMOSS mapping)
     cited_in: "computed from the source: PeaTMOSS artifact mapping.csv (Jiang et al., MSR 2024, arXiv:2402.00699; github.com/PurdueDualityLab/PeaTMOSS-Artifact)"
@@ -26,7 +26,7 @@ claims:
     column: by[mit][links]
     format: "{:,}"
     expected: 8161
-    over: {source: "=peatmoss"}
+    over: {source: link_sources}
   - id: F8-links-cc-by-nc
     claim: Reuse links to models licensed cc-by-nc-4.0 (PeaTMOSS mapping)
     cited_in: "computed from the source: PeaTMOSS artifact mapping.csv (Jiang et al., MSR 2024, arXiv:2402.00699; github.com/PurdueDualityLab/PeaTMOSS-Artifact)"
@@ -34,9 +34,10 @@ claims:
     column: by[cc-by-nc-4.0][links]
     format: "{:,}"
     expected: 480
-    over: {source: "=peatmoss"}
+    over: {source: link_sources}
 --- */
-SELECT license, category, links, repositories, models, share_of_links
+SELECT license, category, links, repositories, models, share_of_links,
+       (SELECT link_sources FROM github_reuse_totals) AS link_sources
 FROM reuse_link_licenses  -- the GitHub reuse links grouped by model license (build/summaries.py)
 ORDER BY links DESC, license
 LIMIT (SELECT top_n FROM p)

@@ -82,7 +82,7 @@ def test_every_finding_gets_an_answer_from_the_data(tables):
     assert f1["title"] == FINDINGS["F1"]
     # numbers from the small snapshot: 3 paper ids; the newest population with downloads is
     # liang2024 (20, 70, 5: median 20, none at zero); 3 links
-    assert "The paper's clone lists 3 models." in f1["answer"]
+    assert "The paper's clone (icse23, 2022-08-15) lists 3 models." in f1["answer"]
     assert ("Over the 3 models of liang2024 (2022-10-01), the median 30-day download count was 20, "
             "0.0% had none") in f1["answer"]
     assert "3 links join 2 repositories to 2 models" in f1["answer"]
@@ -175,9 +175,10 @@ def test_claims_say_what_they_are_computed_over():
     assert row["computed_over"] == "liang2024 (2022-10-01), 74,969 models"
     assert computed_over({"over": {"source": "by[a][pop]", "date": "by[a][obs]"}}, values, dates) == "liang2024 (2022-09-30)"
     assert computed_over({"over": {"source": "=peatmoss"}}, values, dates) == "peatmoss (2023)"
-    assert computed_over({"over": {"source": "=elsewhere"}}, values, dates) == "elsewhere (date unknown)"
+    assert computed_over({"over": {"source": "=elsewhere"}}, values, dates) == "elsewhere (date not stated)"
     assert computed_over({"n": "n", "over": {"source": "pop", "unit": "cards"}}, values, dates) == "liang2024 (2022-10-01), 74,969 cards"
     assert computed_over({"over": {"source": "missing"}}, values, dates) is None
+    assert computed_over({"over": {"source": "=peatmoss, liang2024"}}, values, dates) == "peatmoss (2023), liang2024 (2022-10-01)"
     # a claim with no value says nothing about what it is computed over
     assert claim_row(query, {**spec, "column": "nothing", "over": {"source": "pop"}}, values, dates)["computed_over"] is None
 

@@ -70,8 +70,15 @@ def test_fast_query_gives_the_plain_answer(real_db, name, top_n):
 # the header as it was, over the base tables; the parameter CTE `p` is added as for the canned query.
 PLAIN = {
     "f03_card_sections": """
-WITH chosen AS (
-  SELECT model_id, source FROM cards WHERE (SELECT source FROM p) IN ('', source)
+WITH card_set AS (  -- one set of card texts: the parameter, else the card texts F3 uses (f03_card_completeness)
+  SELECT coalesce(nullif((SELECT source FROM p), ''),
+                  (SELECT pop.population FROM (SELECT population FROM populations WHERE has_card > 0
+                                               ORDER BY date DESC, population LIMIT 1) pop
+                    WHERE EXISTS (SELECT 1 FROM cards WHERE source = pop.population)),
+                  (SELECT source FROM cards GROUP BY source ORDER BY count(*) DESC, source LIMIT 1)) AS id
+),
+chosen AS (
+  SELECT model_id, source FROM cards WHERE source = (SELECT id FROM card_set)
 ),
 per_section AS (
   SELECT
@@ -85,17 +92,26 @@ per_section AS (
 SELECT
   printf('%02d %s', row_number() OVER (ORDER BY cards_filled DESC, section), section) AS ranked_section,
   section, cards_filled, cards_filler_only,
-  round(1.0 * cards_filled / (SELECT count(*) FROM chosen), 4) AS share_of_cards
+  round(1.0 * cards_filled / (SELECT count(*) FROM chosen), 4) AS share_of_cards,
+  (SELECT id FROM card_set) AS source
 FROM per_section
 ORDER BY cards_filled DESC, section""",
     "f03_card_score_distribution": """
+WITH card_set AS (  -- one set of card texts: the parameter, else the card texts F3 uses (f03_card_completeness)
+  SELECT coalesce(nullif((SELECT source FROM p), ''),
+                  (SELECT pop.population FROM (SELECT population FROM populations WHERE has_card > 0
+                                               ORDER BY date DESC, population LIMIT 1) pop
+                    WHERE EXISTS (SELECT 1 FROM cards WHERE source = pop.population)),
+                  (SELECT source FROM cards GROUP BY source ORDER BY count(*) DESC, source LIMIT 1)) AS id
+)
 SELECT
   round(min(CAST(score * 10 + 1e-9 AS INTEGER), 9) / 10.0, 1) AS score_from,
   count(*) AS cards,
   round(1.0 * count(*) / sum(count(*)) OVER (), 4) AS share_of_cards,
-  round(avg(template_only), 4) AS share_unfilled_templates
+  round(avg(template_only), 4) AS share_unfilled_templates,
+  (SELECT id FROM card_set) AS source
 FROM cards
-WHERE score IS NOT NULL AND (SELECT source FROM p) IN ('', cards.source)
+WHERE score IS NOT NULL AND cards.source = (SELECT id FROM card_set)
 GROUP BY 1
 ORDER BY 1""",
     "f05_eval_results_by_task": """
@@ -222,13 +238,17 @@ SELECT
     AS permissive_link_share,
   sum(links) FILTER (WHERE may_conflict) OVER () AS conflict_links,
   round(1.0 * sum(links) FILTER (WHERE may_conflict) OVER () / sum(links) OVER (), 4) AS conflict_share,
-  (SELECT round(avg(family = 'no license'), 4) FROM repo_family) AS unlicensed_repo_share
+  (SELECT round(avg(family = 'no license'), 4) FROM repo_family) AS unlicensed_repo_share,
+  (SELECT group_concat(source, ', ') FROM (SELECT DISTINCT source FROM dependents WHERE kind = 'github' ORDER BY source))
+    AS link_sources
 FROM flagged
 ORDER BY links DESC""",
     "f08_reuse_link_licenses": """
 SELECT coalesce(d.model_license, 'none stated') AS license, lc.category,
        count(*) AS links, count(DISTINCT d.dependent) AS repositories, count(DISTINCT d.model_id) AS models,
-       round(1.0 * count(*) / (SELECT count(*) FROM dependents WHERE kind = 'github'), 4) AS share_of_links
+       round(1.0 * count(*) / (SELECT count(*) FROM dependents WHERE kind = 'github'), 4) AS share_of_links,
+       (SELECT group_concat(source, ', ') FROM (SELECT DISTINCT source FROM dependents WHERE kind = 'github' ORDER BY source))
+         AS link_sources
 FROM dependents d LEFT JOIN license_categories lc ON lc.license_id = d.model_license AND lc.source = 'openfuture'
 WHERE d.kind = 'github'
 GROUP BY 1
@@ -440,7 +460,9 @@ reuse AS (
 SELECT
   nullif((SELECT count(*) FROM models WHERE in_paper_snapshot = 1), 0) AS paper_ids,
   CASE WHEN EXISTS (SELECT 1 FROM models WHERE in_paper_snapshot = 1)
-       THEN printf('The paper''s clone lists %,d models. ', (SELECT count(*) FROM models WHERE in_paper_snapshot = 1))
+       THEN (SELECT printf('The paper''s clone (%s, %s) lists %,d models. ', s.id, s.snapshot_date,
+                           (SELECT count(*) FROM models WHERE in_paper_snapshot = 1))
+             FROM sources s WHERE s.id = (SELECT o.source FROM model_observations o WHERE o.in_paper_snapshot = 1 LIMIT 1))
        ELSE '' END AS paper_sentence,
   pop.id AS population,
   coalesce((SELECT date FROM populations WHERE population = pop.id),
@@ -456,7 +478,10 @@ SELECT
   reuse.*,
   CASE WHEN reuse.link_rows > 0 THEN printf(
     'In the GitHub reuse links of %s, %,d links join %,d repositories to %,d models, and the 10 most reused models take %.1f%% of them.',
-    reuse.link_sources, reuse.link_rows, reuse.link_repos, reuse.link_models, 100 * reuse.top10_link_share)
+    (SELECT group_concat(s.id || ' (' || CASE WHEN s.snapshot_date GLOB '[0-9][0-9][0-9][0-9]*' THEN s.snapshot_date
+                                              ELSE 'date not stated' END || ')', ', ') FROM sources s
+      WHERE instr(', ' || reuse.link_sources || ', ', ', ' || s.id || ', ') > 0),
+    reuse.link_rows, reuse.link_repos, reuse.link_models, 100 * reuse.top10_link_share)
   ELSE 'No source in this database gives GitHub reuse links, so reuse concentration is not measured.' END AS reuse_sentence
 FROM pop, stats, reuse""",
     "f02_popularity_vs_reuse": """
@@ -487,7 +512,9 @@ top100 AS (
   WHERE o.source = (SELECT id FROM pop) AND o.downloads_30d IS NOT NULL
   ORDER BY o.downloads_30d DESC LIMIT 100
 ),
-all_links AS (SELECT count(*) AS n FROM dependents WHERE kind = 'github')
+all_links AS (SELECT count(*) AS n, (SELECT group_concat(source, ', ') FROM (SELECT DISTINCT source FROM dependents
+                                                   WHERE kind = 'github' ORDER BY source)) AS link_sources
+              FROM dependents WHERE kind = 'github')
 SELECT
   (SELECT id FROM pop) AS population,
   coalesce((SELECT date FROM populations WHERE population = (SELECT id FROM pop)),
@@ -496,7 +523,7 @@ SELECT
     WHERE source = (SELECT id FROM pop) AND downloads_30d IS NOT NULL) AS models,
   (SELECT count(*) FROM reused) AS reused_models,
   (SELECT round(rho, 3) FROM spearman) AS spearman,
-  all_links.n AS links,
+  all_links.n AS links, all_links.link_sources,
   (SELECT round(1.0 * sum(dep.links) / all_links.n, 4) FROM top100 JOIN dep USING (model_id)) AS top100_link_share,
   (SELECT count(*) FROM top100 JOIN dep USING (model_id)) AS reused_top100,
   round(cards.reused, 4) AS card_share_reused,

@@ -240,7 +240,10 @@ const r = await client.chat.completions.create({ model: 'gpt-4o', messages: [] }
     # ---------------------------------------------------------------- files the scanner must skip, never crash on
     "hostile": {
         "legacy_py2.py": 'import transformers\nprint "loading"\nm = transformers.AutoModel.from_pretrained("bert-base-cased")  # expect: bert-base-cased\n',
-        "broken.py": "from transformers import AutoModel\ndef f(:\n    AutoModel.from_pretrained('gpt2')\n",
+        "broken.py": "from transformers import AutoModel\ndef f():\n    AutoModel.from_pretrained('gpt2'\n",
+        # a syntax error in a statement the scanner does not need: the calls elsewhere still count
+        "half_broken.py": ("from transformers import AutoModel\ndef f(:\n    pass\n"
+                           "m = AutoModel.from_pretrained('distilgpt2')  # expect: distilgpt2\n"),
         "latin1.py": None,  # written as bytes below
         "bundle.js": None,
         "weights.py": None,

@@ -11,21 +11,47 @@ docstrings are never calls, so they never match.
 from __future__ import annotations
 
 import ast
+import io
 import json
 import re
+import tokenize
 import warnings
 from dataclasses import dataclass
 
 from build.signatures import PYTHON_MODULES, PYTHON_SIGNATURES, Signature
 
+from .fragments import Source, Unsure
 from .ids import classify
 
 # Per module, the names its signatures call: a file is parsed only if it names a module and one
-# of that module's called names (in a call, or in the import that aliases it).
+# of that module's called names (in a call, or in the import that aliases it). A literal name is
+# looked for as bytes (`in`: several times faster than a regular expression), a pattern as one.
 _TRIGGERS = tuple(
-    (module.encode(), re.compile(rb"\b(?:" + "|".join(sorted({s.function for s in PYTHON_SIGNATURES
-                                                             if s.module == module})).encode() + rb")\b"))
+    (module.encode(), [name.encode() if re.escape(name) == name else re.compile(name.encode())
+                       for name in sorted({s.function for s in PYTHON_SIGNATURES if s.module == module})])
     for module in PYTHON_MODULES)
+# Per module, its called names (str.find is several times faster than a regular expression).
+_CALLED = {module: sorted({s.function for s in PYTHON_SIGNATURES if s.module == module}) for module in PYTHON_MODULES}
+_CALL_TAIL = re.compile(r"\s*\(")                          # a name followed by this is called
+_ASSIGN_TAIL = re.compile(r"[ \t]*(?::[^=\n]*)?=(?!=)")    # `name = `, `name: type = `, `name=`
+
+
+def _find(text: str, name: str, tail: re.Pattern | None = None):
+    """Offsets where `name` (a literal, or a regular expression) starts a word (and `tail` follows)."""
+    if re.escape(name) != name:
+        pattern = re.compile(name + (tail.pattern if tail else r"\b"))
+        yield from (m.start() for m in pattern.finditer(text) if _word_start(text, m.start()))
+        return
+    at = text.find(name)
+    while at != -1:
+        end = at + len(name)
+        if _word_start(text, at) and (tail.match(text, end) if tail else not _word_start(text, end)):
+            yield at
+        at = text.find(name, end)
+
+
+def _word_start(text: str, at: int) -> bool:
+    return not at or not (text[at - 1].isalnum() or text[at - 1] == "_")
 _PY2 = re.compile(rb"^\s*(print\s+[\"'\w]|exec\s+[\"'\w]|except\s+[\w.]+\s*,\s*\w+\s*:)", re.M)
 _MAGIC = re.compile(r"^(\s*)([!%].*)$", re.M)
 
@@ -48,13 +74,118 @@ class Call:
 def may_match(data: bytes) -> bool:
     """False when no signature can match: the file names none of their modules, or none of the
     functions of the modules it names (a byte search, far faster than parsing)."""
-    return any(module in data and names.search(data) for module, names in _TRIGGERS)
+    return bool(_modules(data))
+
+
+def _modules(data: bytes) -> list[str]:
+    """The signature modules the file names together with one of their called names."""
+    return [module.decode() for module, names in _TRIGGERS
+            if module in data and any(name in data if type(name) is bytes else name.search(data) for name in names)]
 
 
 def scan_python(data: bytes) -> list[Call]:
-    """Calls in one Python file (bytes: ast honours a PEP 263 coding line)."""
-    if not may_match(data):
+    """Calls in one Python file (bytes: the PEP 263 coding line is honoured).
+
+    The file is read statement by statement where it can be (scripts/scan/fragments.py: only the
+    statements that can hold a signature's call, an import of its module, or the value of a name
+    such a call passes are parsed); the whole file is parsed when that cannot be done exactly."""
+    modules = _modules(data)
+    if not modules:
         return []
+    if not _PY2.search(data):  # a Python 2 file is parsed whole, so it is skipped as one
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarning on invalid escapes in old code
+            calls = fragment_calls(data, modules)
+        if calls is not None:
+            return calls
+    return full_calls(data)
+
+
+def fragment_calls(data: bytes, modules: list[str] | None = None) -> list[Call] | None:
+    """Calls in one Python file, parsing only the statements that matter (scripts/scan/fragments.py):
+    those naming a called name of a signature module the file names, its imports of those modules,
+    then the assignments and parameter defaults of the names the matched calls pass, and the
+    argparse options where a call passes `args.x`. None when that cannot be done exactly (the
+    caller then parses the whole file): the text is not decodable, a statement the scanner needs
+    does not parse on its own nor inside any enclosing statement, ..."""
+    try:
+        text = _decode(data)
+        source = Source(text)
+    except (Unsure, UnicodeDecodeError, LookupError, SyntaxError):
+        return None
+    facts = Facts()
+    covered = bytearray(len(source.lines))  # 1: the line is in a statement already parsed
+
+    def parse_lines(lines) -> bool:
+        for line in sorted(set(lines)):
+            if covered[line] or source.code(line) is None:
+                continue
+            span = source.statement(line)
+            while span is not None:
+                code, offset = source.fragment(*span)
+                try:
+                    tree = ast.parse(code)
+                except (SyntaxError, ValueError):
+                    tree = None
+                if tree is not None:
+                    facts.add(tree, offset)
+                    covered[span[0]:span[1]] = b"\1" * (span[1] - span[0])
+                    break
+                span = source.statement(span[0], source.code(span[0]))
+            if span is None:
+                return False
+        return True
+
+    try:
+        if modules is None:
+            modules = _modules(data)
+        imports = []
+        for at in _find(text, "import"):
+            line = source.line_of(at)
+            words = source.lines[line].split()
+            if words and words[0] in ("import", "from") and any(
+                    w.split(".")[0].strip(",()") in modules for w in words[1:]):
+                imports.append(line)
+        if not parse_lines(imports):
+            return None
+        # names bound to a called name by an import (`from x import pipeline as make`)
+        called = {name for module in modules for name in _CALLED[module]}
+        aliases = sorted(local for local, target in facts.aliases.items()
+                         if local != target.rsplit(".", 1)[-1]
+                         and any(re.fullmatch(name, target.rsplit(".", 1)[-1]) for name in called))
+        hits = [at for name in sorted(called | set(aliases))
+                for at in _find(text, name, _CALL_TAIL)]
+        if not parse_lines(source.line_of(h) for h in hits if text[h - 4:h] != "def "):
+            return None
+        # the values of the names the matched calls pass, and argparse options for `args.x`
+        needed, options = set(), False
+        for node, _, sig in facts.matched():
+            for part in _passed(node, sig):
+                for sub in ast.walk(part):
+                    if isinstance(sub, ast.Name):
+                        needed.add(sub.id)
+                    elif isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name):
+                        options = True
+        # `name = `, `name: type = `, a parameter `name=` (and a keyword argument: parsed for nothing)
+        lines = [source.line_of(at) for name in sorted(needed) for at in _find(text, name, _ASSIGN_TAIL)
+                 if text[at - 1:at] != "."]
+        if options:
+            lines += [source.line_of(at) for at in _find(text, "add_argument")]
+        if not parse_lines(lines):
+            return None
+    except (Unsure, RecursionError):
+        return None
+    return _calls([], source.lines, facts)
+
+
+def _decode(data: bytes) -> str:
+    """The text of a Python file as its PEP 263 coding line (or a BOM) says, UTF-8 by default."""
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    return data.decode(encoding)
+
+
+def full_calls(data: bytes) -> list[Call]:
+    """Calls in one Python file, parsing all of it (the slow, simple path)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # SyntaxWarning on invalid escapes in old code
@@ -67,14 +198,15 @@ def scan_python(data: bytes) -> list[Call]:
         raise SkipFile("undecodable") from e
     except RecursionError as e:
         raise SkipFile("too deeply nested") from e
-    lines = None
-    if isinstance(data, bytes):
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            text = data.decode("latin-1")
-        lines = text.splitlines()
-    return _calls(tree, lines)
+    return _calls([(tree, 0)], _lines(data))
+
+
+def _lines(data: bytes) -> list[str]:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    return text.splitlines()
 
 
 def scan_notebook(data: bytes) -> list[Call]:
@@ -114,7 +246,7 @@ def scan_notebook(data: bytes) -> list[Call]:
         tree = _parse_text(code)
         if tree is None:
             raise SkipFile("syntax error")
-    return _calls(tree, "\n".join(sources).splitlines())
+    return _calls([(tree, 0)], "\n".join(sources).splitlines())
 
 
 def _parse_text(code: str) -> ast.AST | None:
@@ -139,69 +271,129 @@ def _dotted(node: ast.AST) -> list[str] | None:
     return None
 
 
-def _calls(tree: ast.AST, lines: list[str] | None) -> list[Call]:
-    aliases: dict[str, str] = {}    # local name -> dotted name it stands for
-    star_modules: list[str] = []
-    strings: dict[str, set] = {}    # name -> the values assigned to it (a string or a marker)
-    calls: list[ast.Call] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            calls.append(node)
-        elif isinstance(node, ast.Import):
-            for a in node.names:
-                if a.asname:
-                    aliases[a.asname] = a.name
-                else:
-                    top = a.name.split(".")[0]
-                    aliases.setdefault(top, top)
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            for a in node.names:
-                if a.name == "*":
-                    star_modules.append(node.module)
-                else:
-                    aliases[a.asname or a.name] = f"{node.module}.{a.name}"
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            # a parameter's default is a value the name may hold
-            a = node.args
-            positional = a.posonlyargs + a.args
-            for arg, default in [*zip(positional[len(positional) - len(a.defaults):], a.defaults),
-                                 *zip(a.kwonlyargs, a.kw_defaults)]:
-                if default is not None:
-                    strings.setdefault(arg.arg, set()).add(
-                        default.value if isinstance(default, ast.Constant) and isinstance(default.value, str)
-                        else object())
-        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for target in targets:
-                if isinstance(target, ast.Name):
-                    value = node.value
-                    strings.setdefault(target.id, set()).add(
-                        value.value if isinstance(value, ast.Constant) and isinstance(value.value, str)
-                        else object())
-    found = []
-    options = _argparse_defaults(calls)
-    for node in calls:
+class Facts:
+    """What the scanner gathers from parsed code: imports, string values of names, calls."""
+
+    def __init__(self):
+        self.aliases: dict[str, str] = {}    # local name -> dotted name it stands for
+        self.star_modules: list[str] = []
+        self.strings: dict[str, set] = {}    # name -> the values assigned to it (a string or a marker)
+        self.calls: dict[tuple, tuple[ast.Call, int]] = {}  # position -> (call, line offset)
+
+    def add(self, tree: ast.AST, offset: int = 0) -> None:
+        """Gather from one parsed tree; `offset` is added to its line numbers (a fragment)."""
+        aliases, strings = self.aliases, self.strings
+        for node in _walk(tree):
+            kind = type(node)
+            if kind not in _GATHERED:
+                continue
+            if kind is ast.Call:
+                self.calls.setdefault((node.lineno + offset, node.col_offset, node.end_lineno + offset,
+                                       node.end_col_offset), (node, offset))
+            elif isinstance(node, ast.Import):
+                for a in node.names:
+                    if a.asname:
+                        aliases[a.asname] = a.name
+                    else:
+                        top = a.name.split(".")[0]
+                        aliases.setdefault(top, top)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                for a in node.names:
+                    if a.name == "*":
+                        if node.module not in self.star_modules:
+                            self.star_modules.append(node.module)
+                    else:
+                        aliases[a.asname or a.name] = f"{node.module}.{a.name}"
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                # a parameter's default is a value the name may hold
+                a = node.args
+                positional = a.posonlyargs + a.args
+                for arg, default in [*zip(positional[len(positional) - len(a.defaults):], a.defaults),
+                                     *zip(a.kwonlyargs, a.kw_defaults)]:
+                    if default is not None:
+                        strings.setdefault(arg.arg, set()).add(_value(default))
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    if isinstance(target, ast.Name):
+                        strings.setdefault(target.id, set()).add(_value(node.value))
+
+    def matched(self) -> list[tuple[ast.Call, int, Signature]]:
+        """The calls whose callee resolves to a signature: (call, line offset, signature)."""
+        found = []
+        for _, (node, offset) in sorted(self.calls.items(), key=lambda item: item[0]):
+            sig = self.signature(node)
+            if sig is not None:
+                found.append((node, offset, sig))
+        return found
+
+    def signature(self, node: ast.Call) -> Signature | None:
         parts = _dotted(node.func)
         if not parts:
-            continue
+            return None
         head = parts[0]
-        if head in aliases:
-            qualified = aliases[head].split(".") + parts[1:]
-        elif star_modules:
-            qualified = None
-            for module in star_modules:
-                sig = _match(module.split(".") + parts)
-                if sig:
-                    qualified = module.split(".") + parts
-                    break
-            if qualified is None:
-                continue
-        else:
-            continue
-        sig = _match(qualified)
-        if sig is None:
-            continue
-        found.append(_call(node, sig, strings, options, lines))
+        if head in self.aliases:
+            return _match(self.aliases[head].split(".") + parts[1:])
+        for module in self.star_modules:
+            sig = _match(module.split(".") + parts)
+            if sig:
+                return sig
+        return None
+
+
+# Nodes that hold no call, import, definition or assignment: not walked into.
+_LEAVES = (ast.expr_context, ast.Constant, ast.Name, ast.operator, ast.boolop, ast.unaryop, ast.cmpop,
+           ast.Pass, ast.Break, ast.Continue, ast.alias, ast.arg)
+
+
+def _walk(tree: ast.AST):
+    """Every node of the tree that can hold what Facts gathers (ast.walk, skipping the leaves)."""
+    todo = [tree]
+    pop, append = todo.pop, todo.append
+    AST, fields, leaves = ast.AST, _FIELDS, _LEAF_TYPES
+    while todo:
+        node = pop()
+        yield node
+        kind = type(node)
+        names = fields.get(kind)
+        if names is None:
+            names = fields[kind] = tuple(f for f in kind._fields if f not in _SCALARS)
+        for field in names:
+            value = getattr(node, field, None)
+            if type(value) is list:
+                for v in reversed(value):
+                    if type(v) not in leaves and isinstance(v, AST):
+                        append(v)
+            elif value is not None and type(value) not in leaves and isinstance(value, AST):
+                append(value)
+
+
+def _subclasses(cls: type) -> set[type]:
+    return {cls}.union(*(_subclasses(c) for c in cls.__subclasses__()))
+
+
+_LEAF_TYPES = frozenset().union(*(_subclasses(c) for c in _LEAVES))
+_GATHERED = frozenset({ast.Call, ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda,
+                       ast.Assign, ast.AnnAssign})
+_FIELDS: dict[type, tuple[str, ...]] = {}
+# Fields that hold names, numbers, flags or operators, never a node Facts gathers.
+_SCALARS = frozenset({"ctx", "op", "ops", "type_comment", "id", "name", "attr", "arg", "asname", "module",
+                      "level", "kind", "is_async", "conversion", "names", "type_ignores", "simple"})
+
+
+def _value(node: ast.AST | None) -> object:
+    """A string a name is given, or a marker for any other value (it stays unresolved)."""
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else object()
+
+
+def _calls(trees: list[tuple[ast.AST, int]], lines: list[str] | None, facts: Facts | None = None) -> list[Call]:
+    """The Call records of the parsed trees ((tree, line offset) pairs), or of gathered facts."""
+    if facts is None:
+        facts = Facts()
+        for tree, offset in trees:
+            facts.add(tree, offset)
+    options = _argparse_defaults(node for node, _ in facts.calls.values())
+    found = [_call(node, sig, facts.strings, options, lines, offset) for node, offset, sig in facts.matched()]
     found.sort(key=lambda c: c.line)
     return found
 
@@ -235,7 +427,16 @@ def _argument(node: ast.Call, position: int | None, keywords: tuple[str, ...]) -
     return False, None
 
 
-def _argparse_defaults(calls: list[ast.Call]) -> dict[str, set]:
+def _passed(node: ast.Call, sig: Signature) -> list[ast.AST]:
+    """The arguments of a matched call whose value the scanner reads: model id, task, repo type."""
+    parts = [_argument(node, sig.id_position, sig.id_keywords)[1]]
+    if sig.task_position is not None or sig.task_keywords:
+        parts.append(_argument(node, sig.task_position, sig.task_keywords)[1])
+    parts += [kw.value for kw in node.keywords if sig.repo_type_keyword and kw.arg == sig.repo_type_keyword]
+    return [p for p in parts if p is not None]
+
+
+def _argparse_defaults(calls) -> dict[str, set]:
     """`add_argument("--model", default="org/x")` -> {"model": {"org/x"}}: what `args.model` holds."""
     options: dict[str, set] = {}
     for node in calls:
@@ -312,7 +513,7 @@ def _evidence(lines: list[str] | None, first: int, last: int) -> str:
 
 
 def _call(node: ast.Call, sig: Signature, strings: dict[str, set], options: dict[str, set],
-          lines: list[str] | None) -> Call:
+          lines: list[str] | None, offset: int = 0) -> Call:
     task = None
     if sig.task_position is not None or sig.task_keywords:
         given, t = _argument(node, sig.task_position, sig.task_keywords)
@@ -320,8 +521,8 @@ def _call(node: ast.Call, sig: Signature, strings: dict[str, set], options: dict
             task, _ = _string(t, strings, options)
     given, arg = _argument(node, sig.id_position, sig.id_keywords)
     # The line of a call is the line of its model argument (where a multi-line call names it).
-    line = getattr(arg, "lineno", node.lineno)
-    evidence = _evidence(lines, node.lineno, line)
+    line = getattr(arg, "lineno", node.lineno) + offset
+    evidence = _evidence(lines, node.lineno + offset, line)
     if sig.repo_type_keyword:
         for kw in node.keywords:
             if kw.arg == sig.repo_type_keyword:

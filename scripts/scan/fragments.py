@@ -1,0 +1,166 @@
+"""The statements of a Python file, found from its text without parsing all of it.
+
+`ast.parse` reads about 5 MB of source a second; most of a file that loads a model is code around
+the few statements that do. `Source(text)` finds, for a line, the smallest statement that holds
+it (a simple statement, or a compound one with its body) from indentation alone, so that statement
+can be parsed on its own: `fragment(start, end)` gives its text (an indented one wrapped in
+`if 1:`) and the line offset to add to the line numbers `ast` reports in it.
+
+Indentation is only a guess at the structure; the parse checks it. A guessed statement that does
+not parse (it starts inside brackets, say) is widened to the enclosing one, and past the top the
+caller parses the whole file. Lines inside triple-quoted strings are never statement starts, so an
+example in a docstring is not code. Where the text cannot be read this way exactly (tabs in the
+indentation, form feeds, lone carriage returns, triple quotes after a quote or a hash on their
+line) `Unsure` is raised and the caller parses the whole file.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from itertools import accumulate, repeat
+from operator import add
+
+_TRIPLE = re.compile(r'"""|\'\'\'')
+_CONTINUES = re.compile(r"(?:else|elif|except|finally)\b|[)\]}]")
+
+
+class Unsure(Exception):
+    """The file's statements cannot be told apart from its text alone: parse all of it."""
+
+
+class Source:
+    def __init__(self, text: str):
+        if "\f" in text or "\r" in text.replace("\r\n", ""):
+            raise Unsure("form feed or lone carriage return")
+        self.text = text
+        self.lines = text.split("\n")
+        # offset of the first character of each line
+        self.starts = list(accumulate(map(add, map(len, self.lines), repeat(1)), initial=0))
+        self._code: dict[int, int | None] = {}
+        self._start: dict[int, bool] = {}
+        self.strings = self._triple_quoted()   # [(start offset, end offset)] of triple-quoted strings
+        self._string_starts = [a for a, _ in self.strings]
+
+    def _triple_quoted(self) -> list[tuple[int, int]]:
+        spans = []
+        text, position = self.text, 0
+        while True:
+            m = _TRIPLE.search(text, position)
+            if m is None:
+                return spans
+            begin = m.start()
+            prefix = text[text.rfind("\n", 0, begin) + 1:begin]
+            if "#" in prefix or "'" in prefix or '"' in prefix:
+                # in a comment, or after a quote: a lexer would be needed to tell
+                raise Unsure("triple quote after a hash or a quote on its line")
+            close = text.find(m.group(), m.end())
+            while close != -1 and _escaped(text, close):
+                close = text.find(m.group(), close + 1)
+            if close == -1:
+                raise Unsure("unclosed triple quote")
+            spans.append((begin, close + 3))
+            position = close + 3
+
+    def line_of(self, offset: int) -> int:
+        """The index (0-based) of the line holding offset."""
+        return bisect_right(self.starts, offset) - 1
+
+    def in_string(self, line: int) -> bool:
+        """True when the line begins inside a triple-quoted string (it is text, not code)."""
+        offset = self.starts[line]
+        i = bisect_right(self._string_starts, offset) - 1
+        return i >= 0 and self.strings[i][0] < offset < self.strings[i][1]
+
+    def code(self, line: int) -> int | None:
+        """The indentation of a line of code; None for a blank, comment or string line."""
+        try:
+            return self._code[line]
+        except KeyError:
+            indent = self._code[line] = self._indent(line)
+            return indent
+
+    def _indent(self, line: int) -> int | None:
+        text = self.lines[line]
+        stripped = text.lstrip(" ")
+        if not stripped or stripped[0] in "#\r":
+            return None
+        if stripped[0] == "\t":
+            raise Unsure("tab in indentation")
+        if self.in_string(line):
+            return None
+        return len(text) - len(stripped)
+
+    def _previous_code(self, line: int) -> int | None:
+        line -= 1
+        while line >= 0:
+            if self.code(line) is not None:
+                return line
+            line -= 1
+        return None
+
+    def is_start(self, line: int) -> bool:
+        """Whether a line of code begins a statement (as far as indentation can tell)."""
+        try:
+            return self._start[line]
+        except KeyError:
+            start = self._start[line] = self._is_start(line)
+            return start
+
+    def _is_start(self, line: int) -> bool:
+        indent = self.code(line)
+        if indent is None:
+            return False
+        if _CONTINUES.match(self.lines[line], indent):
+            return False
+        before = self._previous_code(line)
+        if before is not None:
+            previous = self.lines[before].rstrip()
+            if previous.endswith("\\"):
+                return False
+            if previous.endswith(("(", "[", "{", ",")):
+                return False  # inside brackets (as formatters lay out long calls and definitions)
+            if previous.lstrip().startswith("@") and self.code(before) == indent:
+                return False  # a decorated definition starts at its first decorator
+        return True
+
+    def statement(self, line: int, below: int | None = None) -> tuple[int, int] | None:
+        """(first line, end line exclusive) of the innermost statement holding `line` that starts
+        at an indentation below `below` (None: any); None past the top of the file."""
+        indent = self.code(line)
+        limit = indent if indent is not None else None
+        if below is not None:
+            limit = below - 1 if limit is None else min(limit, below - 1)
+        start = line
+        while start >= 0:
+            i = self.code(start)
+            if i is not None and (limit is None or i <= limit) and self.is_start(start):
+                break
+            start -= 1
+        if start < 0:
+            return None
+        level = self.code(start)
+        end = start + 1
+        while end < len(self.lines):
+            i = self.code(end)
+            if i is not None and (i < level or (i == level and self.is_start(end))):
+                break
+            end += 1
+        if end <= line:  # the line is not inside what indentation says this statement is
+            return self.statement(start, level)
+        return start, end
+
+    def fragment(self, start: int, end: int) -> tuple[str, int]:
+        """(source to parse, line offset): the statement's lines, an indented one inside `if 1:`."""
+        body = "\n".join(self.lines[start:end])
+        if self.code(start):
+            return "if 1:\n" + body, start - 1
+        return body, start
+
+
+def _escaped(text: str, position: int) -> bool:
+    backslashes = 0
+    while position > 0 and text[position - 1] == "\\":
+        backslashes += 1
+        position -= 1
+    return backslashes % 2 == 1

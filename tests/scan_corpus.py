@@ -237,6 +237,225 @@ const r = await client.chat.completions.create({ model: 'gpt-4o', messages: [] }
 ''',
         "package.json": '{"name": "demo", "dependencies": {"@huggingface/transformers": "^3.0.0", "@huggingface/inference": "^2.8.0"}}\n',
     },
+    # ---------------------------------------------------------------- more of every library (grown in session 2)
+    "transformers-variety": {
+        "models.py": '''\
+from transformers import (
+    AutoConfig,
+    AutoModelForTokenClassification,
+    AutoProcessor,
+    BlipForConditionalGeneration,
+    WhisperProcessor,
+    pipeline,
+)
+import transformers
+
+config = AutoConfig.from_pretrained("dbmdz/bert-large-cased-finetuned-conll03-english")  # expect: dbmdz/bert-large-cased-finetuned-conll03-english
+ner_model = AutoModelForTokenClassification.from_pretrained(
+    "dbmdz/bert-large-cased-finetuned-conll03-english", config=config  # expect: dbmdz/bert-large-cased-finetuned-conll03-english
+)
+processor = AutoProcessor.from_pretrained("Salesforce/blip-image-captioning-base")  # expect: Salesforce/blip-image-captioning-base
+blip = BlipForConditionalGeneration.from_pretrained("Salesforce/blip-image-captioning-base", torch_dtype="auto")  # expect: Salesforce/blip-image-captioning-base
+whisper = WhisperProcessor.from_pretrained("openai/whisper-small", language="en")  # expect: openai/whisper-small
+asr = pipeline(model="openai/whisper-large-v3", task="automatic-speech-recognition")  # expect: openai/whisper-large-v3
+summarize = transformers.pipeline("summarization", model="sshleifer/distilbart-cnn-12-6", revision="a4f8f3e")  # expect: sshleifer/distilbart-cnn-12-6
+bert = transformers.BertModel.from_pretrained("bert-large-uncased")  # expect: bert-large-uncased
+roberta = transformers.RobertaForMaskedLM.from_pretrained("roberta-large")  # expect: roberta-large
+xlmr = transformers.AutoModel.from_pretrained("xlm-roberta-base")  # expect: xlm-roberta-base
+url = transformers.AutoModel.from_pretrained("https://example.com/weights/model.bin")  # expect-call: url
+ner_model.save_pretrained("my-org/saved-not-loaded")
+processor.push_to_hub("my-org/pushed-not-loaded")
+args = transformers.TrainingArguments(output_dir="my-org/trainer-output", hub_model_id="my-org/hub-output")
+text = "AutoModel.from_pretrained('in/a-string')"
+#   pipeline("fill-mask", model="commented/indented-out")
+''',
+        "lazy.py": '''\
+"""Loading happens lazily.
+
+from transformers import AutoModel
+AutoModel.from_pretrained("docstring/at-column-zero")
+"""
+import os
+
+
+def build(kind):
+    """Build a model.
+
+    >>> build("seq2seq")  # AutoModel.from_pretrained("doctest/example")
+    """
+    from transformers import AutoModelForSeq2SeqLM as S2S
+    if kind == "seq2seq":
+        return S2S.from_pretrained("facebook/mbart-large-50")  # expect: facebook/mbart-large-50
+    name = "google/mt5-small" if kind == "small" else "google/mt5-base"
+    return S2S.from_pretrained(name)  # expect-call: variable
+
+
+MODEL_ID = os.getenv("MODEL_ID", "mistralai/Mistral-7B-v0.1")
+
+
+def generator():
+    from transformers import AutoModelForCausalLM
+    return AutoModelForCausalLM.from_pretrained(MODEL_ID, device_map="auto")  # expect: mistralai/Mistral-7B-v0.1
+
+
+def sizes():
+    from transformers import AutoTokenizer
+    for size in ("125m", "350m"):
+        yield AutoTokenizer.from_pretrained(f"facebook/opt-{size}")  # expect-call: expression
+''',
+    },
+    "hub-downloads": {
+        "download.py": '''\
+import os
+import huggingface_hub
+from huggingface_hub import HfApi, hf_hub_download, list_models, snapshot_download
+
+ckpt = hf_hub_download("lllyasviel/Annotators", "body_pose_model.pth")  # expect: lllyasviel/Annotators
+cfg = hf_hub_download(repo_id="google/gemma-2b", filename="config.json", revision="main")  # expect: google/gemma-2b
+local = snapshot_download(repo_id="meta-llama/Llama-2-7b-hf", allow_patterns=["*.json"])  # expect: meta-llama/Llama-2-7b-hf
+qwen = huggingface_hub.snapshot_download("Qwen/Qwen2-0.5B", repo_type="model")  # expect: Qwen/Qwen2-0.5B
+REPO = "TheBloke/Llama-2-7B-GGUF"
+gguf = hf_hub_download(REPO, filename="llama-2-7b.Q4_K_M.gguf")  # expect: TheBloke/Llama-2-7B-GGUF
+from_env = hf_hub_download(repo_id=os.environ["WEIGHTS_REPO"], filename="model.safetensors")  # expect-call: variable
+ds = snapshot_download("HuggingFaceH4/ultrachat_200k", repo_type="dataset")
+theme = hf_hub_download(repo_id="gradio/seafoam", filename="theme.json", repo_type="space")
+api = HfApi()
+api.upload_file(path_or_fileobj="model.bin", path_in_repo="model.bin", repo_id="me/uploaded-model")
+api.create_repo("me/new-repo", exist_ok=True)
+for info in list_models(author="google", limit=5):
+    print(info.id)
+print("download with hf_hub_download('docs/in-a-print', 'x')")
+''',
+    },
+    "embeddings-service": {
+        "service.py": '''\
+from sentence_transformers import CrossEncoder, SentenceTransformer, util
+import sentence_transformers as st
+
+embedder = SentenceTransformer("sentence-transformers/all-mpnet-base-v2", device="cpu")  # expect: sentence-transformers/all-mpnet-base-v2
+multi = st.SentenceTransformer("paraphrase-multilingual-MiniLM-L12-v2")  # expect: sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2
+e5 = SentenceTransformer(model_name_or_path="intfloat/e5-large-v2")  # expect: intfloat/e5-large-v2
+rerank = CrossEncoder("BAAI/bge-reranker-base", max_length=512)  # expect: BAAI/bge-reranker-base
+mine = SentenceTransformer("output/my-finetuned-model")  # expect-call: local-path
+scores = util.cos_sim(embedder.encode(["a"]), multi.encode(["b"]))
+embedder.save("models/st-saved")
+
+
+class Search:
+    def __init__(self, model_name="thenlper/gte-base"):
+        self.model = SentenceTransformer(model_name)  # expect: thenlper/gte-base
+''',
+        "requirements.txt": "sentence-transformers>=2.2\nfaiss-cpu\n",
+    },
+    "image-generation": {
+        "generate.py": '''\
+import torch
+from diffusers import AutoPipelineForText2Image, ControlNetModel, DDPMScheduler, UNet2DConditionModel
+from peft import LoraConfig, PeftConfig, PeftModel, get_peft_model
+from transformers import AutoModelForCausalLM
+
+controlnet = ControlNetModel.from_pretrained("lllyasviel/sd-controlnet-canny", torch_dtype=torch.float16)  # expect: lllyasviel/sd-controlnet-canny
+pipe = AutoPipelineForText2Image.from_pretrained("stabilityai/sdxl-turbo", variant="fp16")  # expect: stabilityai/sdxl-turbo
+unet = UNet2DConditionModel.from_pretrained("stabilityai/stable-diffusion-xl-base-1.0", subfolder="unet")  # expect: stabilityai/stable-diffusion-xl-base-1.0
+scheduler = DDPMScheduler.from_pretrained("google/ddpm-cat-256")  # expect: google/ddpm-cat-256
+pipe.load_lora_weights("nerijs/pixel-art-xl")  # expect: nerijs/pixel-art-xl
+base = AutoModelForCausalLM.from_pretrained("huggyllama/llama-7b")  # expect: huggyllama/llama-7b
+adapter_config = PeftConfig.from_pretrained("timdettmers/guanaco-7b")  # expect: timdettmers/guanaco-7b
+model = PeftModel.from_pretrained(base, "timdettmers/guanaco-7b")  # expect: timdettmers/guanaco-7b
+lora = LoraConfig(r=8, target_modules=["q_proj", "v_proj"])
+tuned = get_peft_model(base, lora)
+tuned.save_pretrained("outputs/lora-adapter")
+pipe.to("cuda")
+''',
+    },
+    "vision-models": {
+        "backbones.py": '''\
+import open_clip
+import timm
+from timm import create_model
+
+m1 = timm.create_model("hf-hub:timm/convnext_tiny.fb_in22k", pretrained=True)  # expect: timm/convnext_tiny.fb_in22k
+m2 = create_model("hf_hub:timm/eva02_base_patch14_224.mim_in22k", pretrained=True)  # expect: timm/eva02_base_patch14_224.mim_in22k
+m3 = timm.create_model("efficientnet_b0", pretrained=True, num_classes=10)  # expect-call: library-name
+m4 = timm.create_model(model_name="vit_small_patch16_224")  # expect-call: library-name
+names = timm.list_models("vit_*", pretrained=True)
+tok = open_clip.get_tokenizer("hf-hub:laion/CLIP-ViT-g-14-laion2B-s12B-b42K")  # expect: laion/CLIP-ViT-g-14-laion2B-s12B-b42K
+dfn, preprocess = open_clip.create_model_from_pretrained("hf-hub:apple/DFN5B-CLIP-ViT-H-14")  # expect: apple/DFN5B-CLIP-ViT-H-14
+coca = open_clip.create_model("coca_ViT-B-32", pretrained="mscoco_finetuned_laion2b_s13b_b90k")  # expect-call: library-name
+''',
+    },
+    "nlp-toolkit": {
+        "pipeline.py": '''\
+import spacy
+import en_core_web_md
+from flair.embeddings import TransformerWordEmbeddings, WordEmbeddings
+from flair.models import SequenceTagger, TextClassifier
+from speechbrain.inference.separation import SepformerSeparation as separator
+from speechbrain.pretrained import EncoderDecoderASR
+
+nlp = spacy.load("en_core_web_trf")  # expect: spacy/en_core_web_trf
+nlp_de = spacy.load("de_core_news_sm", disable=["parser"])  # expect: spacy/de_core_news_sm
+blank = spacy.blank("en")
+custom = spacy.load("/opt/models/custom_ner")  # expect-call: local-path
+packaged = en_core_web_md.load()  # expect: spacy/en_core_web_md
+tagger = SequenceTagger.load("flair/ner-german-large")  # expect: flair/ner-german-large
+pos = SequenceTagger.load("pos")  # expect-call: library-name
+sentiment = TextClassifier.load("en-sentiment")  # expect-call: library-name
+emb = TransformerWordEmbeddings("bert-base-multilingual-cased")  # expect: bert-base-multilingual-cased
+glove = WordEmbeddings("glove")
+asr = EncoderDecoderASR.from_hparams(source="speechbrain/asr-crdnn-rnnlm-librispeech", savedir="pretrained_models/asr")  # expect: speechbrain/asr-crdnn-rnnlm-librispeech
+sep = separator.from_hparams(source="speechbrain/sepformer-wsj02mix")  # expect: speechbrain/sepformer-wsj02mix
+''',
+        "setup.py": "from setuptools import setup\nsetup(name='x', install_requires=['spacy>=3', 'flair', 'speechbrain'])\n",
+    },
+    "small-libraries": {
+        "extract.py": '''\
+from gliner import GLiNER
+from llama_cpp import Llama
+from setfit import SetFitModel
+
+clf = SetFitModel.from_pretrained("lewtun/my-awesome-setfit-model")  # expect: lewtun/my-awesome-setfit-model
+base = SetFitModel.from_pretrained("sentence-transformers/all-MiniLM-L6-v2", labels=["neg", "pos"])  # expect: sentence-transformers/all-MiniLM-L6-v2
+ner = GLiNER.from_pretrained("urchade/gliner_multi-v2.1", load_tokenizer=True)  # expect: urchade/gliner_multi-v2.1
+llm = Llama.from_pretrained("Qwen/Qwen2-0.5B-Instruct-GGUF", "*q8_0.gguf", verbose=False)  # expect: Qwen/Qwen2-0.5B-Instruct-GGUF
+local_llm = Llama(model_path="./models/llama-2-7b.Q4_K_M.gguf")
+clf.save_pretrained("setfit-output")
+''',
+    },
+    "notebook-diffusion": {
+        "demo.ipynb": _nb(
+            ("markdown", "Run `DiffusionPipeline.from_pretrained(\"markdown/example\")` first."),
+            ("code", "%%capture\n!pip install -q diffusers sentence-transformers"),
+            ("code", "import torch\nfrom diffusers import DiffusionPipeline"),
+            ("code", 'pipe = DiffusionPipeline.from_pretrained("CompVis/stable-diffusion-v1-4")  # expect: CompVis/stable-diffusion-v1-4'),
+            ("raw", 'DiffusionPipeline.from_pretrained("raw/cell")'),
+            ("code", 'from sentence_transformers import SentenceTransformer\nm = SentenceTransformer("thenlper/gte-small")  # expect: thenlper/gte-small'),
+            ("code", "# DiffusionPipeline.from_pretrained('commented/in-notebook')\nimage = pipe('a cat').images[0]"),
+        ),
+    },
+    "js-apps": {
+        "src/caption.js": '''\
+import { pipeline, env } from "@huggingface/transformers";
+env.allowLocalModels = false;
+const captioner = await pipeline("image-to-text", "Xenova/vit-gpt2-image-captioning"); // expect: Xenova/vit-gpt2-image-captioning
+const embed = await pipeline("feature-extraction", "Xenova/all-MiniLM-L6-v2", { dtype: "q8" }); // expect: Xenova/all-MiniLM-L6-v2
+const local = await pipeline("text-classification", "./models/my-model"); // expect-call: local-path
+const help = "call pipeline('summarization', 'not/in-code') to summarise";
+''',
+        "src/chat.ts": '''\
+import { InferenceClient } from "@huggingface/inference";
+const client = new InferenceClient(process.env.HF_TOKEN);
+const chat = await client.chatCompletion({
+  model: "meta-llama/Llama-3.1-8B-Instruct", // expect: meta-llama/Llama-3.1-8B-Instruct
+  messages: [{ role: "user", content: "Hello" }],
+});
+const emb = await client.featureExtraction({ model: "BAAI/bge-small-en-v1.5", inputs: "x" }); // expect: BAAI/bge-small-en-v1.5
+''',
+        "src/no_import.js": '''\
+const r = await pipeline("text-generation", "Xenova/no-import-so-not-this-library");
+''',
+        "package.json": '{"name": "apps", "dependencies": {"@huggingface/transformers": "^3.1.0", "@huggingface/inference": "^3.0.0"}}\n',
+    },
     # ---------------------------------------------------------------- files the scanner must skip, never crash on
     "hostile": {
         "legacy_py2.py": 'import transformers\nprint "loading"\nm = transformers.AutoModel.from_pretrained("bert-base-cased")  # expect: bert-base-cased\n',

@@ -9,6 +9,7 @@ given as an identifier is resolved when the file declares it once as a string co
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from build.signatures import JS_PACKAGE_ALIASES, JS_SIGNATURES
 
@@ -21,12 +22,21 @@ _TOKENS = re.compile(
 _CONST = re.compile(r"""\b(?:const|let|var)\s+(?P<name>[A-Za-z_$][\w$]*)\s*=\s*(?P<q>['"`])(?P<value>[^'"`\n]*)(?P=q)""")
 
 
-def _blank_comments(text: str) -> str:
+def _blank_comments(text: str, strings: list[tuple[int, int]] | None = None) -> str:
+    """The text with comments blanked (line numbers kept); the spans of string literals are
+    appended to `strings`."""
     def repl(m):
         if m["comment"] is None:
+            if strings is not None:
+                strings.append(m.span())
             return m[0]
         return re.sub(r"[^\n]", " ", m[0])
     return _TOKENS.sub(repl, text)
+
+
+def _inside(spans: list[tuple[int, int]], starts: list[int], at: int) -> bool:
+    i = bisect_right(starts, at) - 1
+    return i >= 0 and spans[i][0] < at < spans[i][1]
 
 
 def imports(text: str, package: str) -> bool:
@@ -43,7 +53,9 @@ def scan_javascript(data: bytes) -> list[Call]:
         raise SkipFile("undecodable") from None
     if not any(p in text for p in (*{s.module for s in JS_SIGNATURES}, *JS_PACKAGE_ALIASES)):
         return []
-    code = _blank_comments(text)
+    strings: list[tuple[int, int]] = []
+    code = _blank_comments(text, strings)
+    string_starts = [a for a, _ in strings]
     lines = text.splitlines()
     constants: dict[str, set[str]] = {}
     for m in _CONST.finditer(code):
@@ -55,6 +67,8 @@ def scan_javascript(data: bytes) -> list[Call]:
         if not any(imports(code, p) for p in packages):
             continue
         for m in sig.pattern_re.finditer(code):
+            if _inside(strings, string_starts, m.start()):
+                continue  # "call pipeline('x', 'org/y')" in a message is not a call
             line = code.count("\n", 0, m.start()) + 1
             if (line, m.start()) in seen:
                 continue

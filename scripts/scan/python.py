@@ -382,8 +382,25 @@ _SCALARS = frozenset({"ctx", "op", "ops", "type_comment", "id", "name", "attr", 
 
 
 def _value(node: ast.AST | None) -> object:
-    """A string a name is given, or a marker for any other value (it stays unresolved)."""
-    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else object()
+    """A string a name is given (a literal, or an environment variable's default), or a marker for
+    any other value (it stays unresolved)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    default = _env_default(node)
+    return default if default is not None else object()
+
+
+_ENV_GETTERS = (["os", "getenv"], ["os", "environ", "get"], ["getenv"], ["environ", "get"])
+
+
+def _env_default(node: ast.AST | None) -> str | None:
+    """`os.getenv("MODEL", "org/x")`, `os.environ.get("MODEL", "org/x")` -> "org/x": what the code
+    loads unless the environment says otherwise."""
+    if not isinstance(node, ast.Call) or _dotted(node.func) not in _ENV_GETTERS:
+        return None
+    default = node.args[1] if len(node.args) >= 2 else next(
+        (kw.value for kw in node.keywords if kw.arg in ("default", "value")), None)
+    return default.value if isinstance(default, ast.Constant) and isinstance(default.value, str) else None
 
 
 def _calls(trees: list[tuple[ast.AST, int]], lines: list[str] | None, facts: Facts | None = None) -> list[Call]:
@@ -466,6 +483,9 @@ def _string(value: ast.AST | None, strings: dict[str, set], options: dict[str, s
         return None, "expression"
     if isinstance(value, ast.Constant):
         return (value.value, "literal") if isinstance(value.value, str) else (None, "expression")
+    default = _env_default(value)
+    if default is not None:
+        return default, "environment default"
     if isinstance(value, ast.Name):
         values = strings.get(value.id, set())
         if len(values) == 1:

@@ -9,7 +9,9 @@
 Every answer carries x-ratelimit-limit/-remaining/-reset/-resource headers. Faults are queued per
 route kind ("search", "repo", "blob"): "secondary" (403 with retry-after), "secondary-no-header"
 (403 whose body says secondary rate limit), "primary" (403 with x-ratelimit-remaining 0 and a
-reset 30 s ahead), "500", "drop" (no answer), "ok" (answered normally: to place a fault later). `authorizations` records the Authorization headers seen.
+reset 30 s ahead), "500", "drop" (no answer), "ok" (answered normally: to place a fault later), queued
+with `inject`. `authorizations` records the Authorization headers seen (the server, counting and faults:
+tests/fakeserver.py).
 """
 
 from __future__ import annotations
@@ -19,30 +21,19 @@ import hashlib
 import json
 import re
 import shlex
-import threading
 import time
-from collections import Counter, defaultdict, deque
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+from fakeserver import FakeServer
 
 LANGUAGES = {"python": (".py",), "jupyter notebook": (".ipynb",), "javascript": (".js", ".mjs", ".cjs", ".jsx"),
              "typescript": (".ts", ".tsx")}
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    api: "FakeGitHub"
-
-    def do_GET(self):
-        self.api._handle(self)
-
-    def log_message(self, *args):
-        pass
-
-
-class FakeGitHub:
+class FakeGitHub(FakeServer):
     def __init__(self, repos: dict[str, dict[str, str]], facts: dict[str, dict] | None = None):
         """repos: {"owner/name": {path: text}}; facts: {"owner/name": {stargazers_count: ...}}."""
+        super().__init__()
         self.files = []  # (repo, path, sha, bytes)
         for repo, files in repos.items():
             for path, text in files.items():
@@ -51,41 +42,12 @@ class FakeGitHub:
                 self.files.append((repo, path, sha, data))
         self.facts = facts or {}
         self.repos = set(repos)
-        self.counter: Counter = Counter()
-        self.authorizations: set[str] = set()
-        self.faults: dict[str, deque] = defaultdict(deque)
-
-    def start(self) -> "FakeGitHub":
-        handler = type("H", (_Handler,), {"api": self})
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def inject(self, kind: str, *faults: str) -> None:
-        self.faults[kind].extend(faults)
 
     # ---------------------------------------------------------------- handling
 
-    def _handle(self, h: BaseHTTPRequestHandler) -> None:
+    def _handle(self, h) -> None:
         url = urlsplit(h.path)
         query = {k: v[0] for k, v in parse_qs(url.query).items()}
-        if h.headers.get("Authorization"):
-            self.authorizations.add(h.headers["Authorization"])
         if url.path == "/search/code":
             kind = "search"
         elif m := re.fullmatch(r"/repos/([^/]+/[^/]+)/git/blobs/([0-9a-f]+)", url.path):
@@ -93,10 +55,10 @@ class FakeGitHub:
         elif m := re.fullmatch(r"/repos/([^/]+/[^/]+)", url.path):
             kind = "repo"
         else:
+            self._seen(h, "unknown")
             return self._send(h, 404, {"message": "Not Found"}, "core")
-        self.counter[kind] += 1
+        fault = self._seen(h, kind)
         resource = "code_search" if kind == "search" else "core"
-        fault = self.faults[kind].popleft() if self.faults[kind] else None
         if fault == "drop":  # the connection closes without an answer
             h.close_connection = True
             return
@@ -148,14 +110,8 @@ class FakeGitHub:
         self._send(h, 200, {"total_count": len(hits), "incomplete_results": False, "items": items}, "code_search")
 
     def _send(self, h, status: int, body, resource: str, headers: dict | None = None) -> None:
-        data = json.dumps(body).encode()
-        h.send_response(status)
-        h.send_header("Content-Type", "application/json")
-        h.send_header("Content-Length", str(len(data)))
+        """A JSON answer with the rate-limit headers GitHub sends with every answer."""
         base = {"x-ratelimit-limit": "30" if resource == "code_search" else "5000",
                 "x-ratelimit-remaining": "29", "x-ratelimit-reset": str(int(time.time()) + 60),
                 "x-ratelimit-resource": resource}
-        for k, v in {**base, **(headers or {})}.items():
-            h.send_header(k, v)
-        h.end_headers()
-        h.wfile.write(data)
+        self._answer(h, status, json.dumps(body).encode(), {**base, **(headers or {})})

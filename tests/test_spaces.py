@@ -86,10 +86,10 @@ def test_a_stopped_run_resumes_without_duplicates(hub, tmp_path):
     clean = tmp_path / "clean"
     mine(clean, spaces, SpaceFetcher(endpoint=hub.url), date="2026-03-01", progress=False)
     out = tmp_path / "run"
-    hub.fail("file", "ok", "ok", "ok", "ok", "500")  # the Hub fails in the middle of the first Space's files
+    hub.inject("file", "ok", "ok", "ok", "ok", "500")  # the Hub fails in the middle of the first Space's files
     with pytest.raises(SpacesError):
         mine(out, spaces, SpaceFetcher(endpoint=hub.url), date="2026-03-01", progress=False)
-    hub.fail("info", "ok", "500")                    # ... and again on the second Space
+    hub.inject("info", "ok", "500")                    # ... and again on the second Space
     with pytest.raises(SpacesError):
         mine(out, spaces, SpaceFetcher(endpoint=hub.url), date="2026-03-01", progress=False)
     mine(out, spaces, SpaceFetcher(endpoint=hub.url), date="2026-03-01", progress=False)

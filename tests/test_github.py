@@ -149,3 +149,26 @@ def test_one_query_per_signature_language():
     covered = {sig for sigs in q.values() for sig in sigs}
     from build.signatures import SIGNATURES
     assert covered == {s.id for s in SIGNATURES}
+
+
+def test_progress_is_shown_and_the_console_never_shows_the_token(api, tmp_path, capsys):
+    out = tmp_path / "cli"
+    query = "from_pretrained transformers language:Python"
+    assert mine_github.main(["--out", str(out), "--query", query, "--date", "2026-02-01"]) == 0
+    console = capsys.readouterr()
+    fetched = read_manifest(out)["stats"]["github"]["files_fetched"]
+    assert fetched > 5
+    assert f"files: {fetched}" in console.err.replace("\r", "\n")  # the progress bar's last count
+    assert query[:40] in console.err                                   # which query it is on
+    assert TOKEN not in console.out + console.err
+
+
+def test_every_row_says_its_source_method_and_date(api, tmp_path):
+    out = tmp_path / "gh"
+    mine(out, client(), query_list=["pipeline transformers language:Python"], date="2026-02-01", progress=False)
+    for kind in ("code_calls", "code_usages", "code_files", "dependents", "repositories", "repo_libraries"):
+        rows = [json.loads(x) for x in lines(out, kind)]
+        assert rows or kind in ("code_files", "repo_libraries"), kind
+        assert all((r["source"], r["method"], r["observed"]) == ("github-code-search", "github-code-search", "2026-02-01")
+                   for r in rows), kind
+    assert [s["id"] for s in read_manifest(out)["sources"]] == ["github-code-search"]

@@ -137,3 +137,24 @@ def test_several_snapshots_in_one_database_compare_the_methods(hub, tmp_path):
     assert {s for pair in got for s in pair} == {"hub-live-2026-02-01 / published list",
                                                  "hub-live-2026-04-01 / published list",
                                                  "space-code-scan / space-code-scan"}
+
+
+def test_progress_dates_and_the_token(hub, tmp_path, monkeypatch, capsys):
+    """Progress on the console; every row with its source, method and date; HF_TOKEN sent, written nowhere."""
+    token = "hf_" + "AbCdEfGhIj" * 3 + "KlMn"
+    monkeypatch.setenv("HF_ENDPOINT", hub.url)
+    monkeypatch.setenv("HF_TOKEN", token)
+    out = tmp_path / "spaces"
+    assert mine_spaces.main(["--out", str(out), "--space", "demo/sentiment", "--space", "demo/plain",
+                             "--date", "2026-03-01"]) == 0
+    console = capsys.readouterr()
+    assert "spaces: 100%" in console.err and "2/2" in console.err
+    assert hub.authorizations == {f"Bearer {token}"}
+    assert token not in console.out + console.err
+    for path in out.rglob("*"):
+        if path.is_file():
+            assert token not in path.read_text(errors="replace"), path
+    for kind in ("code_calls", "code_usages", "dependents", "repo_libraries"):
+        rows = lines(out, kind)
+        assert rows and all((r["source"], r["method"], r["observed"]) == ("space-code-scan", "space-code-scan",
+                                                                          "2026-03-01") for r in rows), kind

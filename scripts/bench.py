@@ -317,7 +317,11 @@ def bench_pages(db_path: str | Path, repeat: int = 3, pages: list[str] = PAGES) 
 
 def bench_scanner(repeat: int = 3, code: list[Path] = ()) -> dict:
     """MB of Python source the scanner gets through per CPU second (one core), on real corpora."""
+    import ast
     import sysconfig
+    import warnings
+
+    warnings.simplefilter("ignore", SyntaxWarning)
 
     from scripts.scan.python import may_match
     from scripts.scan.repo import SKIP_DIRS, Scan, scan_file
@@ -351,7 +355,21 @@ def bench_scanner(repeat: int = 3, code: list[Path] = ()) -> dict:
                 scan_file(path, data, scan)
             seconds = time.process_time() - start
             best = seconds if best is None else min(best, seconds)
+        # the reference: CPython parsing every file past the pre-filter whole (what the scanner did before
+        # it read statements; it shows how fast this machine parses at the moment)
+        past = [data for _, data in files if may_match(data)]
+        reference = None
+        for _ in range(repeat if past else 0):
+            start = time.process_time()
+            for data in past:
+                try:
+                    ast.parse(data)
+                except (SyntaxError, ValueError, RecursionError):
+                    pass
+            seconds = time.process_time() - start
+            reference = seconds if reference is None else min(reference, seconds)
         result[name] = {
+            "whole_file_ast_parse_mb_per_second": round(sum(map(len, past)) / 1e6 / reference, 1) if reference else None,
             "files": len(files), "mb": round(total / 1e6, 2),
             "past_prefilter_share": round(sum(len(d) for _, d in files if may_match(d)) / total, 3),
             "cpu_seconds": round(best, 3), "mb_per_second": round(total / 1e6 / best, 1),

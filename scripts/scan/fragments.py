@@ -21,7 +21,6 @@ from bisect import bisect_right
 from itertools import accumulate, repeat
 from operator import add
 
-_TRIPLE = re.compile(r'"""|\'\'\'')
 _CONTINUES = re.compile(r"(?:else|elif|except|finally)\b|[)\]}]")
 
 
@@ -31,7 +30,7 @@ class Unsure(Exception):
 
 class Source:
     def __init__(self, text: str):
-        if "\f" in text or "\r" in text.replace("\r\n", ""):
+        if "\f" in text or ("\r" in text and "\r" in text.replace("\r\n", "")):
             raise Unsure("form feed or lone carriage return")
         self.text = text
         self.lines = text.split("\n")
@@ -44,23 +43,26 @@ class Source:
 
     def _triple_quoted(self) -> list[tuple[int, int]]:
         spans = []
-        text, position = self.text, 0
-        while True:
-            m = _TRIPLE.search(text, position)
-            if m is None:
-                return spans
-            begin = m.start()
+        text = self.text
+        double, single = text.find('"""'), text.find("'''")  # the next of each (str.find: fast)
+        while double != -1 or single != -1:
+            begin = double if single == -1 or (double != -1 and double < single) else single
+            quote = text[begin:begin + 3]
             prefix = text[text.rfind("\n", 0, begin) + 1:begin]
             if "#" in prefix or "'" in prefix or '"' in prefix:
                 # in a comment, or after a quote: a lexer would be needed to tell
                 raise Unsure("triple quote after a hash or a quote on its line")
-            close = text.find(m.group(), m.end())
+            close = text.find(quote, begin + 3)
             while close != -1 and _escaped(text, close):
-                close = text.find(m.group(), close + 1)
+                close = text.find(quote, close + 1)
             if close == -1:
                 raise Unsure("unclosed triple quote")
             spans.append((begin, close + 3))
-            position = close + 3
+            if double != -1 and double < close + 3:
+                double = text.find('"""', close + 3)
+            if single != -1 and single < close + 3:
+                single = text.find("'''", close + 3)
+        return spans
 
     def line_of(self, offset: int) -> int:
         """The index (0-based) of the line holding offset."""

@@ -99,7 +99,10 @@ def scan_python(data: bytes) -> list[Call]:
     if not _looks_python2(data):  # a Python 2 file is parsed whole, so it is skipped as one
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # SyntaxWarning on invalid escapes in old code
-            calls = fragment_calls(data, modules)
+            try:
+                calls = fragment_calls(data, modules)
+            except Exception:  # the statement path is a shortcut: any surprise in it, take the long way
+                calls = None
         if calls is not None:
             return calls
     return full_calls(data)

@@ -39,6 +39,20 @@ def _inside(spans: list[tuple[int, int]], starts: list[int], at: int) -> bool:
     return i >= 0 and spans[i][0] < at < spans[i][1]
 
 
+def _fill(template: str, constants: dict[str, set[str]]) -> str | None:
+    """A template literal whose placeholders are all constants declared once, filled in; else None."""
+    def value(m):
+        values = constants.get(m[1], set())
+        if len(values) != 1:
+            raise KeyError(m[1])
+        return next(iter(values))
+    try:
+        filled = re.sub(r"\$\{\s*([A-Za-z_$][\w$]*)\s*\}", value, template)
+    except KeyError:
+        return None
+    return None if "${" in filled else filled
+
+
 def imports(text: str, package: str) -> bool:
     quoted = re.escape(package)
     return re.search(rf"""(?:from\s*|require\s*\(\s*|import\s*\(\s*|import\s+)['"]{quoted}(?:/[^'"]*)?['"]""",
@@ -85,8 +99,10 @@ def scan_javascript(data: bytes) -> list[Call]:
                     calls.append(Call(line, sig, None, "variable", None, task, evidence))
                     continue
             if value is not None and "${" in value:
-                calls.append(Call(line, sig, None, "expression", None, task, evidence))
-                continue
+                value = _fill(value, constants)  # `${ORG}/x` with `const ORG = 'Xenova'`
+                if value is None:
+                    calls.append(Call(line, sig, None, "expression", None, task, evidence))
+                    continue
             kind, model_id = classify(value, sig)
             calls.append(Call(line, sig, value[:300] if value else None, kind, model_id, task, evidence))
     calls.sort(key=lambda c: c.line)

@@ -427,12 +427,23 @@ _SCALARS = frozenset({"ctx", "op", "ops", "type_comment", "id", "name", "attr", 
 
 
 def _value(node: ast.AST | None) -> object:
-    """A string a name is given (a literal, or an environment variable's default), or a marker for
-    any other value (it stays unresolved)."""
+    """A string a name is given (a literal, or an environment variable's default), a Table of
+    strings, or a marker for any other value (it stays unresolved)."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
+    if isinstance(node, ast.Dict) and node.keys and all(
+            isinstance(n, ast.Constant) and isinstance(n.value, str) for n in [*node.keys, *node.values]):
+        return Table((k.value, v.value) for k, v in zip(node.keys, node.values))
     default = _env_default(node)
     return default if default is not None else object()
+
+
+class Table(tuple):
+    """A dictionary of strings a name is given (`MODELS = {"small": "t5-small"}`), as (key, value) pairs:
+    `MODELS["small"]` reads it."""
+
+    def __new__(cls, items):
+        return super().__new__(cls, tuple(items))
 
 
 _ENV_GETTERS = (["os", "getenv"], ["os", "environ", "get"], ["getenv"], ["environ", "get"])
@@ -544,6 +555,14 @@ def _string(value: ast.AST | None, strings: dict[str, set], options: dict[str, s
             (only,) = values
             if isinstance(only, str):
                 return only, "option default"
+        return None, "variable"
+    if (isinstance(value, ast.Subscript) and isinstance(value.value, ast.Name)
+            and isinstance(value.slice, ast.Constant) and isinstance(value.slice.value, str)):
+        values = strings.get(value.value.id, set())
+        if len(values) == 1:
+            (only,) = values
+            if isinstance(only, Table) and value.slice.value in dict(only):
+                return dict(only)[value.slice.value], "constant"
         return None, "variable"
     if isinstance(value, (ast.Attribute, ast.Subscript)):
         return None, "variable"

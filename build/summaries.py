@@ -139,24 +139,26 @@ SELECT depth, count(*) FROM deepest GROUP BY depth ORDER BY depth"""),
     # F7 (f07_dataset_fanout): models trained or evaluated on each dataset (tags, card metadata, HFCO2).
     "dataset_models": ("""
 CREATE TABLE dataset_models (
-  dataset TEXT PRIMARY KEY,
-  models INTEGER NOT NULL
+  source TEXT NOT NULL REFERENCES sources(id),
+  dataset TEXT NOT NULL,
+  models INTEGER NOT NULL,
+  PRIMARY KEY (source, dataset)
 )""", """
 INSERT INTO dataset_models
 WITH dataset_links AS (
-  SELECT DISTINCT model_id, lower(dataset) AS dataset FROM (
-    SELECT o.model_id, substr(t.value, 9) AS dataset
+  SELECT DISTINCT source, model_id, lower(dataset) AS dataset FROM (
+    SELECT o.source, o.model_id, substr(t.value, 9) AS dataset
     FROM model_observations o, json_each(o.tags) t
     WHERE o.tags LIKE '%dataset:%' AND t.value LIKE 'dataset:%'
     UNION ALL
-    SELECT c.model_id, d.value FROM cards c, json_each(c.datasets) d WHERE c.datasets <> '[]'
+    SELECT c.source, c.model_id, d.value FROM cards c, json_each(c.datasets) d WHERE c.datasets <> '[]'
     UNION ALL
-    SELECT o.model_id, d.value FROM model_observations o, json_each(o.extra, '$.datasets') d
+    SELECT o.source, o.model_id, d.value FROM model_observations o, json_each(o.extra, '$.datasets') d
     WHERE o.source = 'hfco2' AND json_valid(o.extra) AND json_type(o.extra, '$.datasets') = 'array'
   )
   WHERE trim(dataset) <> ''
 )
-SELECT dataset, count(*) FROM dataset_links GROUP BY dataset ORDER BY dataset"""),
+SELECT source, dataset, count(*) FROM dataset_links GROUP BY source, dataset ORDER BY source, dataset"""),
     # F1, F2, F3, F11 (downloads histogram, reuse by popularity, documentation by reuse, card presence
     # by source, models created per month, practices by cohort): the observations of every source,
     # counted per creation month, download magnitude, card presence and reuse, so that a query over
@@ -374,7 +376,7 @@ INDEXES = [
     "CREATE INDEX idx_lineage_bases_children ON lineage_bases (children)",
     "CREATE INDEX idx_lineage_bases_outside ON lineage_bases (children_outside_family_samples)",
     "CREATE INDEX idx_observation_counts_source ON observation_counts (source, download_digits)",
-    "CREATE INDEX idx_dataset_models_rank ON dataset_models (models DESC, dataset)",
+    "CREATE INDEX idx_dataset_models_rank ON dataset_models (source, models DESC, dataset)",
     "CREATE INDEX idx_reuse_link_licenses_rank ON reuse_link_licenses (links DESC, license)",
 ]
 

@@ -502,9 +502,7 @@ def test_every_claim_says_what_it_is_computed_over(real_db, sources_dir):
     """paper_claims.computed_over: population or named sample, date, denominator, from the data.
     The denominators are recounted from the raw files."""
     claims = {r["id"]: r for r in sqlite_utils.Database(real_db)["paper_claims"].rows}
-    # F7's dataset fan-out pools the card samples' dataset tags (no one population): it says none
-    pooled = {"F7-dataset-fanout", "F7-top-dataset"}
-    assert [c for c, r in claims.items() if r["computed_value"] is not None and not r["computed_over"]] == sorted(pooled)
+    assert [c for c, r in claims.items() if r["computed_value"] is not None and not r["computed_over"]] == []
     with open(sources_dir / "farach+huggingfaceR/derived/models_with_downloads.csv", newline="", encoding="utf-8") as f:
         counted = sum(r["downloads"] != "" for r in csv.DictReader(f))
     assert claims["F1-median-downloads"]["computed_over"] == f"huggingfacer (2022-07-02), {counted:,} models with a download count"
@@ -516,3 +514,30 @@ def test_every_claim_says_what_it_is_computed_over(real_db, sources_dir):
     with open(sources_dir / PEATMOSS_MAPPING, newline="", encoding="utf-8") as f:
         links = sum(1 for _ in csv.reader(f))
     assert claims["F1-top10-link-share"]["computed_over"] == f"peatmoss (2023), {links:,} GitHub reuse links"
+
+
+@pytest.mark.real_sources
+def test_f7_dataset_fanout_counts_one_sample_from_the_raw_file(real_db, sources_dir):
+    """F7's dataset fan-out pooled every sample's dataset tags; it now counts one named sample, by
+    default the one with the most dataset links: HFCO2's datasets column, recounted from the csv
+    (a name HFCO2 gives to two different models is skipped, as the importer does)."""
+    import ast
+    from collections import Counter
+
+    with open(sources_dir / "thijsnulle+sse-project2/HFCO2.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    versions = defaultdict(set)
+    for r in rows:
+        versions[r["modelId"]].add(tuple(r.values()))
+    links = set()
+    for r in rows:
+        if len(versions[r["modelId"]]) == 1 and r["datasets"]:
+            links |= {(r["modelId"], str(d).lower()) for d in ast.literal_eval(r["datasets"]) if str(d).strip()}
+    counts = Counter(d for _, d in links)
+    expected = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:20]
+    got = rows_of(real_db, "f07_dataset_fanout")
+    assert {r["source"] for r in got} == {"hfco2"}
+    assert [(r["dataset"], r["models"]) for r in got] == expected
+    assert expected[0] == ("gsarti/change_it", 15) and expected[1][1] == 15  # a tie, listed in name order
+    claims = {r["id"]: r for r in sqlite_utils.Database(real_db)["paper_claims"].rows}
+    assert claims["F7-dataset-fanout"]["computed_over"] == claims["F7-top-dataset"]["computed_over"] == "hfco2 (2023-04)"

@@ -161,26 +161,30 @@ FROM shares
 ORDER BY k, cards DESC, task""",
     "f07_dataset_fanout": """
 WITH dataset_links AS (
-  SELECT DISTINCT model_id, lower(dataset) AS dataset FROM (
-    SELECT o.model_id, substr(t.value, 9) AS dataset
+  SELECT DISTINCT source, model_id, lower(dataset) AS dataset FROM (
+    SELECT o.source, o.model_id, substr(t.value, 9) AS dataset
     FROM model_observations o, json_each(o.tags) t
     WHERE o.tags LIKE '%dataset:%' AND t.value LIKE 'dataset:%'
     UNION ALL
-    SELECT c.model_id, d.value FROM cards c, json_each(c.datasets) d WHERE c.datasets <> '[]'
+    SELECT c.source, c.model_id, d.value FROM cards c, json_each(c.datasets) d WHERE c.datasets <> '[]'
     UNION ALL
-    SELECT o.model_id, d.value FROM model_observations o, json_each(o.extra, '$.datasets') d
+    SELECT o.source, o.model_id, d.value FROM model_observations o, json_each(o.extra, '$.datasets') d
     WHERE o.source = 'hfco2' AND json_valid(o.extra) AND json_type(o.extra, '$.datasets') = 'array'
   )
   WHERE trim(dataset) <> ''
 ),
+chosen AS (
+  SELECT coalesce(nullif((SELECT sample FROM p), ''),
+                  (SELECT source FROM dataset_links GROUP BY source ORDER BY count(*) DESC, source LIMIT 1)) AS source
+),
 per_dataset AS (
-  SELECT dataset, count(*) AS models FROM dataset_links GROUP BY dataset
+  SELECT dataset, count(*) AS models FROM dataset_links WHERE source = (SELECT source FROM chosen) GROUP BY dataset
   ORDER BY models DESC, dataset LIMIT (SELECT top_n FROM p)
 )
 SELECT
   printf('%0' || length((SELECT top_n FROM p)) || 'd %s',
          row_number() OVER (ORDER BY models DESC, dataset), dataset) AS ranked_dataset,
-  dataset, models
+  dataset, models, (SELECT source FROM chosen) AS source
 FROM per_dataset
 ORDER BY models DESC, dataset""",
     "f07_lineage_depth": """
@@ -723,7 +727,8 @@ PARAMS = {
                                       "f02_documentation_by_reuse", "f11_models_created_per_month", "f03_card_completeness",
                                       "f11_practices_by_cohort")},
     "f03_card_presence_by_source": [{}],
-    "f07_dataset_fanout": [{"top_n": n} for n in ("", "3", "500")],
+    "f07_dataset_fanout": [{"top_n": n, "sample": s} for n in ("", "3", "500")
+                           for s in ("", "hfco2", "hn5318-cards", "mistral-family-2025", "no-such-sample")],
     "f07_lineage_depth": [{}],
     "f06_missing_attributes": [{}],
     "f07_dependency_concentration": [{}],

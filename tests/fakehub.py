@@ -83,6 +83,7 @@ class FakeHub:
         self.echo_auth = echo_auth
         self.rate_limit_seconds = rate_limit_seconds
         self.counter: Counter = Counter()
+        self.requested: list[tuple[str, str]] = []  # (kind, path with query) of every request, in order
         self.authorizations: set[str] = set()
         self._faults: dict[tuple[str, str | None], deque] = defaultdict(deque)
         self._blocked_until: dict[str, float] = {}
@@ -125,6 +126,7 @@ class FakeHub:
     def reset_counts(self) -> None:
         with self._lock:
             self.counter.clear()
+            self.requested.clear()
             self._readme_span = None
 
     def inject(self, kind: str, model_id: str | None, *faults: str) -> None:
@@ -165,6 +167,7 @@ class FakeHub:
         start = time.monotonic()
         with self._lock:
             self.counter[kind] += 1
+            self.requested.append((kind, h.path))
             if model_id:
                 self.counter[f"{kind}:{model_id}"] += 1
             if h.headers.get("Authorization"):

@@ -158,3 +158,70 @@ def test_two_runs_of_one_day_are_refused(mined, tmp_path):
     with pytest.raises(SnapshotError, match="same date"):
         build([folder, other], tmp_path / "x.db", progress=False)
     assert not (tmp_path / "x.db").exists()
+
+
+def expected_trend_populations(folders: list[Path], renamed: dict[str, str]) -> dict[str, set[str]]:
+    """measure -> the registry populations that can give it, from the raw snapshot records (not the
+    builder's SQL): each measure needs its fields carried by some model of the population (a top-N share
+    more than N download counts; a base model share, lineage records of the population)."""
+    from build.populations import MEASURES
+
+    def records(folder: Path, kind: str):  # the raw lines, as json reads them
+        path = folder / f"{kind}.jsonl"
+        if path.exists():
+            with open(path, encoding="utf-8") as f:
+                yield from (json.loads(line) for line in f if line.strip())
+
+    column = {"downloads": "downloads_30d", "has_card": "has_card", "task": "pipeline_tag",
+              "license": "license", "created_at": "created_at"}
+    carried: dict[str, set[str]] = {}
+    downloads: dict[str, int] = {}
+    for folder in folders:
+        manifest = json.loads((folder / "snapshot.json").read_text(encoding="utf-8"))
+        registry = {s["id"] for s in manifest["sources"] if s.get("coverage") == "registry"}
+        for record in records(folder, "models"):
+            if record["source"] in registry:
+                pop = renamed.get(record["source"], record["source"])
+                have = carried.setdefault(pop, set())
+                have.update(f for f, c in column.items() if record.get(c) is not None)
+                downloads[pop] = downloads.get(pop, 0) + (record.get("downloads_30d") is not None)
+        for record in records(folder, "lineage"):
+            if record["source"] in registry:
+                carried.setdefault(renamed.get(record["source"], record["source"]), set()).add("lineage")
+    expected = {}
+    for measure, (needs, _, _) in MEASURES.items():
+        top = int(measure[3:-len("_download_share")]) if measure.startswith("top") else 0
+        expected[measure] = {p for p, have in carried.items()
+                             if set(needs) <= have and (not top or downloads[p] > top)}
+    return expected
+
+
+@pytest.mark.real_sources
+def test_each_trend_measure_is_a_line_over_the_population_dates(mined, real_snapshot, tmp_path):
+    """The default replication plus a mining run: the trends canned query, with each measure, has one
+    row per population date (what its datasette-vega line chart draws), from 2022 to the run."""
+    from build.populations import MEASURES
+    from plugins.ptm_findings import chart_spec
+
+    folder, listing = mined
+    db_path = tmp_path / "real-and-hub.db"
+    build([real_snapshot, folder], db_path, progress=False)
+    spec = chart_spec(QUERIES["trends"])
+    assert (spec["mark"]["type"], spec["encoding"]["x"]["field"], spec["encoding"]["x"]["type"],
+            spec["encoding"]["y"]["field"]) == ("line", "date", "temporal", "value")
+    assert set(QUERIES["trends"].params) == {"measure"}
+    expected = expected_trend_populations([real_snapshot, folder], {})
+    assert expected["models"] >= {"icse23", "huggingfacer", "liang2024", "hub"}
+    dates = dict(sqlite3.connect(db_path).execute("SELECT population, date FROM populations"))
+    assert dates["hub"] == today() and all(d.startswith("2022") for p, d in dates.items() if p != "hub")
+    for measure in MEASURES:
+        rows = rows_of(db_path, "trends", measure=measure)
+        got = [(r["date"], r["population"]) for r in rows]
+        assert got == sorted((dates[p], p) for p in expected[measure]), measure  # one row per population
+        assert len({d for d, _ in got}) == len(got), measure                      # ... and per date
+        assert all(r["measure"] == measure and r["value"] is not None for r in rows), measure
+    # every measure the mining run's fields allow ends at its date (the sample Hub lists fewer than 100
+    # models, so it has no top-100 or top-1,000 share)
+    ends = {m for m in MEASURES if rows_of(db_path, "trends", measure=m)[-1]["population"] == "hub"}
+    assert ends == set(MEASURES) - {"top100_download_share", "top1000_download_share"}
+    assert len(listing) < 100

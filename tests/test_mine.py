@@ -525,6 +525,54 @@ def test_draw_takes_the_top_and_a_seeded_random_sample():
     assert draw({"a": 5, "b": 1}, top=1, n_random=2, seed=0) == {"a": ["top", "random"], "b": ["random"]}
 
 
+def test_defense_requests_are_those_huggingface_hub_sends_and_the_fake_answers_its_fields(monkeypatch, hub, tmp_path):
+    """F12's two calls, checked against the installed huggingface_hub (see docs/mining.md, "Defenses (F12)"):
+    the miner sends exactly the requests HfApi.model_info(id, securityStatus=True) and
+    HfApi.get_organization_overview(name) send, and every key the fake Hub answers with is one that
+    huggingface_hub's ModelInfo / Organization read (by the camelCase name the API uses)."""
+    import inspect
+    import re
+
+    from huggingface_hub import HfApi
+    from huggingface_hub.errors import HfHubHTTPError
+    from huggingface_hub.hf_api import ModelInfo, Organization
+
+    assert mine(monkeypatch, hub, tmp_path / "snap", "--sample-top", "2", "--sample-random", "100") == 0
+    mined = {(kind, path) for kind, path in hub.requested if kind == "org" or "securityStatus" in path}
+    hub.reset_counts()
+    api = HfApi(endpoint=hub.url, token=False)
+    for model_id in {r["model_id"] for r in records(tmp_path / "snap", "security_scans")}:
+        api.model_info(model_id, securityStatus=True)
+    for name in {r["author"] for r in records(tmp_path / "snap", "authors")}:
+        try:
+            api.get_organization_overview(name)
+        except HfHubHTTPError:
+            pass
+    assert {kind for kind, _ in mined} == {"info", "org"}
+    assert set(hub.requested) == mined  # the same paths and queries, byte for byte
+
+    def keys_read(cls) -> set[str]:  # the API keys the class's __init__ takes: kwargs.pop("securityRepoStatus", ...)
+        return set(re.findall(r'kwargs\.pop\("(\w+)"', inspect.getsource(cls.__init__)))
+
+    assert "securityRepoStatus" in keys_read(ModelInfo) and "isVerified" in keys_read(Organization)
+    for name, overview in hub.organizations.items():
+        served = json.loads(hub_get(hub, f"/api/organizations/{name}/overview"))
+        assert set(served) - {"_id"} <= keys_read(Organization), name  # _id: the Hub's object id, kept as is
+        assert served["isVerified"] is overview["isVerified"] and Organization(**served).is_verified is served["isVerified"]
+    info = json.loads(hub_get(hub, "/api/models/SpanBERT/spanbert-large-cased?securityStatus=true"))
+    assert info["securityRepoStatus"] == {"scansDone": True, "filesWithIssues": [
+        {"path": "pytorch_model.bin", "level": "suspicious"}]}
+    assert ModelInfo(**info).security_repo_status == info["securityRepoStatus"]
+    assert "securityRepoStatus" not in json.loads(hub_get(hub, "/api/models/SpanBERT/spanbert-large-cased"))
+
+
+def hub_get(hub, path: str) -> str:
+    from urllib.request import urlopen
+
+    with urlopen(hub.url + path) as response:
+        return response.read().decode()
+
+
 def test_defenses_are_mined_as_huggingface_hub_reads_them(monkeypatch, hub, tmp_path):
     from huggingface_hub import HfApi
     from huggingface_hub.errors import HfHubHTTPError

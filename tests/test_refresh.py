@@ -218,3 +218,9 @@ def test_the_previous_run_has_the_same_filters(monkeypatch, tmp_path):
     result = json.loads((tmp_path / "r.json").read_text())
     assert result["previous"] == str(snaps / "hub-all")  # not the newer run filtered to one author
     assert result["changes"] == {"new": [], "removed": [], "changed": []}
+
+
+def test_the_report_has_every_measure_of_the_trends_table():
+    from build import populations
+
+    assert list(refresh.MEASURES) == list(populations.MEASURES)

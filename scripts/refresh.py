@@ -4,16 +4,17 @@
                               [--db DB] [--report FILE.json] [miner options, e.g. --author x --limit 1000]
 
 1. The previous run is the newest finished hub snapshot under --snapshots (`hub-*` folders written
-   by scripts/mine_hub.py with the same listing filters), unless --previous names one. An unfinished
-   run folder there is resumed.
+   by scripts/mine_hub.py with the same listing filters and --limit), unless --previous names one.
+   An unfinished run folder there is resumed.
 2. The miner runs with `--previous` (cards, scans and author answers of unchanged repositories are
    carried over; only new and changed repositories cost requests) into --out, by default
    `snapshots/hub-<UTC date>` (`-2`, `-3`, ... when that name is taken).
 3. One database, --db (default `<out>.db`), is built from every population (build/combine.py): the
    --base snapshots (default: snapshots/icse23-replication-2022, the 2022 replication, when it is
-   there), every finished run under --snapshots with the same filters, and the new run. Each run is
-   its own population, `hub-<date>` (the source id `hub` of every run collides, so build/combine.py
-   names it by date), and the `trends` table gains the new run's date. Of two runs with one date
+   there), every finished run under --snapshots with the same filters and --limit, and the new run.
+   Each run is its own population, `hub-<date>` (the source id `hub` of every run collides, so
+   build/combine.py names it by date), and the `trends` table gains the new run's date (a filtered
+   run, or one cut short by --limit, is a sample: built, but not in `trends`). Of two runs with one date
    only the newer is built (one date, one population).
 4. The report: models new, removed and changed (new commit sha) since the previous run; cards
    downloaded and carried over; each headline measure before and after (`headline_measures`, read
@@ -48,10 +49,11 @@ LISTED = 20  # ids shown per change list in the printed report (the JSON report 
 DEFAULT_BASE = "icse23-replication-2022"  # the 2022 replication under --snapshots (Makefile: DEFAULT_SNAPSHOT)
 
 
-def mined_runs(snapshots: Path, query: dict | None = None) -> tuple[list[Path], list[Path]]:
+def mined_runs(snapshots: Path, query: dict | None = None, limit: int | None = None) -> tuple[list[Path], list[Path]]:
     """(finished, unfinished) miner run folders under `snapshots`, oldest first; finished ones only with
-    the listing filters `query` (as snapshot.json's stats.query records them), when given: a run over
-    other filters listed other models, so comparing with it would report them all as new or removed."""
+    the listing filters `query` and the `limit` that stopped the listing (as snapshot.json's stats.query
+    and stats.limit record them), when `query` is given: a run over other filters, or cut short at
+    another count, listed other models, so comparing with it would report them all as new or removed."""
     finished, unfinished = [], []
     for folder in sorted(Path(snapshots).glob("hub-*")):
         if not folder.is_dir():
@@ -64,7 +66,8 @@ def mined_runs(snapshots: Path, query: dict | None = None) -> tuple[list[Path], 
             except SnapshotError:
                 continue
             if manifest.get("producer") == "scripts.mine_hub" and (
-                    query is None or (manifest.get("stats") or {}).get("query", {}) == query):
+                    query is None or ((manifest.get("stats") or {}).get("query", {}),
+                                      (manifest.get("stats") or {}).get("limit")) == (query, limit)):
                 finished.append((manifest.get("created") or "", (folder / "snapshot.json").stat().st_mtime, folder))
     return [f for _, _, f in sorted(finished)], unfinished
 
@@ -280,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"refresh: {base / 'snapshot.json'}: no such file (--base names a finished snapshot folder; "
                   "the 2022 replication is made by `make snapshot`)", file=sys.stderr)
             return EXIT_ERROR
-    finished, unfinished = mined_runs(args.snapshots, query)
+    finished, unfinished = mined_runs(args.snapshots, query, opts.limit)
     out = args.out or (unfinished[-1] if unfinished else new_folder(args.snapshots))
     previous = args.previous or next((f for f in reversed(finished) if f.resolve() != out.resolve()), None)
     command = ["--out", str(out), *(["--previous", str(previous)] if previous else []), *miner_args]
@@ -290,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"refresh: the mining run did not finish (exit status {status}); nothing built", file=sys.stderr)
         return status
     try:
-        runs = [f for f in mined_runs(args.snapshots, query)[0] if f.resolve() != out.resolve()]
+        runs = [f for f in mined_runs(args.snapshots, query, opts.limit)[0] if f.resolve() != out.resolve()]
         runs = newest_per_date([*runs, out])  # `out` last: the newest of its date
         folders = [*bases, *runs]
         population = populations(folders)

@@ -358,6 +358,12 @@ def test_filters_limit_and_created_since(monkeypatch, hub, tmp_path):
 
     assert mine(monkeypatch, hub, tmp_path / "four", "--limit", "4") == 0
     assert len(records(tmp_path / "four", "models")) == 4
+    # the first 4 models of the listing are a sample, not the registry (not a population of the trends)
+    four = read_manifest(tmp_path / "four")
+    assert four["sources"][0]["coverage"] == "sample" and four["stats"]["limit"] == 4
+    assert mine(monkeypatch, hub, tmp_path / "all", "--limit", str(len(hub.models) + 1)) == 0
+    whole = read_manifest(tmp_path / "all")  # a limit the listing never reached: the whole registry
+    assert whole["sources"][0]["coverage"] == "registry" and "limit" not in whole["stats"]
 
     hub.reset_counts()
     assert mine(monkeypatch, hub, tmp_path / "recent", "--created-since", "2024-01-01") == 0

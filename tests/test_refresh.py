@@ -213,10 +213,16 @@ def test_the_previous_run_has_the_same_filters(monkeypatch, tmp_path):
         assert refresh.main(["--snapshots", str(snaps), "--out", str(snaps / "hub-all"), *FAST]) == 0
         assert refresh.main(["--snapshots", str(snaps), "--out", str(snaps / "hub-mistral"), *FAST,
                              "--author", "mistralai"]) == 0
+        assert refresh.main(["--snapshots", str(snaps), "--out", str(snaps / "hub-first3"), *FAST,
+                             "--limit", "3", "--report", str(tmp_path / "r3.json")]) == 0
         assert refresh.main(["--snapshots", str(snaps), "--out", str(snaps / "hub-all-2"), *FAST,
                              "--report", str(tmp_path / "r.json")]) == 0
+    first3 = json.loads((tmp_path / "r3.json").read_text())
+    assert first3["previous"] is None  # no earlier run cut short at 3 models
+    assert [t["population"] for t in first3["trends"]] == []  # a sample: no date gained
+    assert first3["after"]["models"] == 3  # its measures computed from its observations
     result = json.loads((tmp_path / "r.json").read_text())
-    assert result["previous"] == str(snaps / "hub-all")  # not the newer run filtered to one author
+    assert result["previous"] == str(snaps / "hub-all")  # not the newer runs filtered to one author or cut short
     assert result["changes"] == {"new": [], "removed": [], "changed": []}
 
 

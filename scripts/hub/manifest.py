@@ -22,12 +22,15 @@ def manifest(ctx: RunContext) -> dict:
     # What the next run should retry: not the listing pages that failed once, since the listing finished.
     failures = [json.loads(line) for line in (folder / FAILURES).read_text(encoding="utf-8").splitlines()]
     sample = ctx.opts.sample
+    # --limit N that stopped the listing: the first N models the listing gives, a sample, not the registry.
+    limited = ctx.opts.limit is not None and stats.get("models", 0) >= ctx.opts.limit
     stats.update(failures=sum(f["what"] != "list" for f in failures),
                  failures_by_what=dict(sorted(Counter(f["what"] for f in failures if f["what"] != "list").items())),
                  sample={"top": sample.top, "random": sample.random, "seed": sample.seed},
                  requests=state.get("requests", {}),
                  endpoint=ctx.opts.endpoint,
-                 query={k: v for k, v in state["query"].items() if v is not None})
+                 query={k: v for k, v in state["query"].items() if v is not None},
+                 **({"limit": ctx.opts.limit} if limited else {}))
     return {
         "name": folder.name,
         "producer": "scripts.mine_hub",
@@ -37,7 +40,8 @@ def manifest(ctx: RunContext) -> dict:
             "base models (lineage) and the Spaces that use them, and for a sample of models and authors "
             "the Hub's security scan status and organization verification, mined by scripts/mine_hub.py "
             f"between {first} and {last}."
-            + (" Filters: " + json.dumps(stats["query"]) + "." if stats["query"] else "")),
+            + (" Filters: " + json.dumps(stats["query"]) + "." if stats["query"] else "")
+            + (f" Only the first {ctx.opts.limit:,} models of the listing (--limit)." if limited else "")),
         "sources": [{
             "id": SOURCE,
             "title": "Hugging Face Hub API",
@@ -47,8 +51,9 @@ def manifest(ctx: RunContext) -> dict:
             "license": "Hub metadata; each model's own license applies",
             "citation": "Hugging Face Hub API (https://huggingface.co/docs/hub/api), mined with scripts/mine_hub.py",
             "snapshot_date": first if first == last else f"{first}/{last}",
-            # An unfiltered listing is the registry at that date (a population); a filtered one a sample.
-            "coverage": "sample" if stats["query"] else "registry",
+            # An unfiltered, whole listing is the registry at that date (a population); a filtered one,
+            # or one cut short by --limit, a sample.
+            "coverage": "sample" if stats["query"] or limited else "registry",
             "files": [],
         }],
         "stats": stats,

@@ -373,8 +373,30 @@ def bench_scanner(repeat: int = 3, code: list[Path] = ()) -> dict:
             "files": len(files), "mb": round(total / 1e6, 2),
             "past_prefilter_share": round(sum(len(d) for _, d in files if may_match(d)) / total, 3),
             "cpu_seconds": round(best, 3), "mb_per_second": round(total / 1e6 / best, 1),
-            "calls": len(scan.calls), "skipped": sum(scan.skipped.values())}
+            "calls": len(scan.calls), "skipped": sum(scan.skipped.values()),
+            "files_where_reading_statements_differs": _statement_path_differences(past)}
     return result
+
+
+def _statement_path_differences(datas: list[bytes]) -> int:
+    """Files (of those that parse whole) where reading statement by statement finds other calls than
+    parsing the whole file (scripts/scan/python.py): should be 0."""
+    from scripts.scan.python import SkipFile, fragment_calls, full_calls
+
+    def key(calls):
+        return [(c.line, c.signature.id, c.model_ref, c.ref_kind, c.model_id, c.task, c.evidence) for c in calls]
+
+    differ = 0
+    for data in datas:
+        fragments = fragment_calls(data)
+        if fragments is None:
+            continue
+        try:
+            whole = full_calls(data)
+        except SkipFile:
+            continue
+        differ += key(fragments) != key(whole)
+    return differ
 
 
 def machine() -> dict:

@@ -350,6 +350,52 @@ SELECT o.source, count(*), count(*) FILTER (WHERE o.pipeline_tag IS NULL),
        count(*) FILTER (WHERE o.license IS NULL),
        count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM lineage l WHERE l.model_id = o.model_id AND l.source = o.source))
 FROM model_observations o GROUP BY o.source ORDER BY o.source"""),
+    # F9 (f09_dependents_by_method): the methods that found dependents, compared pairwise on the
+    # dependents both looked at (temp.method_links: each distinct link, indexed for the comparison).
+    "dependent_method_overlaps": ("""
+CREATE TABLE dependent_method_overlaps (
+  found_by TEXT NOT NULL,
+  compared_with TEXT,
+  kind TEXT NOT NULL,
+  links INTEGER NOT NULL,
+  common_dependents INTEGER NOT NULL,
+  links_on_common INTEGER NOT NULL,
+  confirmed INTEGER NOT NULL,
+  confirmed_share REAL
+)""", """
+INSERT INTO dependent_method_overlaps
+WITH methods AS (
+  SELECT found_by, kind, count(*) AS links FROM temp.method_links GROUP BY 1, 2
+),
+pairs AS (
+  SELECT a.found_by AS first, b.found_by AS second, a.kind, a.links
+  FROM methods a LEFT JOIN methods b ON a.kind = b.kind AND a.found_by != b.found_by
+),
+common AS (
+  SELECT p.first, p.second, p.kind, x.dependent, x.model_id,
+         EXISTS (SELECT 1 FROM temp.method_links z WHERE z.found_by = p.second AND z.kind = p.kind
+                 AND z.dependent = x.dependent AND z.model_id = x.model_id) AS confirmed
+  FROM pairs p JOIN temp.method_links x ON x.found_by = p.first AND x.kind = p.kind
+  WHERE x.dependent IN (SELECT y.dependent FROM temp.method_links y WHERE y.found_by = p.second AND y.kind = p.kind)
+)
+SELECT p.first, p.second, p.kind, p.links,
+       count(DISTINCT c.dependent), count(c.model_id), coalesce(sum(c.confirmed), 0),
+       round(1.0 * sum(c.confirmed) / nullif(count(c.model_id), 0), 4)
+FROM pairs p LEFT JOIN common c ON c.first = p.first AND c.second = p.second AND c.kind = p.kind
+GROUP BY p.first, p.second, p.kind, p.links
+ORDER BY p.kind, p.first, p.second"""),
+    # F12 (f12_defenses): per source, its models with a recorded access state and how many are gated
+    # (in the order the sources first appear in model_observations).
+    "gated_counts": ("""
+CREATE TABLE gated_counts (
+  source TEXT PRIMARY KEY REFERENCES sources(id),
+  models INTEGER NOT NULL,
+  gated INTEGER
+)""", """
+INSERT INTO gated_counts
+SELECT source, count(*), sum(gated NOT IN ('false', '0'))
+FROM model_observations WHERE gated IS NOT NULL
+GROUP BY source ORDER BY min(rowid)"""),
 }
 
 # Helper tables, dropped after the summaries are written.
@@ -370,9 +416,23 @@ LEFT JOIN repositories r ON r.repo = d.dependent
 LEFT JOIN json_each(r.licenses) j
 GROUP BY d.dependent""",
     "CREATE INDEX temp.idx_repo_family_repo ON repo_family (repo)",
+    """
+CREATE TEMP TABLE method_links AS
+SELECT DISTINCT source || ' / ' || coalesce(method, 'published list') AS found_by, kind,
+       lower(dependent) AS dependent, model_id
+FROM dependents""",
+    "CREATE INDEX temp.idx_method_links ON method_links (found_by, kind, dependent, model_id)",
 ]
 
+# Indexes for canned queries that stay on the base tables (a lookup by one model, a short list):
+# what the planner needs to avoid scanning every model. (schema.INDEXES declares plain column
+# indexes; these need a collation or a WHERE clause.)
 INDEXES = [
+    # model_profile: an id typed in another letter case is found without scanning every model
+    "CREATE INDEX idx_models_model_id_nocase ON models (model_id COLLATE NOCASE)",
+    "CREATE INDEX idx_model_aliases_old_id_nocase ON model_aliases (old_id COLLATE NOCASE)",
+    # model_identity: the few ids that are not Hub ids
+    "CREATE INDEX idx_models_not_hub_id ON models (model_id) WHERE is_hub_id = 0",
     "CREATE INDEX idx_lineage_bases_children ON lineage_bases (children)",
     "CREATE INDEX idx_lineage_bases_outside ON lineage_bases (children_outside_family_samples)",
     "CREATE INDEX idx_observation_counts_source ON observation_counts (source, download_digits)",
@@ -385,7 +445,10 @@ def write(db: sqlite_utils.Database) -> dict[str, int]:
     """Create (or replace) and fill every summary table; return their row counts."""
     for name in SUMMARIES:
         db.execute(f"DROP TABLE IF EXISTS [{name}]")
+    for sql in INDEXES:  # the indexes on base tables (those on summaries go with their table)
+        db.execute("DROP INDEX IF EXISTS " + sql.split()[2])
     db.execute("DROP TABLE IF EXISTS temp.repo_family")
+    db.execute("DROP TABLE IF EXISTS temp.method_links")
     for sql in TEMP_SQL:
         db.execute(sql)
     for create, insert in SUMMARIES.values():
@@ -394,6 +457,7 @@ def write(db: sqlite_utils.Database) -> dict[str, int]:
     for sql in INDEXES:
         db.execute(sql)
     db.execute("DROP TABLE temp.repo_family")
+    db.execute("DROP TABLE temp.method_links")
     db.conn.commit()
     return {name: db[name].count for name in SUMMARIES}
 

@@ -72,7 +72,8 @@ v AS (
     (SELECT count(*) FROM top) AS ranked,
     (SELECT count(*) FROM top WHERE has_card = 0) AS without_card,
     (SELECT count(*) FROM top WHERE has_card IS NULL) AS card_unknown,
-    (SELECT count(*) FROM model_observations WHERE source = pop.id AND downloads_30d IS NOT NULL) AS models,
+    (SELECT coalesce(sum(models), 0) FROM observation_counts  -- counted by the builder (build/summaries.py)
+      WHERE source = pop.id AND download_digits IS NOT NULL) AS models,
     p.model_id,
     (SELECT 1 + count(*) FROM model_observations o
       WHERE o.source = pop.id AND o.downloads_30d > (SELECT downloads_30d FROM one)

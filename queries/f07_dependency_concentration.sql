@@ -24,7 +24,7 @@ answer: >-
   descendants in the ESEM 2024 data the largest has {max_descendants:,} direct descendants,
   and the top 1% have {top1pct_descendant_share:.1%} of all descendants.
 --- */
-WITH children AS (  -- lineage_bases, lineage_sources: the lineage counted by the builder (build/summaries.py)
+WITH children AS NOT MATERIALIZED (  -- lineage_bases, lineage_sources: the lineage counted by the builder (build/summaries.py)
   SELECT base_model_id, children AS n, sources FROM lineage_bases
 ),
 family_samples AS (  -- sources whose lineage is one model's family tree (a single root): hand-picked
@@ -34,7 +34,7 @@ top AS (SELECT * FROM children WHERE n = (SELECT max(n) FROM children)),
 top_sources AS (
   SELECT DISTINCT l.source FROM lineage l JOIN top USING (base_model_id)
 ),
-open_children AS (  -- the same count without the family samples
+open_children AS NOT MATERIALIZED (  -- the same count without the family samples
   SELECT base_model_id, children_outside_family_samples AS n, sources_outside_family_samples AS sources
   FROM lineage_bases WHERE children_outside_family_samples IS NOT NULL
 ),

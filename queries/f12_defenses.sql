@@ -86,14 +86,13 @@ shares AS (
          z * sqrt((1.0 * x / n) * (1 - 1.0 * x / n) / n + z * z / (4.0 * n * n)) / (1 + z * z / n) AS half
   FROM wilson w, z WHERE n > 0),
 family_samples AS (  -- sources whose lineage is one model's family tree (a single root): hand-picked
-  SELECT source FROM lineage l
-  WHERE NOT EXISTS (SELECT 1 FROM lineage x WHERE x.source = l.source AND x.model_id = l.base_model_id)
-  GROUP BY source HAVING count(DISTINCT base_model_id) = 1),
+  SELECT source FROM lineage_sources WHERE family_sample = 1),  -- lineage_sources, gated_counts: build/summaries.py
 gated AS (
-  SELECT sum(gated NOT IN ('false', '0')) AS x, count(*) AS n,
-         coalesce(group_concat(DISTINCT source), 'none') AS sources,
-         count(*) > 0 AND sum(CASE WHEN source NOT IN (SELECT source FROM family_samples) THEN 1 ELSE 0 END) = 0 AS family
-  FROM model_observations WHERE gated IS NOT NULL),
+  SELECT sum(gated) AS x, coalesce(sum(models), 0) AS n,
+         coalesce(group_concat(source), 'none') AS sources,
+         coalesce(sum(models), 0) > 0
+           AND coalesce(sum(models) FILTER (WHERE source NOT IN (SELECT source FROM family_samples)), 0) = 0 AS family
+  FROM gated_counts),
 gated_share AS (
   SELECT g.*, (1.0 * x / n + z * z / (2.0 * n)) / (1 + z * z / n) AS center,
          z * sqrt((1.0 * x / n) * (1 - 1.0 * x / n) / n + z * z / (4.0 * n * n)) / (1 + z * z / n) AS half

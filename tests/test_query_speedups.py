@@ -712,6 +712,167 @@ SELECT measure, attribute, source, observed, kind, models, missing, unknown,
          'no registry population of this database gives licenses') AS license_sentence
 FROM shares
 ORDER BY instr('task license datasets language base_model', attribute), kind, observed DESC, measure""",
+    "f09_dependents_by_method": """
+WITH links AS (
+  SELECT DISTINCT source || ' / ' || coalesce(method, 'published list') AS found_by, kind,
+         lower(dependent) AS dependent, model_id
+  FROM dependents
+),
+methods AS (
+  SELECT found_by, kind, count(*) AS links FROM links GROUP BY 1, 2
+),
+pairs AS (
+  SELECT a.found_by AS first, b.found_by AS second, a.kind, a.links
+  FROM methods a LEFT JOIN methods b ON a.kind = b.kind AND a.found_by != b.found_by
+),
+common AS (
+  SELECT p.first, p.second, p.kind, x.dependent, x.model_id,
+         EXISTS (SELECT 1 FROM links z WHERE z.found_by = p.second AND z.kind = p.kind
+                 AND z.dependent = x.dependent AND z.model_id = x.model_id) AS confirmed
+  FROM pairs p JOIN links x ON x.found_by = p.first AND x.kind = p.kind
+  WHERE x.dependent IN (SELECT y.dependent FROM links y WHERE y.found_by = p.second AND y.kind = p.kind)
+)
+SELECT
+  p.first || coalesce('  vs  ' || p.second, '') || ' (' || p.kind || ')' AS comparison,
+  p.first AS found_by, p.second AS compared_with, p.kind, p.links,
+  count(DISTINCT c.dependent) AS common_dependents,
+  count(c.model_id) AS links_on_common,
+  coalesce(sum(c.confirmed), 0) AS confirmed,
+  round(1.0 * sum(c.confirmed) / nullif(count(c.model_id), 0), 4) AS confirmed_share
+FROM pairs p LEFT JOIN common c ON c.first = p.first AND c.second = p.second AND c.kind = p.kind
+GROUP BY p.first, p.second, p.kind, p.links
+ORDER BY p.kind, p.first, p.second""",
+    "f04_popular_but_undocumented": """
+WITH pop AS (
+  SELECT coalesce(nullif((SELECT population FROM p), ''),
+                  (SELECT population FROM populations WHERE downloads > 0 AND has_card > 0 ORDER BY date DESC, population LIMIT 1)) AS id
+),
+top AS (
+  SELECT has_card FROM model_observations
+  WHERE source = (SELECT id FROM pop) AND downloads_30d IS NOT NULL
+  ORDER BY downloads_30d DESC LIMIT (SELECT top_n FROM p)
+),
+one AS (
+  SELECT o.downloads_30d, o.has_card FROM model_observations o
+  WHERE o.source = (SELECT id FROM pop) AND o.model_id = coalesce(
+    (SELECT new_id FROM model_aliases WHERE old_id = (SELECT model_id FROM p)), (SELECT model_id FROM p))
+),
+v AS (
+  SELECT
+    pop.id AS population,
+    coalesce((SELECT date FROM populations WHERE population = pop.id),
+             (SELECT snapshot_date FROM sources WHERE id = pop.id)) AS observed,
+    p.top_n,
+    (SELECT count(*) FROM top) AS ranked,
+    (SELECT count(*) FROM top WHERE has_card = 0) AS without_card,
+    (SELECT count(*) FROM top WHERE has_card IS NULL) AS card_unknown,
+    (SELECT count(*) FROM model_observations WHERE source = pop.id AND downloads_30d IS NOT NULL) AS models,
+    p.model_id,
+    (SELECT 1 + count(*) FROM model_observations o
+      WHERE o.source = pop.id AND o.downloads_30d > (SELECT downloads_30d FROM one)
+      HAVING (SELECT downloads_30d FROM one) IS NOT NULL) AS model_rank,
+    (SELECT downloads_30d FROM one) AS model_downloads,
+    (SELECT has_card FROM one) AS model_has_card
+  FROM p, pop
+)
+SELECT v.*,
+  CASE (SELECT has_card FROM one) WHEN 1 THEN 'has a' WHEN 0 THEN 'no' ELSE 'an unknown' END AS model_card_text,
+  -- the answer's sentence, from the data: which population, its date, the denominator
+  CASE WHEN v.population IS NULL THEN
+    'No registry population of this database gives download counts and card presence, so how many of the most downloaded models lack a model card is not measured.'
+  WHEN v.ranked = 0 THEN
+    printf('%s gives no 30-day download counts, so how many of its most downloaded models lack a model card is not measured.', v.population)
+  WHEN v.card_unknown = v.ranked THEN
+    printf('%s (%s) does not say whether its models have a model card, so how many of its most downloaded models lack one is not measured.',
+           v.population, v.observed)
+  ELSE printf('%,d of the %,d most downloaded models of %s (%s; ranked among its %,d models with a 30-day download count) have no model card',
+              v.without_card, v.ranked, v.population, v.observed, v.models)
+    || CASE WHEN v.card_unknown > 0 THEN printf('; for %,d of them the population does not say whether they have one', v.card_unknown) ELSE '' END
+    || '. '
+    || CASE WHEN v.model_rank IS NULL
+         THEN printf('The paper''s example %s has no download count in %s.', v.model_id, v.population)
+       ELSE printf('The paper''s example %s ranks #%,d of %,d there with %,d downloads in 30 days and %s model card.',
+                   v.model_id, v.model_rank, v.models, v.model_downloads,
+                   CASE v.model_has_card WHEN 1 THEN 'has a' WHEN 0 THEN 'no' ELSE 'an unknown' END)
+       END
+  END AS sentence
+FROM v""",
+    "f12_defenses": """
+WITH
+z AS (SELECT 1.959963984540054 AS z),  -- 95% two-sided normal quantile
+authors_run AS (  -- the newest source with author answers
+  SELECT source, max(observed) AS observed FROM authors GROUP BY source ORDER BY observed DESC LIMIT 1),
+author_sample AS (
+  SELECT a.* FROM authors a JOIN authors_run r ON a.source = r.source
+  WHERE EXISTS (SELECT 1 FROM json_each(a.sample) WHERE value = 'random')),
+orgs AS (
+  SELECT (SELECT source FROM authors_run) AS source, count(*) AS sampled,
+         sum(is_organization = 1) AS organizations,
+         sum(is_organization = 1 AND is_verified IS NOT NULL) AS n,
+         sum(is_organization = 1 AND is_verified = 1) AS x
+  FROM author_sample),
+scans_run AS (
+  SELECT source, max(observed) AS observed FROM security_scans GROUP BY source ORDER BY observed DESC LIMIT 1),
+scans AS (
+  SELECT (SELECT source FROM scans_run) AS source, count(*) AS sampled,
+         sum(scans_done = 1) AS n,
+         sum(scans_done = 1 AND files_with_issues IS NOT NULL AND files_with_issues <> '{}') AS x
+  FROM security_scans s JOIN scans_run r ON s.source = r.source
+  WHERE EXISTS (SELECT 1 FROM json_each(s.sample) WHERE value = 'random')),
+wilson AS (
+  SELECT 'verified organizations' AS defense, source, sampled, n, x, organizations FROM orgs
+  UNION ALL
+  SELECT 'malware-scan flags', source, sampled, n, x, NULL FROM scans),
+shares AS (
+  SELECT w.*, 1.0 * x / n AS p,
+         (1.0 * x / n + z * z / (2.0 * n)) / (1 + z * z / n) AS center,
+         z * sqrt((1.0 * x / n) * (1 - 1.0 * x / n) / n + z * z / (4.0 * n * n)) / (1 + z * z / n) AS half
+  FROM wilson w, z WHERE n > 0),
+family_samples AS (  -- sources whose lineage is one model's family tree (a single root): hand-picked
+  SELECT source FROM lineage l
+  WHERE NOT EXISTS (SELECT 1 FROM lineage x WHERE x.source = l.source AND x.model_id = l.base_model_id)
+  GROUP BY source HAVING count(DISTINCT base_model_id) = 1),
+gated AS (
+  SELECT sum(gated NOT IN ('false', '0')) AS x, count(*) AS n,
+         coalesce(group_concat(DISTINCT source), 'none') AS sources,
+         count(*) > 0 AND sum(CASE WHEN source NOT IN (SELECT source FROM family_samples) THEN 1 ELSE 0 END) = 0 AS family
+  FROM model_observations WHERE gated IS NOT NULL),
+gated_share AS (
+  SELECT g.*, (1.0 * x / n + z * z / (2.0 * n)) / (1 + z * z / n) AS center,
+         z * sqrt((1.0 * x / n) * (1 - 1.0 * x / n) / n + z * z / (4.0 * n * n)) / (1 + z * z / n) AS half
+  FROM gated g, z WHERE n > 0)
+SELECT 'verified organizations' AS defense,
+       s.p AS value, s.n AS models, round(s.center - s.half, 4) AS ci_low, round(s.center + s.half, 4) AS ci_high,
+       CASE WHEN s.n IS NULL THEN 'not measurable from these sources (no mining run with author answers)'
+            ELSE printf('%d of %d organizations verified (%.1f%%, 95%% Wilson interval %.1f%%-%.1f%%) in a random sample of %d authors, of whom %d are organizations (source %s)',
+                        s.x, s.n, 100 * s.p, 100 * (s.center - s.half), 100 * (s.center + s.half),
+                        s.sampled, s.organizations, s.source) END AS summary,
+       CASE WHEN s.n IS NULL THEN 'not measurable from these sources; a live mining run records it for a random sample of authors'
+            ELSE 'sample: a simple random sample of the authors the mining run listed; n = the organizations among them with a verification status' END AS note
+FROM (SELECT 1) LEFT JOIN shares s ON s.defense = 'verified organizations'
+UNION ALL
+SELECT 'signed commits', NULL, NULL, NULL, NULL,
+       'not measurable: the Hub API does not report commit signatures',
+       'not measurable from these sources, nor from the Hub API (huggingface_hub''s GitCommitInfo has no signature field)'
+UNION ALL
+SELECT 'malware-scan flags',
+       s.p, s.n, round(s.center - s.half, 4), round(s.center + s.half, 4),
+       CASE WHEN s.n IS NULL THEN 'not measurable from these sources (no mining run with security scans)'
+            ELSE printf('%d of %d scanned repositories have a file the Hub''s scanners flag (%.1f%%, 95%% Wilson interval %.1f%%-%.1f%%) in a random sample of %d models (source %s)',
+                        s.x, s.n, 100 * s.p, 100 * (s.center - s.half), 100 * (s.center + s.half),
+                        s.sampled, s.source) END,
+       CASE WHEN s.n IS NULL THEN 'not measurable from these sources; a live mining run records the Hub''s security scan status for a random sample of models'
+            ELSE 'sample: a simple random sample of the models the mining run listed; n = those whose scans are done' END
+FROM (SELECT 1) LEFT JOIN shares s ON s.defense = 'malware-scan flags'
+UNION ALL
+SELECT 'gated models', 1.0 * g.x, g.n,  -- REAL like the shares above (one column type, in DuckDB too)
+       round(g.center - g.half, 4), round(g.center + g.half, 4),
+       CASE WHEN g.n IS NULL THEN 'no source records an access state'
+            ELSE printf('%d of %d models gated (95%% Wilson interval %.1f%%-%.1f%%), from %s%s', g.x, g.n,
+                        100 * (g.center - g.half), 100 * (g.center + g.half), g.sources,
+                        CASE WHEN g.family THEN ', one model family picked by hand, not the registry' ELSE '' END) END,
+       'models whose access state a source records (gated = auto or manual): ' || coalesce(g.sources, 'none')
+FROM (SELECT 1) LEFT JOIN gated_share g ON 1 = 1""",
 }
 
 # Parameter values each query is compared for (besides its defaults): every card sample of the real
@@ -730,6 +891,10 @@ PARAMS = {
     "f07_dataset_fanout": [{"top_n": n, "sample": s} for n in ("", "3", "500")
                            for s in ("", "hfco2", "hn5318-cards", "mistral-family-2025", "no-such-sample")],
     "f07_lineage_depth": [{}],
+    "f12_defenses": [{}],
+    "f04_popular_but_undocumented": [{**p, "top_n": n, "model_id": m} for p in POPULATIONS for n in ("", "5")
+                                     for m in ("", "bert-base-uncased", "no-such/model")],
+    "f09_dependents_by_method": [{}],
     "f06_missing_attributes": [{}],
     "f07_dependency_concentration": [{}],
     "f08_license_conflicts": [{}],

@@ -32,8 +32,8 @@ WITH pop AS (
                   (SELECT population FROM populations WHERE downloads > 0 AND task > 0
                    ORDER BY date DESC, population LIMIT 1)) AS id
 ),
-candidates AS (
-  SELECT m.model_id, o.downloads_30d, m.github_dependents, m.derived_models,
+candidates AS NOT MATERIALIZED (
+  SELECT o.model_id, o.downloads_30d, m.github_dependents, m.derived_models,
          m.has_card, m.card_score, coalesce(o.library_name, m.library_name) AS library_name, m.likes, m.created_at,
          CASE WHEN (SELECT library FROM p) = '' THEN NULL
               WHEN coalesce(o.library_name, m.library_name) IS NULL THEN 'unknown'
@@ -51,11 +51,18 @@ candidates AS (
     AND ((SELECT library FROM p) = '' OR coalesce(o.library_name, m.library_name) IS NULL
          OR coalesce(o.library_name, m.library_name) = (SELECT library FROM p))
 ),
-chosen AS (
-  SELECT * FROM candidates
-  WHERE (SELECT license FROM p) IN ('', license)
-  ORDER BY sort_value DESC NULLS LAST, downloads_30d DESC NULLS LAST, model_id
-  LIMIT (SELECT top_n FROM p)
+chosen AS (  -- ranked by downloads, the candidates are read in the order of an index until top_n are chosen
+  SELECT * FROM (
+    SELECT * FROM candidates
+    WHERE (SELECT sort FROM p) NOT IN ('dependents', 'card_score') AND (SELECT license FROM p) IN ('', license)
+    ORDER BY downloads_30d DESC, model_id  -- NULLs last: SQLite orders NULL lowest
+    LIMIT (SELECT top_n FROM p))
+  UNION ALL
+  SELECT * FROM (
+    SELECT * FROM candidates
+    WHERE (SELECT sort FROM p) IN ('dependents', 'card_score') AND (SELECT license FROM p) IN ('', license)
+    ORDER BY sort_value DESC NULLS LAST, downloads_30d DESC NULLS LAST, model_id
+    LIMIT (SELECT top_n FROM p))
 )
 SELECT
   printf('%0' || length((SELECT top_n FROM p)) || 'd %s',

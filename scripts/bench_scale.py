@@ -260,6 +260,8 @@ def main(argv=None) -> int:
     parser.add_argument("--synth-models", type=int, default=2_000_000, help="models in the synthetic snapshot")
     parser.add_argument("--load-seconds", type=float, default=60, help="duration of each serve-load run")
     parser.add_argument("--db", type=Path, help="serve-load: the default database (default: import and build it)")
+    parser.add_argument("--synth-db", type=Path,
+                        help="synth-queries: time the queries on this database, already built (no synth-build)")
     parser.add_argument("--work", type=Path, help="keep work files here (a synthetic snapshot found here is reused)")
     parser.add_argument("--sources", type=Path, default=Path(os.environ.get("PTM_SOURCES", DEFAULT_SOURCES)))
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
@@ -272,12 +274,12 @@ def main(argv=None) -> int:
         work.mkdir(parents=True, exist_ok=True)
         db = args.db.resolve() if args.db else None
         synth_db = None
-        if "synth-build" in args.which or "synth-queries" in args.which:
+        if "synth-build" in args.which or ("synth-queries" in args.which and not args.synth_db):
             results["synth_build"] = bench_synth_build(work, args.synth_models, args.sources, run_measured)
             synth_db = work / f"synth-{args.synth_models}.db"
             print("synth-build", json.dumps(results["synth_build"]), flush=True)
         if "synth-queries" in args.which:
-            results["synth_queries"] = bench_synth_queries(synth_db)
+            results["synth_queries"] = bench_synth_queries(args.synth_db or synth_db)
             print("synth-queries", json.dumps(results["synth_queries"]), flush=True)
         if "serve-load" in args.which:
             if db is None:

@@ -873,6 +873,48 @@ SELECT 'gated models', 1.0 * g.x, g.n,  -- REAL like the shares above (one colum
                         CASE WHEN g.family THEN ', one model family picked by hand, not the registry' ELSE '' END) END,
        'models whose access state a source records (gated = auto or manual): ' || coalesce(g.sources, 'none')
 FROM (SELECT 1) LEFT JOIN gated_share g ON 1 = 1""",
+    "choose_model": """
+WITH pop AS (
+  SELECT coalesce(nullif((SELECT population FROM p), ''),
+                  (SELECT population FROM populations WHERE downloads > 0 AND task > 0
+                   ORDER BY date DESC, population LIMIT 1)) AS id
+),
+candidates AS (
+  SELECT m.model_id, o.downloads_30d, m.github_dependents, m.derived_models,
+         m.has_card, m.card_score, coalesce(o.library_name, m.library_name) AS library_name, m.likes, m.created_at,
+         CASE WHEN (SELECT library FROM p) = '' THEN NULL
+              WHEN coalesce(o.library_name, m.library_name) IS NULL THEN 'unknown'
+              ELSE 'matches' END AS library_status,
+         coalesce(o.license, m.license, (SELECT d.model_license FROM dependents d
+                               WHERE d.model_id = m.model_id AND d.model_license IS NOT NULL
+                               ORDER BY d.id LIMIT 1)) AS license,
+         CASE (SELECT sort FROM p) WHEN 'dependents' THEN m.github_dependents
+                                   WHEN 'card_score' THEN m.card_score
+                                   ELSE o.downloads_30d END AS sort_value
+  FROM model_observations o JOIN models m ON m.model_id = o.model_id
+  WHERE o.source = (SELECT id FROM pop)
+    AND o.pipeline_tag = (SELECT task FROM p)
+    AND coalesce(o.downloads_30d, 0) >= (SELECT min_downloads FROM p)
+    AND ((SELECT library FROM p) = '' OR coalesce(o.library_name, m.library_name) IS NULL
+         OR coalesce(o.library_name, m.library_name) = (SELECT library FROM p))
+),
+chosen AS (
+  SELECT * FROM candidates
+  WHERE (SELECT license FROM p) IN ('', license)
+  ORDER BY sort_value DESC NULLS LAST, downloads_30d DESC NULLS LAST, model_id
+  LIMIT (SELECT top_n FROM p)
+)
+SELECT
+  printf('%0' || length((SELECT top_n FROM p)) || 'd %s',
+         row_number() OVER (ORDER BY sort_value DESC NULLS LAST, downloads_30d DESC NULLS LAST, model_id),
+         model_id) AS ranked_model,
+  model_id, downloads_30d, github_dependents, derived_models, has_card, card_score,
+  license, library_name, library_status, likes, created_at,
+  (SELECT id FROM pop) AS population,
+  coalesce((SELECT date FROM populations WHERE population = (SELECT id FROM pop)),
+           (SELECT snapshot_date FROM sources WHERE id = (SELECT id FROM pop))) AS observed
+FROM chosen
+ORDER BY sort_value DESC NULLS LAST, downloads_30d DESC NULLS LAST, model_id""",
 }
 
 # Parameter values each query is compared for (besides its defaults): every card sample of the real
@@ -891,6 +933,14 @@ PARAMS = {
     "f07_dataset_fanout": [{"top_n": n, "sample": s} for n in ("", "3", "500")
                            for s in ("", "hfco2", "hn5318-cards", "mistral-family-2025", "no-such-sample")],
     "f07_lineage_depth": [{}],
+    "choose_model": [{"population": pop, "task": task, "min_downloads": low, "license": lic, "library": lib,
+                      "sort": sort, "top_n": n}
+                     for pop, task, low, lic, lib, sort, n in [
+                         ("", "", "", "", "", "", ""), ("", "", "", "", "", "dependents", ""),
+                         ("", "", "", "", "", "card_score", "5"), ("", "fill-mask", "", "apache-2.0", "", "", "50"),
+                         ("", "", "1000", "", "transformers", "", ""), ("", "", "", "mit", "", "downloads", "500"),
+                         ("liang2024", "text-generation", "", "", "", "", ""), ("huggingfacer", "", "", "", "", "", "3"),
+                         ("icse23", "", "", "", "", "", ""), ("no-such-population", "", "", "", "", "", "")]],
     "f12_defenses": [{}],
     "f04_popular_but_undocumented": [{**p, "top_n": n, "model_id": m} for p in POPULATIONS for n in ("", "5")
                                      for m in ("", "bert-base-uncased", "no-such/model")],

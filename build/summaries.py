@@ -269,19 +269,30 @@ SELECT l.source, count(*), l.source IN (
          WHERE NOT EXISTS (SELECT 1 FROM lineage x WHERE x.source = f.source AND x.model_id = f.base_model_id)
          GROUP BY source HAVING count(DISTINCT base_model_id) = 1)
 FROM lineage l GROUP BY l.source ORDER BY l.source"""),
-    # F7 (f07_dependency_concentration): every base model's derived models, with and without the
-    # family samples.
+    # F7 (f07_base_model_fanout, f07_dependency_concentration): every base model's derived models, by
+    # relation, and without the family samples.
     "lineage_bases": ("""
 CREATE TABLE lineage_bases (
   base_model_id TEXT PRIMARY KEY REFERENCES models(model_id),
   children INTEGER NOT NULL,
+  finetunes INTEGER NOT NULL,
+  adapters INTEGER NOT NULL,
+  quantized INTEGER NOT NULL,
+  merges INTEGER NOT NULL,
+  relation_not_stated INTEGER NOT NULL,
   sources TEXT NOT NULL,
   children_outside_family_samples INTEGER,
   sources_outside_family_samples TEXT
 )""", """
 INSERT INTO lineage_bases
 WITH family_samples AS (SELECT source FROM lineage_sources WHERE family_sample = 1)
-SELECT base_model_id, count(DISTINCT model_id), group_concat(DISTINCT source),
+SELECT base_model_id, count(DISTINCT model_id),
+       count(DISTINCT model_id) FILTER (WHERE relation = 'finetune'),
+       count(DISTINCT model_id) FILTER (WHERE relation = 'adapter'),
+       count(DISTINCT model_id) FILTER (WHERE relation = 'quantized'),
+       count(DISTINCT model_id) FILTER (WHERE relation = 'merge'),
+       count(DISTINCT model_id) FILTER (WHERE relation IS NULL),
+       group_concat(DISTINCT source),
        nullif(count(DISTINCT model_id) FILTER (WHERE source NOT IN family_samples), 0),
        group_concat(DISTINCT source) FILTER (WHERE source NOT IN family_samples)
 FROM lineage

@@ -23,7 +23,7 @@ ranked AS (
   SELECT t.model_id, t.repositories,
          (SELECT count(*) FROM dependents d WHERE d.model_id = t.model_id AND d.kind = 'github') AS links,
          row_number() OVER (ORDER BY t.repositories DESC, t.model_id) AS rank,
-         (SELECT count(*) FROM dependents WHERE kind = 'github') AS all_links
+         (SELECT link_rows FROM github_reuse_totals) AS all_links  -- every GitHub link (build/summaries.py)
   FROM top t
 )
 SELECT

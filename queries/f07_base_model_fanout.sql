@@ -20,17 +20,10 @@ WITH top AS (
   SELECT model_id FROM models WHERE derived_models > 0
   ORDER BY derived_models DESC, model_id LIMIT (SELECT top_n FROM p)
 ),
-per_base AS (
-  SELECT l.base_model_id AS model_id,
-         count(DISTINCT l.model_id) AS derived_models,
-         count(DISTINCT l.model_id) FILTER (WHERE relation = 'finetune') AS finetunes,
-         count(DISTINCT l.model_id) FILTER (WHERE relation = 'adapter') AS adapters,
-         count(DISTINCT l.model_id) FILTER (WHERE relation = 'quantized') AS quantized,
-         count(DISTINCT l.model_id) FILTER (WHERE relation = 'merge') AS merges,
-         count(DISTINCT l.model_id) FILTER (WHERE relation IS NULL) AS relation_not_stated,
-         group_concat(DISTINCT l.source) AS sources
-  FROM top JOIN lineage l ON l.base_model_id = top.model_id
-  GROUP BY l.base_model_id
+per_base AS (  -- lineage_bases: each base's derived models by relation, counted by the builder (build/summaries.py)
+  SELECT b.base_model_id AS model_id, b.children AS derived_models, b.finetunes, b.adapters, b.quantized,
+         b.merges, b.relation_not_stated, b.sources
+  FROM top JOIN lineage_bases b ON b.base_model_id = top.model_id
 )
 SELECT
   printf('%0' || length((SELECT top_n FROM p)) || 'd %s',

@@ -437,11 +437,9 @@ FROM dependents""",
 
 # Indexes for canned queries that stay on the base tables (a lookup by one model, a short list):
 # what the planner needs to avoid scanning every model. (schema.INDEXES declares plain column
-# indexes; these need a collation or a WHERE clause.)
+# indexes, schema.NOCASE_INDEXES the case-insensitive ones model_profile's lookup uses; these need
+# a WHERE clause or a descending column.)
 INDEXES = [
-    # model_profile: an id typed in another letter case is found without scanning every model
-    "CREATE INDEX idx_models_model_id_nocase ON models (model_id COLLATE NOCASE)",
-    "CREATE INDEX idx_model_aliases_old_id_nocase ON model_aliases (old_id COLLATE NOCASE)",
     # model_identity: the few ids that are not Hub ids
     "CREATE INDEX idx_models_not_hub_id ON models (model_id) WHERE is_hub_id = 0",
     # choose_model ranked by downloads: a population's models of one task, most downloaded first

@@ -444,6 +444,7 @@ INDEXES = [
     "CREATE INDEX idx_models_not_hub_id ON models (model_id) WHERE is_hub_id = 0",
     # choose_model ranked by downloads: a population's models of one task, most downloaded first
     "CREATE INDEX idx_model_observations_task_downloads ON model_observations (source, pipeline_tag, downloads_30d DESC)",
+    # and on the summary tables, for the queries that rank or filter them
     "CREATE INDEX idx_lineage_bases_children ON lineage_bases (children)",
     "CREATE INDEX idx_lineage_bases_outside ON lineage_bases (children_outside_family_samples)",
     "CREATE INDEX idx_observation_counts_source ON observation_counts (source, download_digits)",

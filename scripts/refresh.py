@@ -14,7 +14,7 @@
    there), every finished run under --snapshots with the same filters and --limit, and the new run.
    Each run is its own population, `hub-<date>` (the source id `hub` of every run collides, so
    build/combine.py names it by date), and the `trends` table gains the new run's date (a filtered
-   run, or one cut short by --limit, is a sample: built, but not in `trends`). Of two runs with one date
+   run is a sample: built, but not in `trends`). Of two runs with one date
    only the newer is built (one date, one population).
 4. The report: models new, removed and changed (new commit sha) since the previous run; cards
    downloaded and carried over; each headline measure before and after (`headline_measures`, read

@@ -358,12 +358,11 @@ def test_filters_limit_and_created_since(monkeypatch, hub, tmp_path):
 
     assert mine(monkeypatch, hub, tmp_path / "four", "--limit", "4") == 0
     assert len(records(tmp_path / "four", "models")) == 4
-    # the first 4 models of the listing are a sample, not the registry (not a population of the trends)
+    # the limit that stopped the listing is recorded (refresh compares runs cut at the same count)
     four = read_manifest(tmp_path / "four")
-    assert four["sources"][0]["coverage"] == "sample" and four["stats"]["limit"] == 4
+    assert four["stats"]["limit"] == 4 and "Only the first 4 models of the listing" in four["description"]
     assert mine(monkeypatch, hub, tmp_path / "all", "--limit", str(len(hub.models) + 1)) == 0
-    whole = read_manifest(tmp_path / "all")  # a limit the listing never reached: the whole registry
-    assert whole["sources"][0]["coverage"] == "registry" and "limit" not in whole["stats"]
+    assert "limit" not in read_manifest(tmp_path / "all")["stats"]  # a limit the listing never reached
 
     hub.reset_counts()
     assert mine(monkeypatch, hub, tmp_path / "recent", "--created-since", "2024-01-01") == 0

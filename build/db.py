@@ -82,54 +82,96 @@ def stored_input_hash(db_path: Path) -> str | None:
 
 def table_counts(db: sqlite_utils.Database) -> dict[str, int]:
     """Rows per table; full-text index tables and SQLite's own (sqlite_stat1) left out."""
-    fts = {f"{table}_fts" for table in schema.FTS_CONFIG}
+    fts = {f"{table}_fts" for table in [*schema.FTS_CONFIG, *schema.CARDS_FTS_CONFIG]}
     return {name: db[name].count for name in db.table_names()
             if not name.startswith("sqlite_") and not any(name == f or name.startswith(f + "_") for f in fts)}
 
 
 # ---------------------------------------------------------------- the build
 
+def cards_db_path(db_path: str | os.PathLike) -> Path:
+    """The cards database beside a main database: ptm_reuse.db -> ptm_reuse_cards.db."""
+    db_path = Path(db_path)
+    return db_path.with_name(f"{db_path.stem}{schema.CARDS_DB_SUFFIX}{db_path.suffix}")
+
+
+def stored_cards_hash(cards_path: Path) -> str | None:
+    """The input_hash of the build that wrote a cards database (None if it is not one of ours)."""
+    try:
+        conn = sqlite3.connect(f"{cards_path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT value FROM build WHERE key = 'input_hash'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
+
+
 def build(snapshot_dir: str | os.PathLike | list, db_path: str | os.PathLike,
           progress: bool = True, force: bool = False) -> dict:
-    """Build db_path from a raw snapshot folder, or several (a list: see build/combine.py);
-    return {"skipped", "input_hash", "tables"}.
+    """Build db_path, and the cards database beside it (cards_db_path()), from a raw snapshot
+    folder, or several (a list: see build/combine.py); return {"skipped", "input_hash", "tables",
+    "cards_db", "cards_tables"}.
 
-    Raises SnapshotError (naming file, record and field) on bad input; db_path is then unchanged.
+    Raises SnapshotError (naming file, record and field) on bad input; both files are then unchanged.
     """
     folders = [Path(f) for f in snapshot_dir] if isinstance(snapshot_dir, (list, tuple)) else [Path(snapshot_dir)]
     snapshot_dir, db_path = ", ".join(map(str, folders)), Path(db_path)
+    cards_path = cards_db_path(db_path)
     parts = combine.plan(folders)
     digest = input_hash(folders)
-    if not force and db_path.exists() and stored_input_hash(db_path) == digest:
+    if (not force and db_path.exists() and stored_input_hash(db_path) == digest
+            and cards_path.exists() and stored_cards_hash(cards_path) == digest):
         print(f"{db_path} is up to date with {snapshot_dir} (input hash {digest[:12]}): "
               "not rebuilt (use --force to rebuild anyway)", file=sys.stderr)
-        with sqlite_utils.Database(db_path) as db:
-            return {"skipped": True, "input_hash": digest, "tables": table_counts(db)}
+        with sqlite_utils.Database(db_path) as db, sqlite_utils.Database(cards_path) as cards_db:
+            return {"skipped": True, "input_hash": digest, "tables": table_counts(db),
+                    "cards_db": cards_path, "cards_tables": table_counts(cards_db)}
 
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    # Beside the database (same file system, so os.replace is atomic); one name per process.
+    # Beside the databases (same file system, so os.replace is atomic); one name per process.
     # Those of builds that were killed (their process is gone) are removed first.
-    for stale in remove_stale(db_path.parent, f"{db_path.name}.tmp-"):
-        if progress and stale.name != f"{db_path.name}.tmp-{os.getpid()}":
-            print(f"removed {stale}, left by a build that was killed", file=sys.stderr)
+    for path in (db_path, cards_path):
+        for stale in remove_stale(path.parent, f"{path.name}.tmp-"):
+            if progress and stale.name != f"{path.name}.tmp-{os.getpid()}":
+                print(f"removed {stale}, left by a build that was killed", file=sys.stderr)
     tmp = db_path.with_name(f"{db_path.name}.tmp-{os.getpid()}")
+    cards_tmp = cards_path.with_name(f"{cards_path.name}.tmp-{os.getpid()}")
     try:
         with sqlite_utils.Database(tmp) as db:
-            _fill(db, parts, digest, progress)
+            _fill(db, cards_tmp, parts, digest, progress)
             counts = table_counts(db)
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
+        with sqlite_utils.Database(cards_tmp) as cards_db:
+            cards_counts = table_counts(cards_db)
+        for path in (cards_tmp, tmp):
+            with open(path, "rb+") as f:
+                os.fsync(f.fileno())
+        # The cards database first: a build stopped between the two renames leaves a new cards
+        # file beside the old main one, whose input_hash differs, so the next build rebuilds both.
+        os.replace(cards_tmp, cards_path)
         os.replace(tmp, db_path)
-    except BaseException:  # a bad record, a bug or Ctrl-C: drop the partial file, keep the old DB
+    except BaseException:  # a bad record, a bug or Ctrl-C: drop the partial files, keep the old DBs
         tmp.unlink(missing_ok=True)
+        cards_tmp.unlink(missing_ok=True)
         raise
-    return {"skipped": False, "input_hash": digest, "tables": counts}
+    return {"skipped": False, "input_hash": digest, "tables": counts,
+            "cards_db": cards_path, "cards_tables": cards_counts}
 
 
-def _fill(db: sqlite_utils.Database, parts: list, digest: str, progress: bool) -> None:
-    # A fresh file that is thrown away on failure needs no journal.
+def _fill(db: sqlite_utils.Database, cards_tmp: Path, parts: list, digest: str, progress: bool) -> None:
+    # Fresh files that are thrown away on failure need no journal.
+    with sqlite_utils.Database(cards_tmp) as cards_db:
+        cards_db.execute("PRAGMA journal_mode = OFF")
+        schema.create_cards_tables(cards_db)
+        cards_db["build"].insert_all([{"key": "input_hash", "value": digest},
+                                      {"key": "builder_version", "value": BUILDER_VERSION}])
     db.execute("PRAGMA journal_mode = OFF")
     db.execute("PRAGMA synchronous = OFF")
+    # The card texts go straight into the cards database, attached to the same connection.
+    db.execute(f"ATTACH DATABASE ? AS {CARDS_SCHEMA}", [str(cards_tmp)])
+    db.execute(f"PRAGMA {CARDS_SCHEMA}.journal_mode = OFF")
+    db.execute(f"PRAGMA {CARDS_SCHEMA}.synchronous = OFF")
     schema.create_tables(db)
 
     writer = _Writer(db, Redactor())
@@ -162,6 +204,8 @@ def _fill(db: sqlite_utils.Database, parts: list, digest: str, progress: bool) -
     writer.flush()
     _say(progress, "model identity ...")
     identity.reconcile(db)
+    _rewrite_card_texts(db)
+    db.execute(f"DETACH DATABASE {CARDS_SCHEMA}")
     for sql in RANKED_SQL:
         db.execute(sql)
     db.execute(MODELS_SQL)
@@ -174,6 +218,29 @@ def _fill(db: sqlite_utils.Database, parts: list, digest: str, progress: bool) -
     populations.write(db)
     summaries.write(db)  # build-time summary tables the canned queries read (build/summaries.py)
     findings.write(db)
+    _say(progress, "cards database: full-text index ...")
+    with sqlite_utils.Database(cards_tmp) as cards_db:
+        schema.ensure_cards_db_shape(cards_db)
+        cards_db.analyze()
+
+
+CARDS_SCHEMA = "cards_db"  # the cards database's schema name while it is attached during the build
+
+
+def _rewrite_card_texts(db: sqlite_utils.Database) -> None:
+    """The card texts follow their cards through build/identity.py's merges: the same UPDATE OR
+    IGNORE and DELETE on a table of the same key and row order keep the same rows; checked."""
+    with db.atomic():
+        db.execute(f"UPDATE OR IGNORE {CARDS_SCHEMA}.card_texts SET model_id = "
+                   "(SELECT new_id FROM model_aliases a WHERE a.old_id = card_texts.model_id) "
+                   "WHERE model_id IN (SELECT old_id FROM model_aliases)")
+        db.execute(f"DELETE FROM {CARDS_SCHEMA}.card_texts WHERE model_id IN (SELECT old_id FROM model_aliases)")
+    unmatched = db.execute(
+        f"SELECT (SELECT count(*) FROM cards) - (SELECT count(*) FROM {CARDS_SCHEMA}.card_texts), "
+        f"(SELECT count(*) FROM cards c LEFT JOIN {CARDS_SCHEMA}.card_texts t "
+        "ON t.model_id = c.model_id AND t.source = c.source WHERE t.model_id IS NULL)").fetchone()
+    if unmatched != (0, 0):
+        raise RuntimeError(f"the cards database's texts do not match the cards table: {unmatched}")
 
 
 def _say(progress: bool, message: str) -> None:
@@ -217,6 +284,9 @@ def _jsonable(value):
     return value
 
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
 def _rows(kind: str, record: dict, n: int, where: str) -> Iterator[tuple[str, dict]]:
     """The (table, row) pairs one snapshot record becomes. `n` numbers the records of a kind."""
     table = schema.KIND_TABLES[kind]
@@ -241,7 +311,11 @@ def _rows(kind: str, record: dict, n: int, where: str) -> Iterator[tuple[str, di
             raise RuntimeError(f"build.cards.analyze() returns field(s) {sorted(undeclared)} that "
                                "build/schema.py CARD_FIELDS does not declare")
         # The row is complete before it is handed over: the writer may redact and write it at once.
-        yield table, {**row, **{name: _jsonable(v) for name, v in result["card"].items()}}
+        text = record["text"]
+        yield table, {**row, **{name: _jsonable(v) for name, v in result["card"].items()},
+                      "trainer_results_list": int(schema.TRAINER_RESULTS_PHRASE in text.translate(_ASCII_LOWER))}
+        yield "card_texts", {"model_id": row["model_id"], "source": row["source"],
+                             "observed": row["observed"], "text": text}
         for section in result["sections"]:
             yield "card_sections", {"model_id": row["model_id"], "source": row["source"],
                                     **{name: _jsonable(v) for name, v in section.items()}}
@@ -273,10 +347,14 @@ class _Writer:
 
     def flush(self) -> None:
         # In TABLES order: a card is written (and its old sections deleted) before its sections.
-        for table in sorted(self.pending, key=list(schema.TABLES).index):
+        for table in sorted(self.pending, key=_TABLE_ORDER.index):
             rows = self.pending[table]
             if table == "model_observations":
                 self._merge_observations(rows)
+                continue
+            if table == "card_texts":  # in the attached cards database; a repeated card replaces
+                with self.db.atomic():
+                    self.db.conn.executemany(CARD_TEXTS_SQL, [[r[c] for c in _CARD_TEXT_COLUMNS] for r in rows])
                 continue
             if table == "cards":  # a replaced card's old sections go with it
                 with self.db.atomic():
@@ -292,6 +370,10 @@ class _Writer:
             self.db.conn.executemany(OBSERVATIONS_SQL, [[row[c] for c in _OBSERVATION_COLUMNS] for row in rows])
 
 
+_TABLE_ORDER = [*schema.TABLES, *schema.CARDS_TABLES]
+_CARD_TEXT_COLUMNS = list(schema.CARDS_TABLES["card_texts"]["columns"])
+CARD_TEXTS_SQL = (f"INSERT OR REPLACE INTO {CARDS_SCHEMA}.card_texts ({', '.join(_CARD_TEXT_COLUMNS)}) "
+                  f"VALUES ({', '.join('?' for _ in _CARD_TEXT_COLUMNS)})")
 _OBSERVATION_COLUMNS = list(schema.TABLES["model_observations"]["columns"])
 OBSERVATIONS_SQL = (
     f"INSERT INTO model_observations ({', '.join(f'[{c}]' for c in _OBSERVATION_COLUMNS)}) "

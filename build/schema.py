@@ -55,11 +55,19 @@ CARD_FIELDS = {
     "score_reasons": list}
 
 
-def _record_columns(kind: str, id_column: bool = False) -> dict:
+# Computed by the builder (build/db.py) from a card's text, stored in `cards` after CARD_FIELDS:
+# what the canned queries need of the text, which itself lives in the cards database.
+CARD_TEXT_FACTS = {"trainer_results_list": bool}
+# The phrase of the Hugging Face Trainer's generated results list ("It achieves the following
+# results on the evaluation set:"), matched as SQLite's LIKE would (ASCII letters in any case).
+TRAINER_RESULTS_PHRASE = "achieves the following results on the evaluation set"
+
+
+def _record_columns(kind: str, id_column: bool = False, without: tuple = ()) -> dict:
     """The columns of a table loaded from one record kind: its fields as KINDS declares them."""
     renamed = RENAMED.get(KIND_TABLES[kind], {})
     return {**({"id": int} if id_column else {}),
-            **{renamed.get(name, name): field.type for name, field in KINDS[kind].items()}}
+            **{renamed.get(name, name): field.type for name, field in KINDS[kind].items() if name not in without}}
 
 
 # table -> {"pk": key, "columns": {name: type}}. Order matters: a table comes after the tables
@@ -81,7 +89,9 @@ TABLES: dict[str, dict] = {
         "gated": BOOL_OR_TEXT, "card_score": float, "github_dependents": int, "space_dependents": int,
         "derived_models": int, "code_usages": int, "is_hub_id": bool}},
     "model_observations": {"pk": ("model_id", "source"), "columns": _record_columns("models")},
-    "cards": {"pk": ("model_id", "source"), "columns": {**_record_columns("cards"), **CARD_FIELDS}},
+    # The card's text is not here: it is in the cards database (CARDS_TABLES), with its full-text index.
+    "cards": {"pk": ("model_id", "source"),
+              "columns": {**_record_columns("cards", without=("text",)), **CARD_FIELDS, **CARD_TEXT_FACTS}},
     "card_sections": {"pk": ("model_id", "source", "position"), "columns": {
         "model_id": str, "source": str, "position": int, "canonical": str, "heading": str,
         "level": int, "words": int, "is_filler": bool}},
@@ -192,8 +202,19 @@ NOCASE_INDEXES = [("models", "model_id"), ("model_aliases", "old_id")]
 
 FTS_CONFIG = {
     "models": ["model_id", "author"],
-    "cards": ["text"],
 }
+
+# The second file, the cards database (`<db>_cards.db` beside the main one, e.g. ptm_reuse_cards.db):
+# the long card texts and their full-text index, built in the same run. The main database keeps
+# every computed card column (cards, card_sections); no canned query needs this file.
+CARDS_DB_SUFFIX = "_cards"
+CARDS_TABLES: dict[str, dict] = {
+    "card_texts": {"pk": ("model_id", "source"), "columns": {
+        "model_id": str, "source": str, "observed": DATE, "text": str}},
+    # which build wrote this file: the main database's input_hash, to pair the two files
+    "build": {"pk": "key", "columns": {"key": str, "value": str}},
+}
+CARDS_FTS_CONFIG = {"card_texts": ["text"]}
 
 VIEWS = {
     "model_reuse": """
@@ -232,6 +253,18 @@ def create_tables(db: sqlite_utils.Database) -> None:
         db[table].create_index(columns)
     for table, column in NOCASE_INDEXES:
         db.execute(f"CREATE INDEX [idx_{table}_{column}_nocase] ON [{table}] ([{column}] COLLATE NOCASE)")
+
+
+def create_cards_tables(db: sqlite_utils.Database) -> None:
+    """Create the cards database's tables, empty."""
+    for name, spec in CARDS_TABLES.items():
+        db[name].create({column: storage_type(t) for column, t in spec["columns"].items()}, pk=spec["pk"])
+
+
+def ensure_cards_db_shape(db: sqlite_utils.Database) -> None:
+    """The cards database's full-text index, once its texts are in."""
+    for table, columns in CARDS_FTS_CONFIG.items():
+        db[table].enable_fts(columns, create_triggers=False, replace=True)
 
 
 def ensure_db_shape(db: sqlite_utils.Database) -> None:

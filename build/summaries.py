@@ -13,8 +13,9 @@ to filter the base table; a parameter that only cuts a ranking (`top_n`) or a th
 each rewritten query against its plain definition over the base tables, row for row, for several
 parameter values. metadata.yml and docs/database.md describe every table and column.
 
-The card texts (`cards.text`) are read here, at build time, for the trainer-list flag of
-`card_evaluations`; no canned query reads them.
+The card texts are not in this database (they are in the cards database, docs/database.md): the
+trainer-list flag of `card_evaluations` counts `cards.trainer_results_list`, which the builder
+computes from each text.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ SELECT c.source, coalesce(c.pipeline_tag, m.pipeline_tag, 'none') AS task, count
        sum(c.eval_reporting = 'model-index'), sum(c.eval_reporting = 'prose-table'),
        sum(c.eval_reporting = 'prose-text'),
        sum(c.eval_reporting = 'prose-text'
-           AND c.text LIKE '%achieves the following results on the evaluation set%')
+           AND c.trainer_results_list)
 FROM cards c JOIN models m USING (model_id)
 GROUP BY 1, 2 ORDER BY 1, 2"""),
     # F3 (f03_card_sections): cards with each canonical section, per card sample.

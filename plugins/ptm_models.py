@@ -7,7 +7,8 @@
 - An id the database knows only as a legacy or redirected id (`model_aliases.old_id`), or with
   other letter case, redirects to the model's own page; an unknown id gets a 404 page with the
   search box.
-- `/-/search?q=...` finds models by id or author (models_fts) and cards by text (cards_fts).
+- `/-/search?q=...` finds models by id or author (models_fts) and cards by text (card_texts_fts,
+  in the cards database that the build writes beside the main one, e.g. ptm_reuse_cards.db).
   An exact id (or a legacy id, in any case) lands on the model's page; otherwise exact id
   matches rank first, then ids starting with the words, then by 30-day downloads. A query with
   more than SEARCH_CANDIDATES matches ranks a bounded pool of them (search_models_sql()).
@@ -66,7 +67,7 @@ WHERE model_id = :model_id AND observed IS NOT NULL AND downloads_30d IS NOT NUL
 ORDER BY observed, source"""),
     "cards": ("Model cards and their scores (cards)", """
 SELECT source, observed, score, score_reasons, sections_present, filler_sections, words,
-       eval_reporting, license, text
+       eval_reporting, license
 FROM cards WHERE model_id = :model_id ORDER BY score DESC, source"""),
     "card_sections": ("Card sections (card_sections)", """
 SELECT source, position, level, heading, canonical, words, is_filler
@@ -130,6 +131,9 @@ GROUP BY 2
 ORDER BY 1, 3 DESC, 2"""),
 }
 
+# The card texts, from the cards database (they are not in the main one).
+CARD_TEXTS_SQL = "SELECT source, text FROM card_texts WHERE model_id = :model_id"
+
 # Resolving an id: the model itself, a legacy id, then the same in any letter case.
 RESOLVE_SQL = [
     ("exact", "SELECT model_id FROM models WHERE model_id = :id"),
@@ -172,6 +176,14 @@ async def models_database(datasette):
     for name, db in datasette.databases.items():
         if not name.startswith("_") and await db.table_exists("models"):
             return db
+    return None
+
+
+async def cards_database(datasette, db):
+    """The cards database built beside `db` (ptm_reuse -> ptm_reuse_cards), or None if not served."""
+    cards = datasette.databases.get(f"{db.name}_cards") if db is not None else None
+    if cards is not None and await cards.table_exists("card_texts"):
+        return cards
     return None
 
 
@@ -236,6 +248,12 @@ async def model_parts(datasette, db, model_id: str) -> dict:
         result = await db.execute(sql, {"model_id": model_id})
         parts[name] = {"title": title, "rows": [dict(r) for r in result.rows],
                        "links": sql_links(datasette, db.name, sql, {"model_id": model_id})}
+    cards_db = await cards_database(datasette, db)
+    texts = {}
+    if cards_db is not None:
+        texts = {r["source"]: r["text"] for r in (await cards_db.execute(CARD_TEXTS_SQL, {"model_id": model_id})).rows}
+    for card in parts["cards"]["rows"]:
+        card["text"] = texts.get(card["source"])
     return parts
 
 
@@ -369,13 +387,17 @@ WITH pool(id) AS (
 WHERE m.rowid IN pool{_SEARCH_ORDER}"""
 
 
+# On the cards database; the scores of the cards found come from the main one (CARD_SCORES_SQL).
 SEARCH_CARDS_SQL = f"""
-SELECT c.model_id, c.source, c.score,
-       snippet(cards_fts, 0, char(1), char(2), ' … ', 16) AS snippet
-FROM cards_fts JOIN cards c ON c.rowid = cards_fts.rowid
-WHERE cards_fts MATCH :fts
+SELECT t.model_id, t.source,
+       snippet(card_texts_fts, 0, char(1), char(2), ' … ', 16) AS snippet
+FROM card_texts_fts JOIN card_texts t ON t.rowid = card_texts_fts.rowid
+WHERE card_texts_fts MATCH :fts
 ORDER BY rank
 LIMIT {SEARCH_LIMIT}"""
+CARD_SCORES_SQL = """
+SELECT model_id, source, score FROM cards
+WHERE (model_id, source) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(:keys))"""
 
 
 def fts_query(q: str) -> str:
@@ -405,6 +427,7 @@ async def search_models_sql(db, q: str, fts: str) -> tuple[str, dict]:
 async def search_page(datasette, request):
     q = (request.args.get("q") or "").strip()
     db = await models_database(datasette)
+    cards_db = await cards_database(datasette, db)
     models, cards, error, models_sql, params = [], [], None, None, {}
     if q and db is not None:
         model_id, _ = await resolve(db, q)
@@ -415,14 +438,19 @@ async def search_page(datasette, request):
             try:
                 models_sql, params = await search_models_sql(db, q, fts)
                 models = [dict(r) for r in (await db.execute(models_sql, params)).rows]
-                if await db.table_exists("cards_fts"):
-                    cards = [{**dict(r), "snippet": marked_snippet(r["snippet"])}
-                             for r in (await db.execute(SEARCH_CARDS_SQL, {"fts": fts})).rows]
+                if cards_db is not None:
+                    found = (await cards_db.execute(SEARCH_CARDS_SQL, {"fts": fts})).rows
+                    keys = json.dumps([[r["model_id"], r["source"]] for r in found])
+                    scores = {(r["model_id"], r["source"]): r["score"]
+                              for r in (await db.execute(CARD_SCORES_SQL, {"keys": keys})).rows}
+                    cards = [{**dict(r), "score": scores.get((r["model_id"], r["source"])),
+                              "snippet": marked_snippet(r["snippet"])} for r in found]
             except Exception as e:  # an FTS syntax error or a time limit: say so, do not fail the page
                 error = str(e)
     html = await datasette.render_template("ptm_search.html", {
         "q": q, "models": models, "cards": cards, "error": error, "limit": SEARCH_LIMIT,
         "database": db.name if db is not None else None,
+        "cards_database": cards_db.name if cards_db is not None else None,
         "models_sql": sql_links(datasette, db.name, models_sql, params) if models_sql else None,
         **search_box_context(datasette)}, request=request)
     return Response.html(html)

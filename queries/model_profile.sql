@@ -8,8 +8,9 @@ description: >-
   sections (cards, card_sections), the GitHub repositories and Spaces that reuse it
   (dependents, first 20), the files that load it (code_usages), its base models and derived
   models (lineage, first 20), and legacy ids that redirect to it. A legacy id (bert-base-uncased)
-  or one spelled with other letter case shows the model it was merged into (model_aliases). Untrusted text from the Hub
-  (card excerpts, headings) is shown as text, never as HTML.
+  or one spelled with other letter case shows the model it was merged into (model_aliases). The card
+  texts themselves are in the cards database (ptm_reuse_cards, table card_texts) and on the model's
+  page. Untrusted text from the Hub (headings) is shown as text, never as HTML.
 params:
   model_id: bert-base-uncased
 --- */
@@ -52,7 +53,7 @@ SELECT 3, 'card: ' || c.source, 'license / datasets / language',
        coalesce(c.license, '-') || ' / ' || coalesce(c.datasets, '-') || ' / ' || coalesce(c.language, '-')
 FROM cards c WHERE c.model_id = (SELECT model_id FROM id)
 UNION ALL
-SELECT 3, 'card: ' || c.source, 'excerpt', substr(c.text, 1, 300) FROM cards c WHERE c.model_id = (SELECT model_id FROM id)
+SELECT 3, 'card: ' || c.source, 'words', c.words FROM cards c WHERE c.model_id = (SELECT model_id FROM id)
 UNION ALL
 SELECT 4, 'card section: ' || s.source, s.heading,
        coalesce(s.canonical, 'unmapped') || CASE WHEN s.is_filler THEN ' (template filler only)' ELSE '' END

@@ -134,10 +134,12 @@ def start_server(db: Path, extra: list[str] | None = None, inspect: bool = True)
 
     datasette = Path(sys.executable).with_name("datasette")
     inspect_file = db.with_name(db.name + ".inspect.json")
+    cards = db.with_name(f"{db.stem}_cards{db.suffix}")  # the card texts' database, served beside it
+    files = [str(db)] + ([str(cards)] if cards.exists() else [])
     if inspect and (not inspect_file.exists() or inspect_file.stat().st_mtime < db.stat().st_mtime):
-        subprocess.run([str(datasette), "inspect", str(db), "--inspect-file", str(inspect_file)], check=True)
+        subprocess.run([str(datasette), "inspect", *files, "--inspect-file", str(inspect_file)], check=True)
     port = _free_port()
-    proc = subprocess.Popen([str(datasette), "serve", "-i", str(db),
+    proc = subprocess.Popen([str(datasette), "serve", *(x for f in files for x in ("-i", f)),
                              *(["--inspect-file", str(inspect_file)] if inspect else []),
                              "--metadata", "metadata.yml", "--plugins-dir", "plugins", "--template-dir", "templates",
                              *as_flags(load()), *(extra or []), "-h", "127.0.0.1", "-p", str(port)],

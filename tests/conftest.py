@@ -79,9 +79,12 @@ def make_datasette(db_path: Path):
 
     from build.settings import load as load_settings
 
+    from build.db import cards_db_path
+
+    cards = cards_db_path(db_path)  # the cards database the build writes beside it, served too
     return Datasette(
         [],
-        immutables=[str(db_path)],
+        immutables=[str(db_path)] + ([str(cards)] if cards.exists() else []),
         metadata=yaml.safe_load((ROOT / "metadata.yml").read_text()),
         plugins_dir=str(ROOT / "plugins"),
         template_dir=str(ROOT / "templates"),

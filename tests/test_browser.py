@@ -57,7 +57,7 @@ def server(real_db):
     port = free_port()
     datasette = Path(sys.executable).with_name("datasette")
     proc = subprocess.Popen(
-        [str(datasette), "serve", str(real_db), "--metadata", "metadata.yml", "--plugins-dir", "plugins",
+        [str(datasette), "serve", str(real_db), str(real_db.with_name(f"{real_db.stem}_cards.db")), "--metadata", "metadata.yml", "--plugins-dir", "plugins",
          "--template-dir", "templates", *as_flags(load()), "-h", "127.0.0.1", "-p", str(port)],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"

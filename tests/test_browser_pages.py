@@ -61,7 +61,7 @@ def serve(db_path: Path):
     port = free_port()
     datasette = Path(sys.executable).with_name("datasette")
     proc = subprocess.Popen(
-        [str(datasette), "serve", "-i", str(db_path), "--metadata", "metadata.yml", "--plugins-dir", "plugins",
+        [str(datasette), "serve", "-i", str(db_path), "-i", str(db_path.with_name(f"{db_path.stem}_cards.db")), "--metadata", "metadata.yml", "--plugins-dir", "plugins",
          "--template-dir", "templates", *as_flags(load()), "-h", "127.0.0.1", "-p", str(port)],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"

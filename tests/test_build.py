@@ -18,7 +18,7 @@ import pytest
 import sqlite_utils
 
 from build import cards, schema, signatures
-from build.db import build, input_hash
+from build.db import build, cards_db_path, input_hash
 from build.redact import REPLACEMENT, TOKEN_PATTERN
 from build.snapshot import SnapshotError, SnapshotWriter
 
@@ -32,6 +32,12 @@ def fixture_db(tmp_path_factory) -> sqlite_utils.Database:
     summary = build(FIXTURE, path, progress=False)
     assert summary["skipped"] is False
     return sqlite_utils.Database(path)
+
+
+@pytest.fixture(scope="module")
+def fixture_cards_db(fixture_db) -> sqlite_utils.Database:
+    """The cards database the same build wrote beside fixture_db."""
+    return sqlite_utils.Database(cards_db_path(fixture_db.execute("PRAGMA database_list").fetchone()[2]))
 
 
 def rows(db, sql, params=None):
@@ -189,7 +195,7 @@ def test_other_kinds(fixture_db):
     assert (meta["model_id"], meta["method"], json.loads(meta["fields"])) == ("meta/only", "llm", {"license": "mit", "note": REPLACEMENT})
 
 
-def test_cards_store_what_the_card_parser_returns(fixture_db):
+def test_cards_store_what_the_card_parser_returns(fixture_db, fixture_cards_db):
     texts = [json.loads(line) for line in (FIXTURE / "cards.jsonl").read_text().splitlines()]
     for record in texts:
         result = cards.analyze(record["text"], record.get("tags") or ())
@@ -204,7 +210,9 @@ def test_cards_store_what_the_card_parser_returns(fixture_db):
         sections = rows(fixture_db, "SELECT position, canonical, heading, level, words, is_filler FROM card_sections "
                                     "WHERE model_id = ? AND source = ? ORDER BY position", [record["model_id"], record["source"]])
         assert sections == [{**s, "is_filler": int(s["is_filler"])} for s in result["sections"]]
-    [gpt2] = rows(fixture_db, "SELECT observed, text FROM cards WHERE model_id = 'gpt2'")
+    # the text itself is in the cards database, nowhere in the main one
+    assert "text" not in fixture_db["cards"].columns_dict
+    [gpt2] = rows(fixture_cards_db, "SELECT observed, text FROM card_texts WHERE model_id = 'gpt2'")
     assert gpt2 == {"observed": "2022-10-01", "text": texts[0]["text"]}
 
 
@@ -214,9 +222,10 @@ def test_card_score_in_models_is_the_best_card_score(fixture_db):
     assert rows(fixture_db, "SELECT count(*) AS n FROM models WHERE card_score IS NOT NULL") == [{"n": 2}]
 
 
-def test_full_text_search(fixture_db):
+def test_full_text_search(fixture_db, fixture_cards_db):
     assert [r["model_id"] for r in fixture_db["models"].search("merged")] == ["org/merged"]
-    assert [r["model_id"] for r in fixture_db["cards"].search("WebText")] == ["gpt2"]
+    assert [r["model_id"] for r in fixture_cards_db["card_texts"].search("WebText")] == ["gpt2"]
+    assert not fixture_db["cards_fts"].exists()
 
 
 # ---------------------------------------------------------------- provenance tables
@@ -252,17 +261,17 @@ def test_snapshot_table(fixture_db):
                    "sources": [s["id"] for s in manifest["sources"]]}
 
 
-def test_redactions(fixture_db):
+def test_redactions(fixture_db, fixture_cards_db):
     assert rows(fixture_db, "SELECT * FROM redactions ORDER BY 1, 2") == [
-        {"table_name": "cards", "column_name": "text", "redacted": 1},
+        {"table_name": "card_texts", "column_name": "text", "redacted": 1},
         {"table_name": "extracted_metadata", "column_name": "fields", "redacted": 1},
         {"table_name": "model_observations", "column_name": "model_id", "redacted": 1},
         {"table_name": "models", "column_name": "model_id", "redacted": 1},
     ]
-    for table in fixture_db.table_names():
-        for column, ctype in fixture_db[table].columns_dict.items():
+    for db, table in [(db, t) for db in (fixture_db, fixture_cards_db) for t in db.table_names()]:
+        for column, ctype in db[table].columns_dict.items():
             if ctype is str:
-                leaked = fixture_db.execute(f"SELECT [{column}] FROM [{table}] WHERE [{column}] LIKE '%hf\\_%' ESCAPE '\\' "
+                leaked = db.execute(f"SELECT [{column}] FROM [{table}] WHERE [{column}] LIKE '%hf\\_%' ESCAPE '\\' "
                                             f"OR [{column}] LIKE '%ghp\\_%' ESCAPE '\\'").fetchall()
                 assert not [v for (v,) in leaked if TOKEN_PATTERN.search(v)], (table, column)
 
@@ -296,6 +305,8 @@ def test_build_is_deterministic(tmp_path):
     build(FIXTURE, tmp_path / "b.db", progress=False)
     a, b = dump(tmp_path / "a.db"), dump(tmp_path / "b.db")
     assert len(a) > 100 and a == b
+    a, b = dump(tmp_path / "a_cards.db"), dump(tmp_path / "b_cards.db")
+    assert len(a) > 5 and a == b
 
 
 def test_a_repeated_card_replaces_the_first_with_its_sections(tmp_path):
@@ -306,7 +317,7 @@ def test_a_repeated_card_replaces_the_first_with_its_sections(tmp_path):
         {"source": "s", "model_id": "m/a", "text": second}]})
     build(snap, tmp_path / "db.db", progress=False)
     db = sqlite_utils.Database(tmp_path / "db.db")
-    assert rows(db, "SELECT text FROM cards") == [{"text": second}]
+    assert rows(sqlite_utils.Database(tmp_path / "db_cards.db"), "SELECT text FROM card_texts") == [{"text": second}]
     assert [r["heading"] for r in rows(db, "SELECT heading FROM card_sections ORDER BY position")] == [
         s["heading"] for s in cards.analyze(second)["sections"]]
 
@@ -340,6 +351,73 @@ def test_cards_written_across_batches_are_whole_and_redacted(tmp_path, monkeypat
     for table in ("cards", "card_sections"):
         for row in rows(db, f"SELECT * FROM {table}"):
             assert not any(isinstance(v, str) and token in v for v in row.values()), (table, row["model_id"])
+
+
+# ---------------------------------------------------------------- the cards database
+
+def test_the_build_writes_two_files_that_belong_together(tmp_path):
+    summary = build(FIXTURE, tmp_path / "ptm_reuse.db", progress=False)
+    assert summary["cards_db"] == tmp_path / "ptm_reuse_cards.db"
+    assert summary["cards_tables"] == {"card_texts": 2, "build": 2}
+    conn = sqlite3.connect(tmp_path / "ptm_reuse.db")
+    conn.execute("ATTACH DATABASE ? AS c", [str(tmp_path / "ptm_reuse_cards.db")])
+    assert conn.execute("SELECT value FROM c.build WHERE key = 'input_hash'").fetchone() == (input_hash(FIXTURE),)
+    assert conn.execute("SELECT model_id, source FROM cards ORDER BY 1, 2").fetchall() == \
+        conn.execute("SELECT model_id, source FROM c.card_texts ORDER BY 1, 2").fetchall()
+    # the texts and their full-text index are only in the cards database
+    names = {r[0] for r in conn.execute("SELECT name FROM main.sqlite_master")}
+    assert not {n for n in names if n.startswith("card_texts")} and "cards_fts" not in names
+    assert conn.execute("SELECT count(*) FROM c.card_texts_fts WHERE card_texts_fts MATCH 'WebText'").fetchone() == (1,)
+    conn.close()
+
+
+def test_a_missing_or_foreign_cards_database_is_rebuilt(built, tmp_path):
+    snap, db_path = built
+    cards_path = cards_db_path(db_path)
+    cards_path.unlink()
+    assert build(snap, db_path, progress=False)["skipped"] is False and cards_path.exists()
+    # a cards database of another build (a build killed between the two renames) is not taken as up to date
+    other = write_snapshot(tmp_path / "other", {"cards": [{"source": "s", "model_id": "o/m", "text": "# Other\n"}]})
+    build(other, tmp_path / "other.db", progress=False)
+    shutil.copy(cards_db_path(tmp_path / "other.db"), cards_path)
+    assert build(snap, db_path, progress=False)["skipped"] is False
+    assert sqlite_utils.Database(cards_path)["card_texts"].count == 2
+
+
+def test_card_texts_follow_the_identity_merges(tmp_path):
+    """Case variants of one id, each with a card of one source: the card kept in `cards` and the text
+    kept in `card_texts` are of the same record (its words count is the text's)."""
+    texts = {"Org/Model": "# A\n\none two three\n", "org/model": "# B\n\nfour five\n", "ORG/MODEL": "# C\n\nsix\n"}
+    snap = write_snapshot(tmp_path / "snap", {
+        "models": [{"source": "s", "model_id": "org/model", "observed": "2024-01-01"}],
+        "cards": [{"source": "s", "model_id": m, "text": t} for m, t in texts.items()]
+        + [{"source": "t", "model_id": "ORG/MODEL", "text": "# D\n\nseven eight nine ten\n"}]}, sources=("s", "t"))
+    build(snap, tmp_path / "db.db", progress=False)
+    conn = sqlite3.connect(tmp_path / "db.db")
+    conn.execute("ATTACH DATABASE ? AS c", [str(tmp_path / "db_cards.db")])
+    got = conn.execute("SELECT k.model_id, k.source, k.words, t.text FROM cards k "
+                       "JOIN c.card_texts t USING (model_id, source) ORDER BY 1, 2").fetchall()
+    canonical = conn.execute("SELECT model_id FROM models").fetchall()
+    assert len(canonical) == 1 and [(m, s) for m, s, _, _ in got] == [(canonical[0][0], "s"), (canonical[0][0], "t")]
+    assert all(words == cards.analyze(text)["card"]["words"] for _, _, words, text in got)
+    assert conn.execute("SELECT count(*) FROM c.card_texts").fetchone() == (2,)
+    conn.close()
+
+
+def test_trainer_results_list_is_what_like_finds_in_the_text(tmp_path):
+    phrase = "achieves the following results on the evaluation set"
+    texts = [f"It {phrase}:\n- Loss: 0.1\n", f"It {phrase.upper()}:\n", f"It {phrase.title()}\n",
+             "It achieves the following results on the test set:\n", "# Nothing\n", f"ÉÀ {phrase[:20]}\n"]
+    snap = write_snapshot(tmp_path / "snap", {"cards": [{"source": "s", "model_id": f"m/{i}", "text": t}
+                                                        for i, t in enumerate(texts)]})
+    build(snap, tmp_path / "db.db", progress=False)
+    conn = sqlite3.connect(tmp_path / "db.db")
+    conn.execute("ATTACH DATABASE ? AS c", [str(tmp_path / "db_cards.db")])
+    got = conn.execute("SELECT k.model_id, k.trainer_results_list, t.text LIKE ? FROM cards k "
+                       "JOIN c.card_texts t USING (model_id, source) ORDER BY 1", [f"%{phrase}%"]).fetchall()
+    assert [flag for _, flag, _ in got] == [1, 1, 1, 0, 0, 0]
+    assert all(flag == like for _, flag, like in got)
+    conn.close()
 
 
 def test_shape_does_not_depend_on_which_kinds_a_snapshot_has(tmp_path, fixture_db):
@@ -418,23 +496,28 @@ BAD_INPUTS = {
 }
 
 
+def files_state(db_path: Path) -> list:
+    """The bytes and modification times of a main database and its cards database."""
+    return [(p.read_bytes(), p.stat().st_mtime_ns) for p in (db_path, cards_db_path(db_path))]
+
+
 @pytest.mark.parametrize("case", BAD_INPUTS)
 def test_bad_input_names_the_problem_and_keeps_the_previous_db(built, case):
     snap, db_path = built
-    before = (db_path.read_bytes(), db_path.stat().st_mtime_ns)
+    before = files_state(db_path)
     file, text, expected = BAD_INPUTS[case]
     append(snap / file, text)
     with pytest.raises(SnapshotError) as e:
         build(snap, db_path, progress=False)
     for part in expected:
         assert part in str(e.value)
-    assert (db_path.read_bytes(), db_path.stat().st_mtime_ns) == before
-    assert sorted(p.name for p in db_path.parent.iterdir()) == ["ptm_reuse.db"]
+    assert files_state(db_path) == before
+    assert sorted(p.name for p in db_path.parent.iterdir()) == ["ptm_reuse.db", "ptm_reuse_cards.db"]
 
 
 def test_an_interrupted_build_keeps_the_previous_db(built, monkeypatch):
     snap, db_path = built
-    before = (db_path.read_bytes(), db_path.stat().st_mtime_ns)
+    before = files_state(db_path)
 
     def interrupt(db):
         raise KeyboardInterrupt
@@ -442,8 +525,8 @@ def test_an_interrupted_build_keeps_the_previous_db(built, monkeypatch):
     monkeypatch.setattr("build.db.findings.write", interrupt)
     with pytest.raises(KeyboardInterrupt):
         build(snap, db_path, progress=False, force=True)
-    assert (db_path.read_bytes(), db_path.stat().st_mtime_ns) == before
-    assert sorted(p.name for p in db_path.parent.iterdir()) == ["ptm_reuse.db"]
+    assert files_state(db_path) == before
+    assert sorted(p.name for p in db_path.parent.iterdir()) == ["ptm_reuse.db", "ptm_reuse_cards.db"]
 
 
 def test_unchanged_inputs_are_skipped(built, capsys):
@@ -536,14 +619,14 @@ def test_a_stopped_build_says_so_and_leaves_nothing(tmp_path, signum):
     snap = big_snapshot(tmp_path / "snap")
     db_path = tmp_path / "out" / "ptm_reuse.db"
     build(FIXTURE, db_path, progress=False)
-    before = db_path.read_bytes()
+    before = files_state(db_path)
     proc = start_build(snap, db_path)
     proc.send_signal(signum)
     err = proc.communicate(timeout=60)[1]
     assert proc.returncode in (128 + signum, 130), err
     assert "is unchanged" in err and "Traceback" not in err
-    assert db_path.read_bytes() == before
-    assert sorted(p.name for p in db_path.parent.iterdir()) == ["ptm_reuse.db"]
+    assert files_state(db_path) == before
+    assert sorted(p.name for p in db_path.parent.iterdir()) == ["ptm_reuse.db", "ptm_reuse_cards.db"]
 
 
 def test_the_next_build_removes_what_a_killed_build_left(tmp_path):
@@ -557,4 +640,4 @@ def test_the_next_build_removes_what_a_killed_build_left(tmp_path):
     result = run_cli(FIXTURE, db_path)
     assert result.returncode == 0, result.stderr
     assert f"removed {left}" in result.stderr
-    assert sorted(p.name for p in db_path.parent.iterdir()) == ["ptm_reuse.db"]
+    assert sorted(p.name for p in db_path.parent.iterdir()) == ["ptm_reuse.db", "ptm_reuse_cards.db"]

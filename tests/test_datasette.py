@@ -13,6 +13,7 @@ from conftest import on_served_db
 ROOT = Path(__file__).resolve().parent.parent
 METADATA = yaml.safe_load((ROOT / "metadata.yml").read_text())
 TABLES_META = METADATA["databases"]["ptm_reuse"]["tables"]
+CARDS_META = METADATA["databases"]["ptm_reuse_cards"]["tables"]
 
 
 
@@ -21,6 +22,15 @@ TABLES_META = METADATA["databases"]["ptm_reuse"]["tables"]
 async def visible(served):
     """{table or view: [columns]} that Datasette shows (full-text and SQLite tables are hidden)."""
     db = served.ds.get_database("ptm_reuse")
+    hidden = set(await db.hidden_table_names())
+    names = [t for t in await db.table_names() if t not in hidden] + await db.view_names()
+    return {name: [c for c in await db.table_columns(name)] for name in names}
+
+
+@pytest.fixture(scope="session")
+async def visible_cards(served):
+    """The same for the cards database the build writes beside the main one (ptm_reuse_cards)."""
+    db = served.ds.get_database("ptm_reuse_cards")
     hidden = set(await db.hidden_table_names())
     names = [t for t in await db.table_names() if t not in hidden] + await db.view_names()
     return {name: [c for c in await db.table_columns(name)] for name in names}
@@ -53,6 +63,24 @@ async def test_database_download(served):
     assert response.status_code == 200, "download forbidden: Datasette must open the database immutable (-i)"
     assert response.content[:16] == b"SQLite format 3\x00"
     assert len(response.content) == db_path.stat().st_size
+    # the cards database beside it is served and downloadable the same way
+    cards_path = db_path.with_name("ptm_reuse_cards.db")
+    response = await ds.client.get("/ptm_reuse_cards.db")
+    assert response.status_code == 200 and response.content == cards_path.read_bytes()
+    response = await ds.client.get("/ptm_reuse_cards/card_texts?_size=5")
+    assert response.status_code == 200
+
+
+@on_served_db
+async def test_the_two_databases_hold_the_same_cards(served):
+    """One card text per card row, the same keys, from the same build (input_hash)."""
+    main = sqlite3.connect(served.db_path)
+    main.execute("ATTACH DATABASE ? AS c", [str(served.db_path.with_name("ptm_reuse_cards.db"))])
+    keys = main.execute("SELECT model_id, source FROM cards ORDER BY 1, 2").fetchall()
+    assert keys and keys == main.execute("SELECT model_id, source FROM c.card_texts ORDER BY 1, 2").fetchall()
+    assert main.execute("SELECT value FROM snapshot WHERE key = 'input_hash'").fetchone() == \
+        main.execute("SELECT value FROM c.build WHERE key = 'input_hash'").fetchone()
+    main.close()
 
 
 @on_served_db
@@ -68,10 +96,13 @@ async def test_json_query(served):
 
 
 @on_served_db
-async def test_every_table_and_column_is_described(visible):
-    missing = []
+@pytest.mark.parametrize("database", ["ptm_reuse", "ptm_reuse_cards"])
+async def test_every_table_and_column_is_described(visible, visible_cards, database):
+    visible, tables_meta = (visible, TABLES_META) if database == "ptm_reuse" else (visible_cards, CARDS_META)
+    missing = [f"database {database}: no {key}" for key in ("description", "source", "license")
+               if not METADATA["databases"][database].get(key)]
     for name, columns in sorted(visible.items()):
-        meta = TABLES_META.get(name)
+        meta = tables_meta.get(name)
         if meta is None:
             missing.append(f"table {name}: no entry in metadata.yml")
             continue
@@ -82,9 +113,11 @@ async def test_every_table_and_column_is_described(visible):
 
 
 @on_served_db
-async def test_metadata_describes_nothing_that_does_not_exist(visible):
+@pytest.mark.parametrize("database", ["ptm_reuse", "ptm_reuse_cards"])
+async def test_metadata_describes_nothing_that_does_not_exist(visible, visible_cards, database):
+    visible, tables_meta = (visible, TABLES_META) if database == "ptm_reuse" else (visible_cards, CARDS_META)
     stale = []
-    for name, meta in TABLES_META.items():
+    for name, meta in tables_meta.items():
         if name not in visible:
             stale.append(f"table {name}")
             continue

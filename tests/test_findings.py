@@ -222,9 +222,12 @@ async def test_the_findings_table_links_to_the_queries(ds):
 
 
 async def test_untrusted_text_is_never_live_html(ds, small_db):
-    conn = sqlite3.connect(small_db)
-    assert conn.execute("SELECT count(*) FROM cards WHERE text LIKE ?", (f"%{SCRIPT}%",)).fetchone() == (1,)
-    pages = ["/", "/ptm_reuse/cards", "/ptm_reuse/cards/evil~2Fxss,hn5318-cards",
+    conn = sqlite3.connect(small_db.with_name("ptm_reuse_cards.db"))  # the card texts' database
+    assert conn.execute("SELECT count(*) FROM card_texts WHERE text LIKE ?", (f"%{SCRIPT}%",)).fetchone() == (1,)
+    for path in ["/ptm_reuse/cards", "/ptm_reuse/cards/evil~2Fxss,hn5318-cards"]:  # the text is not in cards
+        response = await ds.client.get(path)
+        assert response.status_code == 200 and SCRIPT not in response.text and IMG not in response.text, path
+    pages = ["/", "/ptm_reuse_cards/card_texts", "/ptm_reuse_cards/card_texts/evil~2Fxss,hn5318-cards",
              "/ptm_reuse/model_profile?model_id=evil%2Fxss", "/ptm_reuse/findings",
              "/ptm_reuse/lineage", "/ptm_reuse/f07_base_model_fanout"]
     for path in pages:
@@ -232,8 +235,8 @@ async def test_untrusted_text_is_never_live_html(ds, small_db):
         assert response.status_code == 200, path
         assert SCRIPT not in response.text and IMG not in response.text, path
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text, path
-    profile = (await ds.client.get("/ptm_reuse/model_profile?model_id=evil%2Fxss")).text
-    assert "&lt;img src=x onerror=alert(1)&gt;" in profile
+    text = (await ds.client.get("/ptm_reuse_cards/card_texts/evil~2Fxss,hn5318-cards")).text
+    assert "&lt;img src=x onerror=alert(1)&gt;" in text
 
 
 async def test_queries_are_served_only_for_this_projects_databases(tmp_path):

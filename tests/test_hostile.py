@@ -77,11 +77,12 @@ def hostile_lines(draw) -> tuple[str, bytes]:
 
 @pytest.fixture(scope="module")
 def good(tmp_path_factory):
-    """The fixture snapshot and a good database built from it (kept as bytes to compare)."""
+    """The fixture snapshot and a good database, and its cards database, built from it (kept as
+    bytes to compare, in a tuple: hypothesis prints the fixture's repr when a case fails)."""
     root = tmp_path_factory.mktemp("hostile")
     db_path = root / "out" / "ptm_reuse.db"
     build(FIXTURE, db_path, progress=False)
-    return root, db_path.read_bytes()
+    return root, (db_path.read_bytes(), db_path.with_name("ptm_reuse_cards.db").read_bytes())
 
 
 @settings(max_examples=40, deadline=None, database=None,
@@ -100,7 +101,9 @@ def test_a_hostile_snapshot_gets_a_clear_error_or_builds(good, changes, at_start
         else:
             path.write_bytes(data + path.read_bytes() if at_start else path.read_bytes() + data)
     db_path = root / "out" / "ptm_reuse.db"
-    db_path.write_bytes(good_bytes)
+    cards_path = db_path.with_name("ptm_reuse_cards.db")
+    db_path.write_bytes(good_bytes[0])
+    cards_path.write_bytes(good_bytes[1])
     try:
         build(snap, db_path, progress=False, force=True)
     except SnapshotError as e:  # anything else fails the test: a traceback
@@ -110,14 +113,14 @@ def test_a_hostile_snapshot_gets_a_clear_error_or_builds(good, changes, at_start
         assert Path(file).parent == snap, message  # names the file
         if file.endswith(".jsonl"):  # and the line of a record; the manifest is one document
             assert line.isdigit(), message
-        assert db_path.read_bytes() == good_bytes  # the good database is kept
+        assert (db_path.read_bytes(), cards_path.read_bytes()) == good_bytes  # the good databases are kept
     else:
         import sqlite3
 
         conn = sqlite3.connect(db_path)
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         conn.close()
-    assert sorted(p.name for p in db_path.parent.iterdir()) == ["ptm_reuse.db"]  # nothing half-written
+    assert sorted(p.name for p in db_path.parent.iterdir()) == ["ptm_reuse.db", "ptm_reuse_cards.db"]  # nothing half-written
 
 
 # ---------------------------------------------------------------- the same through the command line

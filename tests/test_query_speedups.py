@@ -125,7 +125,7 @@ c AS (
          c.eval_reporting = 'prose-table' AS prose_table,
          c.eval_reporting = 'prose-text' AS prose_text,
          c.eval_reporting = 'prose-text'
-           AND c.text LIKE '%achieves the following results on the evaluation set%' AS trainer_list
+           AND c.trainer_results_list AS trainer_list  -- the text's LIKE, computed by the builder (test_build)
   FROM cards c JOIN models m USING (model_id)
   WHERE c.source = (SELECT sample FROM chosen)
 ),

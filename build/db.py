@@ -23,10 +23,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
+import signal
 import sqlite3
 import sys
-from collections import Counter, defaultdict
+import threading
+import time
+from collections import Counter, defaultdict, namedtuple
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Iterator
 
@@ -35,12 +40,20 @@ from tqdm import tqdm
 
 from build import cards, combine, findings, identity, populations, schema, signatures, summaries
 from build.redact import REPLACEMENT, Redactor
-from build.snapshot import BOOL_OR_TEXT, KINDS, MODEL_IDS, SnapshotError, iter_records, remove_stale
+from build.snapshot import BOOL_OR_TEXT, KINDS, MODEL_IDS, SnapshotError, iter_lines, parse_line, remove_stale
 
 BUILDER_VERSION = "1"
 ROOT = Path(__file__).resolve().parent.parent
-BATCH_SIZE = 2000
-CARD_BATCH_SIZE = 200  # card rows carry whole README texts
+BATCH_SIZE = 20_000
+CARD_BATCH_SIZE = 2000  # card rows carry whole README texts
+# Records are parsed, checked and turned into rows (cards analysed by build/cards.py, the costliest
+# step) in worker processes when a kind's file is at least POOL_MIN_BYTES: CHUNK lines at a time,
+# in TASK pieces (fewer for cards), results taken in file order, so the rows are the same as with
+# one process. The main process reads the lines and writes the rows.
+POOL_MIN_BYTES = 4 * 2**20
+WORKERS = max(1, min(4, os.cpu_count() or 1))
+CHUNK, TASK = 4096, 256
+CARD_CHUNK, CARD_TASK = 512, 32
 
 
 # ---------------------------------------------------------------- inputs and the skip check
@@ -168,60 +181,240 @@ def _fill(db: sqlite_utils.Database, cards_tmp: Path, parts: list, digest: str, 
                                       {"key": "builder_version", "value": BUILDER_VERSION}])
     db.execute("PRAGMA journal_mode = OFF")
     db.execute("PRAGMA synchronous = OFF")
+    db.execute("PRAGMA cache_size = -262144")  # 256 MiB of page cache (indexes built, models computed)
+    db.execute("PRAGMA temp_store = FILE")
     # The card texts go straight into the cards database, attached to the same connection.
     db.execute(f"ATTACH DATABASE ? AS {CARDS_SCHEMA}", [str(cards_tmp)])
     db.execute(f"PRAGMA {CARDS_SCHEMA}.journal_mode = OFF")
     db.execute(f"PRAGMA {CARDS_SCHEMA}.synchronous = OFF")
-    schema.create_tables(db)
+    schema.create_tables(db, indexes=False)  # the secondary indexes once the rows are in: faster
+    clock = _Clock(progress)
 
     writer = _Writer(db, Redactor())
     counts: Counter[tuple[str, str]] = Counter()  # (source, kind) -> records
-    for kind in KINDS:
-        n = 0  # numbers the records of a kind across every snapshot (the id of keyless tables)
-        for part in parts:
-            folder, manifest = part.folder, part.manifest
-            total = manifest.get("stats") or {}
-            path = folder / f"{kind}.jsonl"
-            bar = tqdm(iter_records(folder, kind, manifest, numbered=True), desc=f"{kind:<18}", unit=" records",
-                       total=total.get(kind) if isinstance(total.get(kind), int) else None,
-                       disable=not progress, file=sys.stderr)
-            for lineno, record in bar:
-                if record["source"] in part.skip:  # an earlier snapshot gave this source
-                    continue
-                if record["source"] in part.rename:
-                    record = {**record, "source": part.rename[record["source"]]}
-                n += 1
-                counts[record["source"], kind] += 1
-                for table, row in _rows(kind, record, n, f"{path}:{lineno}"):
-                    writer.add(table, row)
-            writer.flush()
+    with _RecordPool() as pool:
+        for kind in KINDS:
+            table = schema.KIND_TABLES[kind]
+            numbered = schema.TABLES[table]["pk"] == "id"  # the record's position is the row's id
+            n = 0  # numbers the records of a kind across every snapshot (the id of keyless tables)
+            for part in parts:
+                folder, manifest = part.folder, part.manifest
+                total = manifest.get("stats") or {}
+                path = folder / f"{kind}.jsonl"
+                bar = tqdm(iter_lines(folder, kind), desc=f"{kind:<18}", unit=" records",
+                           total=total.get(kind) if isinstance(total.get(kind), int) else None,
+                           disable=not progress, file=sys.stderr, mininterval=1)
+                context = _Context(kind, str(path), frozenset(s["id"] for s in manifest["sources"]),
+                                   frozenset(part.skip), dict(part.rename))
+                for source, rows, redactions in pool.rows(context, bar, path):
+                    n += 1
+                    counts[source, kind] += 1
+                    if redactions:
+                        writer.redactor.counts.update(redactions)
+                    for name, row in rows:
+                        if numbered and name == table:
+                            row["id"] = n
+                        elif name == "code_usage_models":
+                            row["usage_id"] = n
+                        writer.add(name, row, redacted=True)
+                writer.flush()
+            clock.lap(f"loaded {kind}")
 
-    _say(progress, "sources, snapshot facts, models ...")
+    _say(progress, "sources, snapshot facts, indexes, models ...")
     for part in parts:
         _write_sources(writer, part.source_entries(), counts)
     _write_snapshot(writer, parts, counts, digest)
     _write_signatures(writer)
     writer.flush()
+    schema.create_indexes(db)
+    clock.lap("indexes")
     _say(progress, "model identity ...")
     identity.reconcile(db)
     _rewrite_card_texts(db)
     db.execute(f"DETACH DATABASE {CARDS_SCHEMA}")
-    for sql in RANKED_SQL:
-        db.execute(sql)
-    db.execute(MODELS_SQL)
-    db.execute("DROP TABLE temp.ranked_observations")
-    _write_redactions(db, writer.redactor)
-    _say(progress, "compacting, full-text indexes, views, findings ...")
-    db.vacuum()  # before the full-text indexes: VACUUM may renumber the rowids they point to
-    schema.ensure_db_shape(db)
-    db.analyze()  # before the findings: without statistics the planner picks plans 100x slower
-    populations.write(db)
-    summaries.write(db)  # build-time summary tables the canned queries read (build/summaries.py)
-    findings.write(db)
-    _say(progress, "cards database: full-text index ...")
+    clock.lap("identity")
+    # The cards database is complete but for its full-text index: built in a thread, on its own
+    # connection (SQLite works without Python's lock), while the main database is finished here.
+    fts = _Background(_finish_cards_db, cards_tmp)
+    try:
+        for sql in RANKED_SQL:
+            db.execute(sql)
+        db.execute(MODELS_SQL)
+        db.execute("DROP TABLE temp.ranked_observations")
+        _write_redactions(db, writer.redactor)
+        clock.lap("models")
+        _say(progress, "compacting, full-text indexes, views, findings ...")
+        db.vacuum()  # before the full-text indexes: VACUUM may renumber the rowids they point to
+        clock.lap("vacuum")
+        schema.ensure_db_shape(db)
+        db.analyze()  # before the findings: without statistics the planner picks plans 100x slower
+        clock.lap("models_fts, views, analyze")
+        populations.write(db)
+        summaries.write(db)  # build-time summary tables the canned queries read (build/summaries.py)
+        findings.write(db)
+        clock.lap("populations, summaries, findings")
+    finally:
+        fts.join()
+    clock.lap("cards database full-text index (waited for)")
+
+
+def _finish_cards_db(cards_tmp: Path) -> None:
     with sqlite_utils.Database(cards_tmp) as cards_db:
+        cards_db.execute("PRAGMA journal_mode = OFF")
+        cards_db.execute("PRAGMA synchronous = OFF")
         schema.ensure_cards_db_shape(cards_db)
         cards_db.analyze()
+
+
+class _Background:
+    """A function run in a thread; join() waits for it and raises what it raised."""
+
+    def __init__(self, function, *args):
+        self.error: BaseException | None = None
+
+        def run():
+            try:
+                function(*args)
+            except BaseException as e:  # handed to join()
+                self.error = e
+
+        self.thread = threading.Thread(target=run, daemon=True)  # daemon: Ctrl-C does not wait for it
+        self.thread.start()
+
+    def join(self) -> None:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
+class _Clock:
+    """Prints how long each step took (with progress on): where a big build spends its time."""
+
+    def __init__(self, progress: bool):
+        self.progress, self.start = progress, time.perf_counter()
+        self.last = self.start
+
+    def lap(self, what: str) -> None:
+        now = time.perf_counter()
+        if self.progress:
+            print(f"  {what}: {now - self.last:.1f} s (total {now - self.start:.1f} s)", file=sys.stderr)
+        self.last = now
+
+
+# What turning one kind's lines of one snapshot into rows needs (sent to the workers).
+_Context = namedtuple("_Context", "kind path source_ids skip rename")
+
+
+def _line_rows(context: _Context, lineno: int, line: bytes) -> tuple[str, list, Counter] | None:
+    """(source, [(table, row)], redactions) of one line, its rows redacted (build/redact.py) and
+    the redactions counted per (table, column); None for a record of a source an earlier snapshot
+    gave (build/combine.py). Rows of numbered tables get their id (and code_usage_models their
+    usage_id) from the main process, which counts the records."""
+    kind, path, source_ids, skip, rename = context
+    where = f"{path}:{lineno}"
+    record = parse_line(kind, line, where, source_ids)
+    if record["source"] in skip:
+        return None
+    if record["source"] in rename:
+        record = {**record, "source": rename[record["source"]]}
+    redactor = Redactor()
+    rows = [(table, redactor.row(table, row)) for table, row in _rows(kind, record, 0, where)]
+    return record["source"], rows, redactor.counts
+
+
+def _lines_rows(context: _Context, items: list[tuple[int, bytes]]) -> list:
+    """_line_rows() of each line, stopping at the first error, which is returned in its place (the
+    main process raises it when it gets there, so the first bad line is the one reported)."""
+    out = []
+    for lineno, line in items:
+        try:
+            out.append(_line_rows(context, lineno, line))
+        except Exception as e:  # SnapshotError, or analyze()'s RuntimeError: raised in order by the main process
+            out.append(_Failed(e))
+            break
+    return out
+
+
+class _Failed:
+    def __init__(self, error: BaseException):
+        self.error = error
+
+
+def _analyse(text: str, tags) -> tuple[bool, object]:
+    """(True, cards.analyze() result) or (False, the error's repr): errors are reported by the
+    main process, with the record's file and line."""
+    try:
+        return True, cards.analyze(text, tags)
+    except Exception as e:  # analyze() never raises by design; a bug is reported, not hidden
+        return False, repr(e)
+
+
+def _worker_init() -> None:
+    # The main process handles Ctrl-C and SIGTERM (and stops the workers); a worker just ends.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+class _RecordPool:
+    """Worker processes that turn lines into rows, started on the first large file. A worker that
+    dies (killed, out of memory) fails the build (BrokenProcessPool) instead of hanging it."""
+
+    def __init__(self):
+        self.pool = None
+
+    def __enter__(self) -> "_RecordPool":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+    def rows(self, context: _Context, lines, path: Path) -> Iterator[tuple[str, list, Counter]]:
+        """(source, redacted rows, redactions) of each kept line, in file order."""
+        if WORKERS < 2 or not path.exists() or path.stat().st_size < POOL_MIN_BYTES:
+            for lineno, line in lines:
+                result = _line_rows(context, lineno, line)
+                if result is not None:
+                    yield result
+            return
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context("fork"),
+                                            initializer=_worker_init)
+        size, task = (CARD_CHUNK, CARD_TASK) if context.kind == "cards" else (CHUNK, TASK)
+        pending = None
+        chunk: list[tuple[int, bytes]] = []
+        read_error = None
+        try:
+            for item in lines:
+                chunk.append(item)
+                if len(chunk) >= size:
+                    # the workers turn this chunk into rows while the main process writes the one before
+                    started = self._start(context, chunk, task)
+                    if pending is not None:
+                        yield from self._finish(pending)
+                    pending, chunk = started, []
+        except SnapshotError as e:  # a line too long or cut off: reported after any earlier bad record
+            read_error = e
+        started = self._start(context, chunk, task) if chunk else None
+        if pending is not None:
+            yield from self._finish(pending)
+        if started is not None:
+            yield from self._finish(started)
+        if read_error is not None:
+            raise read_error
+
+    def _start(self, context, chunk, task) -> list:
+        return [self.pool.submit(_lines_rows, context, chunk[i:i + task]) for i in range(0, len(chunk), task)]
+
+    @staticmethod
+    def _finish(futures: list) -> Iterator[tuple[str, list, Counter]]:
+        for future in futures:
+            for result in future.result():
+                if isinstance(result, _Failed):
+                    raise result.error
+                if result is not None:
+                    yield result
 
 
 CARDS_SCHEMA = "cards_db"  # the cards database's schema name while it is attached during the build
@@ -284,11 +477,9 @@ def _jsonable(value):
     return value
 
 
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-
-
-def _rows(kind: str, record: dict, n: int, where: str) -> Iterator[tuple[str, dict]]:
-    """The (table, row) pairs one snapshot record becomes. `n` numbers the records of a kind."""
+def _rows(kind: str, record: dict, n: int, where: str, analysis: tuple | None = None) -> Iterator[tuple[str, dict]]:
+    """The (table, row) pairs one snapshot record becomes. `n` numbers the records of a kind;
+    `analysis` is a card's (ok, build.cards.analyze() result or error), see _analyse()."""
     table = schema.KIND_TABLES[kind]
     if schema.TABLES[table]["pk"] == "id":
         record = {**record, "id": n}  # no natural key: the record's position is its id
@@ -302,10 +493,9 @@ def _rows(kind: str, record: dict, n: int, where: str) -> Iterator[tuple[str, di
             if model_id:
                 yield "code_usage_models", {"usage_id": n, "model_id": model_id}
     elif kind == "cards":
-        try:
-            result = cards.analyze(record["text"], record.get("tags") or ())
-        except Exception as e:
-            raise RuntimeError(f"{where}: build.cards.analyze() failed on this card: {e!r}") from e
+        ok, result = analysis if analysis is not None else _analyse(record["text"], record.get("tags") or ())
+        if not ok:
+            raise RuntimeError(f"{where}: build.cards.analyze() failed on this card: {result}")
         undeclared = set(result["card"]) - set(schema.CARD_FIELDS)
         if undeclared:
             raise RuntimeError(f"build.cards.analyze() returns field(s) {sorted(undeclared)} that "
@@ -313,7 +503,8 @@ def _rows(kind: str, record: dict, n: int, where: str) -> Iterator[tuple[str, di
         # The row is complete before it is handed over: the writer may redact and write it at once.
         text = record["text"]
         yield table, {**row, **{name: _jsonable(v) for name, v in result["card"].items()},
-                      "trainer_results_list": int(schema.TRAINER_RESULTS_PHRASE in text.translate(_ASCII_LOWER))}
+                      # lower() folds ASCII letters as LIKE does; no other letter folds into this phrase's letters
+                      "trainer_results_list": int(schema.TRAINER_RESULTS_PHRASE in text.lower())}
         yield "card_texts", {"model_id": row["model_id"], "source": row["source"],
                              "observed": row["observed"], "text": text}
         for section in result["sections"]:
@@ -322,7 +513,8 @@ def _rows(kind: str, record: dict, n: int, where: str) -> Iterator[tuple[str, di
 
 
 class _Writer:
-    """Buffers rows per table and writes them in batches (sqlite-utils insert_all).
+    """Buffers rows per table and writes them in batches: plain executemany of INSERT OR REPLACE,
+    one transaction a batch (the rows are complete and typed already, nothing to convert).
 
     Rows of a key already written are replaced (the later record wins), except model
     observations, which are merged: a later record of the same model and source fills in or
@@ -334,46 +526,52 @@ class _Writer:
         self.redactor = redactor
         self.pending: dict[str, list[dict]] = defaultdict(list)
         self.card_keys: set[tuple[str, str]] = set()
+        self.statements: dict[tuple, str] = {}
 
-    def add(self, table: str, row: dict) -> None:
+    def add(self, table: str, row: dict, redacted: bool = False) -> None:
         if table == "cards":
             key = (row["model_id"], row["source"])
             if key in self.card_keys:  # a repeated card: write the first before taking the second
                 self.flush()
             self.card_keys.add(key)
-        self.pending[table].append(self.redactor.row(table, row))
-        if len(self.pending[table]) >= (CARD_BATCH_SIZE if table == "cards" else BATCH_SIZE):
+        self.pending[table].append(row if redacted else self.redactor.row(table, row))
+        if len(self.pending[table]) >= (CARD_BATCH_SIZE if table in ("cards", "card_texts") else BATCH_SIZE):
             self.flush()
 
     def flush(self) -> None:
-        # In TABLES order: a card is written (and its old sections deleted) before its sections.
-        for table in sorted(self.pending, key=_TABLE_ORDER.index):
-            rows = self.pending[table]
-            if table == "model_observations":
-                self._merge_observations(rows)
-                continue
-            if table == "card_texts":  # in the attached cards database; a repeated card replaces
-                with self.db.atomic():
-                    self.db.conn.executemany(CARD_TEXTS_SQL, [[r[c] for c in _CARD_TEXT_COLUMNS] for r in rows])
-                continue
-            if table == "cards":  # a replaced card's old sections go with it
-                with self.db.atomic():
-                    self.db.conn.executemany(
-                        "DELETE FROM card_sections WHERE model_id = ? AND source = ?",
-                        [(r["model_id"], r["source"]) for r in rows])
-            self.db[table].insert_all(rows, replace=True, batch_size=len(rows))
+        conn = self.db.conn
+        with self.db.atomic():
+            # In TABLES order: a card is written (and its old sections deleted) before its sections.
+            for table in sorted(self.pending, key=_TABLE_ORDER.index):
+                rows = self.pending[table]
+                if table == "model_observations":
+                    conn.executemany(OBSERVATIONS_SQL, [[row[c] for c in _OBSERVATION_COLUMNS] for row in rows])
+                    continue
+                if table == "cards":  # a replaced card's old sections go with it
+                    conn.executemany("DELETE FROM card_sections WHERE model_id = ? AND source = ?",
+                                     [(r["model_id"], r["source"]) for r in rows])
+                start = 0
+                while start < len(rows):  # runs of rows with the same columns (usually all of them)
+                    columns = tuple(rows[start])
+                    end = start + 1
+                    while end < len(rows) and tuple(rows[end]) == columns:
+                        end += 1
+                    conn.executemany(self._insert(table, columns), [tuple(r.values()) for r in rows[start:end]])
+                    start = end
         self.pending.clear()
         self.card_keys.clear()
 
-    def _merge_observations(self, rows: list[dict]) -> None:
-        with self.db.atomic():
-            self.db.conn.executemany(OBSERVATIONS_SQL, [[row[c] for c in _OBSERVATION_COLUMNS] for row in rows])
+    def _insert(self, table: str, columns: tuple) -> str:
+        sql = self.statements.get((table, columns))
+        if sql is None:
+            name = f"{CARDS_SCHEMA}.[{table}]" if table in schema.CARDS_TABLES else f"[{table}]"
+            sql = self.statements[table, columns] = (
+                f"INSERT OR REPLACE INTO {name} ({', '.join(f'[{c}]' for c in columns)}) "
+                f"VALUES ({', '.join('?' for _ in columns)})")
+        return sql
 
 
 _TABLE_ORDER = [*schema.TABLES, *schema.CARDS_TABLES]
-_CARD_TEXT_COLUMNS = list(schema.CARDS_TABLES["card_texts"]["columns"])
-CARD_TEXTS_SQL = (f"INSERT OR REPLACE INTO {CARDS_SCHEMA}.card_texts ({', '.join(_CARD_TEXT_COLUMNS)}) "
-                  f"VALUES ({', '.join('?' for _ in _CARD_TEXT_COLUMNS)})")
 _OBSERVATION_COLUMNS = list(schema.TABLES["model_observations"]["columns"])
 OBSERVATIONS_SQL = (
     f"INSERT INTO model_observations ({', '.join(f'[{c}]' for c in _OBSERVATION_COLUMNS)}) "

@@ -240,8 +240,9 @@ def storage_type(column_type) -> type:
     return str
 
 
-def create_tables(db: sqlite_utils.Database) -> None:
-    """Create every table of TABLES, empty, with its primary key, foreign keys and indexes."""
+def create_tables(db: sqlite_utils.Database, indexes: bool = True) -> None:
+    """Create every table of TABLES, empty, with its primary key, foreign keys and (unless
+    indexes=False: the builder adds them once the rows are in, create_indexes()) indexes."""
     for name, spec in TABLES.items():
         db[name].create(
             {column: storage_type(t) for column, t in spec["columns"].items()},
@@ -249,6 +250,12 @@ def create_tables(db: sqlite_utils.Database) -> None:
             foreign_keys=[(col, other, other_col) for table, col, other, other_col in FOREIGN_KEYS
                           if table == name],
         )
+    if indexes:
+        create_indexes(db)
+
+
+def create_indexes(db: sqlite_utils.Database) -> None:
+    """The secondary indexes of INDEXES and NOCASE_INDEXES."""
     for table, columns in INDEXES:
         db[table].create_index(columns)
     for table, column in NOCASE_INDEXES:

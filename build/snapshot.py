@@ -212,36 +212,40 @@ def _scalar_problem(value) -> str | None:
     return None
 
 
+def _expected(field_type, value) -> str:
+    """The message for a value of the wrong type (built only when one is found: it costs)."""
+    return f"is {_short(value)}, expected {TYPE_NAMES.get(field_type, field_type)}"
+
+
 def _field_problem(field_type, value) -> str | None:
     """What is wrong with one non-null field value, or None."""
-    expected = f"is {_short(value)}, expected {TYPE_NAMES.get(field_type, field_type)}"
     if field_type is str:
         if not isinstance(value, str):
-            return expected
+            return _expected(field_type, value)
         return _scalar_problem(value)
     if field_type is MODEL_ID:
         return check_model_id(value) or _scalar_problem(value)
     if field_type is DATE:
         if not isinstance(value, str) or not _DATE.fullmatch(value):
-            return expected
+            return _expected(field_type, value)
         return _scalar_problem(value)
     if field_type is int:
         if not isinstance(value, int) or isinstance(value, bool):
-            return expected
+            return _expected(field_type, value)
         return _scalar_problem(value)
     if field_type is float:
         if not isinstance(value, (int, float)) or isinstance(value, bool):
-            return expected
+            return _expected(field_type, value)
         return _scalar_problem(float(value) if isinstance(value, float) else value)
     if field_type is bool:
-        return None if isinstance(value, bool) else expected
+        return None if isinstance(value, bool) else _expected(field_type, value)
     if field_type is BOOL_OR_TEXT:
         if not isinstance(value, (bool, str)):
-            return expected
+            return _expected(field_type, value)
         return _scalar_problem(value)
     if field_type is list or field_type is MODEL_IDS:
         if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
-            return expected
+            return _expected(field_type, value)
         for i, item in enumerate(value):
             problem = check_model_id(item) if field_type is MODEL_IDS else None
             problem = problem or _scalar_problem(item)
@@ -250,7 +254,7 @@ def _field_problem(field_type, value) -> str | None:
         return None
     if field_type is dict:
         if not isinstance(value, dict):
-            return expected
+            return _expected(field_type, value)
         return _depth_problem(value)
     raise ValueError(f"unknown field type {field_type!r}")
 
@@ -359,6 +363,16 @@ def iter_records(folder: str | os.PathLike, kind: str, manifest: dict | None = N
 
     With numbered=True, yields (line number, record) pairs. Blank lines are skipped.
     """
+    path = Path(folder) / f"{kind}.jsonl"
+    source_ids = {s["id"] for s in manifest["sources"]} if manifest else None
+    for lineno, line in iter_lines(folder, kind):
+        record = parse_line(kind, line, f"{path}:{lineno}", source_ids)
+        yield (lineno, record) if numbered else record
+
+
+def iter_lines(folder: str | os.PathLike, kind: str) -> Iterator[tuple[int, bytes]]:
+    """The (line number, bytes) of each non-blank line of one kind's file, unparsed (parse_line()
+    reads one); checks the length of each line and that the file ends with a newline."""
     if kind not in KINDS:
         raise ValueError(f"unknown record kind {kind!r}")
     path = Path(folder) / f"{kind}.jsonl"
@@ -366,7 +380,6 @@ def iter_records(folder: str | os.PathLike, kind: str, manifest: dict | None = N
         return
     if not path.is_file():  # a folder, or a device such as /dev/zero that never ends
         raise SnapshotError(f"{path}: not a regular file")
-    source_ids = {s["id"] for s in manifest["sources"]} if manifest else None
     with open(path, "rb") as f:
         lineno = 0
         while True:
@@ -374,18 +387,22 @@ def iter_records(folder: str | os.PathLike, kind: str, manifest: dict | None = N
             if not line:
                 break
             lineno += 1
-            where = f"{path}:{lineno}"
             if len(line) > MAX_LINE_BYTES:
-                raise SnapshotError(f"{where}: a record longer than {MAX_LINE_BYTES:,} bytes")
+                raise SnapshotError(f"{path}:{lineno}: a record longer than {MAX_LINE_BYTES:,} bytes")
             if not line.strip():
                 continue
             if not line.endswith(b"\n"):
                 # A producer always ends a record with a newline; a missing one
                 # means the file was cut off mid-record.
-                raise SnapshotError(f"{where}: truncated record (no newline at end of file)")
-            record = _decode(line, where)
-            check_record(kind, record, where, source_ids)
-            yield (lineno, record) if numbered else record
+                raise SnapshotError(f"{path}:{lineno}: truncated record (no newline at end of file)")
+            yield lineno, line
+
+
+def parse_line(kind: str, line: bytes, where: str, source_ids: set[str] | None = None) -> dict:
+    """One line of a kind's file as a checked record; SnapshotError naming `where` and the field."""
+    record = _decode(line, where)
+    check_record(kind, record, where, source_ids)
+    return record
 
 
 # ---------------------------------------------------------------- writing

@@ -80,6 +80,51 @@ def executemany_baseline(snapshot: Path, db: Path, batch: int = 10_000) -> dict:
     return {"rows": rows, "seconds": round(seconds, 1), "rows_per_s": round(rows / seconds), "db_mib": round(size / 2**20)}
 
 
+def _tree_pss_kib(pid: int) -> int:
+    """Memory of a process and all its descendants (the build's workers), KiB: the sum of their
+    proportional set sizes (PSS: a page shared by the forked workers is counted once in all)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(stat.parent.name))
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            total += next(int(line.split()[1]) for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines()
+                          if line.startswith("Pss:"))
+        except (OSError, StopIteration):
+            pass
+        todo += children.get(p, [])
+    return total
+
+
+def run_build_measured(cmd: list[str], log: Path) -> dict:
+    """Run the build; wall seconds, CPU seconds (it and its workers), the peak of the whole process
+    tree's memory (PSS, sampled every second: the main process and its workers together),
+    and the build's own step times (its progress output, kept in `log`)."""
+    start = time.perf_counter()
+    before = os.times()
+    with open(log, "w") as err:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err)
+        peak = 0
+        while proc.poll() is None:
+            peak = max(peak, _tree_pss_kib(proc.pid))
+            time.sleep(1)
+    seconds = time.perf_counter() - start
+    after = os.times()
+    if proc.returncode != 0:
+        raise SystemExit(f"benchmark command failed: {' '.join(cmd)}\n{log.read_text()[-2000:]}")
+    steps = [line.strip() for line in log.read_text().replace("\r", "\n").splitlines() if line.startswith("  ")]
+    return {"seconds": round(seconds, 2),
+            "cpu_seconds": round(after.children_user + after.children_system - before.children_user
+                                 - before.children_system, 1),
+            "peak_tree_pss_mib": round(peak / 1024, 1), "steps": steps}
+
+
 def bench_synth_build(work: Path, n_models: int, sources: Path, run_measured) -> dict:
     snapshot, db = work / f"synth-{n_models}", work / f"synth-{n_models}.db"
     if not (snapshot / "snapshot.json").exists():
@@ -88,13 +133,18 @@ def bench_synth_build(work: Path, n_models: int, sources: Path, run_measured) ->
     else:
         gen = {"reused": str(snapshot)}
     records = count_records(snapshot)
-    build = run_measured([sys.executable, "-m", "build", str(snapshot), str(db), "--quiet", "--force"])
+    load = {"load_avg_before": os.getloadavg()}  # the machine is shared: say how busy it was
+    build = run_build_measured([sys.executable, "-m", "build", str(snapshot), str(db), "--force"],
+                               work / f"synth-{n_models}.build.log")
     total = sum(records.values())
     build["rows_per_s"] = round(total / build["seconds"])
+    load["load_avg_after_build"] = os.getloadavg()
     baseline = executemany_baseline(snapshot, work / "baseline.db")
+    load["load_avg_after_executemany"] = os.getloadavg()
     files = {p.name: round(p.stat().st_size / 2**20, 1) for p in sorted(work.glob(f"synth-{n_models}*.db"))}
     return {"models": n_models, "generate": gen, "records": records, "records_total": total, "build": build,
             "executemany": baseline, "build_vs_executemany": round(build["rows_per_s"] / baseline["rows_per_s"], 2),
+            **load,
             "db_mib": files, "snapshot_mib": round(sum(p.stat().st_size for p in snapshot.iterdir()) / 2**20)}
 
 

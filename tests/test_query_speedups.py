@@ -1014,8 +1014,10 @@ def test_summaries_recomputed_in_python(real_db):
 
     model_task = dict(conn.execute("SELECT model_id, pipeline_tag FROM models"))
     counts: dict[tuple, list] = {}
+    conn.execute("ATTACH DATABASE ? AS cd", [str(real_db.with_name("ptm_reuse_cards.db"))])  # the card texts
     for source, model, task, reporting, text in conn.execute(
-            "SELECT source, model_id, pipeline_tag, eval_reporting, text FROM cards"):
+            "SELECT c.source, c.model_id, c.pipeline_tag, c.eval_reporting, t.text FROM cards c "
+            "JOIN cd.card_texts t USING (model_id, source)"):
         row = counts.setdefault((source, task or model_task[model] or "none"), [0, 0, 0, 0, 0])
         row[0] += 1
         row[1] += reporting == "model-index"

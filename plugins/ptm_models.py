@@ -401,10 +401,14 @@ WHERE (model_id, source) IN (SELECT json_extract(value, '$[0]'), json_extract(va
 
 
 def fts_query(q: str) -> str:
-    """The words of q as FTS5 phrases, the last one a prefix: `bert base` -> "bert" "base"*."""
+    """The words of q as FTS5 phrases, the last one a prefix: `bert base` -> "bert" "base"*.
+
+    Not when the last word ends in a single letter or digit (`model-5`): a one-character prefix
+    merges the lists of a large share of all terms (at Hub size, over half a second)."""
     words = [w for w in re.split(r"[\s/]+", q) if w]
     phrases = ['"' + w.replace('"', '""') + '"' for w in words]
-    if phrases:
+    tokens = re.findall(r"[^\W_]+", words[-1]) if words else []
+    if tokens and len(tokens[-1]) > 1:
         phrases[-1] += "*"
     return " ".join(phrases)
 

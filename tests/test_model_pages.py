@@ -160,6 +160,8 @@ def test_fts_query_quotes_every_word():
     assert fts_query('bert "base') == '"bert" """base"*'
     assert fts_query("google/flan-t5") == '"google" "flan-t5"*'
     assert fts_query("   ") == ""
+    assert fts_query("org/model-5") == '"org" "model-5"'  # no one-character prefix
+    assert fts_query("bert-ba") == '"bert-ba"*' and fts_query("t5") == '"t5"*' and fts_query("x") == '"x"'
 
 
 def test_snippet_is_escaped_before_it_is_marked():

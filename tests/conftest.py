@@ -11,9 +11,19 @@
   real one (`.ds`, `.db_path`, `.real`): a test taking it runs on both (mark it `on_served_db`).
 - `datasette_for(db_path)`: a Datasette configured exactly as `make serve` configures it
   (metadata.yml, plugins/, templates/, settings.json), driven in-process.
+- `datasette_server(db_path)`: the same as a real `datasette serve` subprocess on a free loopback
+  port (immutable, with its inspect file, as `make serve` runs it); yields its base URL.
+- `chromium`: Debian's headless Chromium, run on one URL (the browser tests; skipped without it,
+  except on CI, where `make browser` must have installed it).
 """
 
 import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -122,3 +132,71 @@ async def real_ds(real_db):
     ds = make_datasette(real_db)
     await ds.invoke_startup()
     return ds
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def datasette_server(db_path: Path):
+    """`datasette serve` as `make serve` runs it (immutable, inspect file, metadata.yml, plugins/,
+    templates/, settings.json) on a free loopback port; yields its base URL."""
+    from build.settings import as_flags, load
+
+    datasette = Path(sys.executable).with_name("datasette")
+    inspect_file = db_path.with_name(db_path.name + ".inspect.json")
+    subprocess.run([str(datasette), "inspect", str(db_path), "--inspect-file", str(inspect_file)], check=True)
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(datasette), "serve", "-i", str(db_path), "--inspect-file", str(inspect_file),
+         "--metadata", "metadata.yml", "--plugins-dir", "plugins", "--template-dir", "templates",
+         *as_flags(load()), "-h", "127.0.0.1", "-p", str(port)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            if proc.poll() is not None:
+                pytest.fail(f"datasette serve exited: {proc.stderr.read().decode()[-2000:]}")
+            try:
+                urllib.request.urlopen(base + "/-/versions.json", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("datasette serve did not answer within 30 s")
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run", "--hide-scrollbars"]
+
+
+@pytest.fixture
+def chromium(tmp_path):
+    """chromium(url, *flags) runs headless Chromium on url (its own profile in tmp_path) and returns
+    the finished process (stdout: what --dump-dom printed; stderr: the log, with the console's
+    lines when --enable-logging=stderr is given)."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing on CI: `make browser` installs it")
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+    profile = tmp_path / "chromium-profile"
+
+    def run(url: str, *flags: str) -> subprocess.CompletedProcess:
+        result = subprocess.run([str(CHROMIUM), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *flags, url],
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr[-2000:]
+        return result
+
+    return run

@@ -14,10 +14,6 @@ temporary folder and checked; with UPDATE_SCREENSHOTS=1 they replace docs/screen
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
 import json
 import urllib.request
 from pathlib import Path
@@ -27,65 +23,19 @@ import pytest
 import sqlite_utils
 
 from build.findings import load_queries
-from build.settings import as_flags, load
+from conftest import datasette_server
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 pytestmark = [pytest.mark.browser, pytest.mark.real_sources]
 
 
-@pytest.fixture(autouse=True)
-def chromium_installed():
-    """Skipped without Chromium, except on CI (env CI set), where `make browser` must have installed it."""
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing on CI: `make browser` installs it")
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(real_db):
     """`datasette serve` as `make serve` runs it, on a free local port; yields its base URL."""
-    port = free_port()
-    datasette = Path(sys.executable).with_name("datasette")
-    proc = subprocess.Popen(
-        [str(datasette), "serve", str(real_db), str(real_db.with_name(f"{real_db.stem}_cards.db")), "--metadata", "metadata.yml", "--plugins-dir", "plugins",
-         "--template-dir", "templates", *as_flags(load()), "-h", "127.0.0.1", "-p", str(port)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            if proc.poll() is not None:
-                pytest.fail(f"datasette serve exited: {proc.stderr.read().decode()[-2000:]}")
-            try:
-                urllib.request.urlopen(base + "/-/versions.json", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("datasette serve did not answer within 30 s")
+    with datasette_server(real_db) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
-
-def chromium(url: str, profile: Path, *args: str) -> str:
-    result = subprocess.run(
-        [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run", "--hide-scrollbars", f"--user-data-dir={profile}",
-         "--virtual-time-budget=15000", *args, url],
-        capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr[-2000:]
-    return result.stdout
 
 
 def query_url(base: str, database: str, name: str, fragment: str | None) -> str:
@@ -109,13 +59,14 @@ def expected_size(base: str, database: str, name: str, fragment: str) -> tuple[i
     return size[0], size[1]
 
 
-def test_every_charted_query_opens_with_its_chart_drawn(server, real_db, tmp_path):
+def test_every_charted_query_opens_with_its_chart_drawn(server, real_db, chromium):
     database = real_db.stem
     failed = {}
     for name, query in load_queries().items():
         if not query.fragment:
             continue
-        dom = chromium(query_url(server, database, name, query.fragment), tmp_path / "profile", "--dump-dom")
+        dom = chromium(query_url(server, database, name, query.fragment), "--virtual-time-budget=15000",
+                       "--dump-dom").stdout
         drawn = CANVAS.search(dom)
         width, height = expected_size(server, database, name, query.fragment)
         if not (drawn and int(drawn[1]) >= width and int(drawn[2]) >= height):
@@ -123,7 +74,7 @@ def test_every_charted_query_opens_with_its_chart_drawn(server, real_db, tmp_pat
     assert failed == {}, f"chart not drawn from the rows (canvas, least expected size): {failed}"
 
 
-def test_screenshot_of_every_finding(server, real_db, tmp_path):
+def test_screenshot_of_every_finding(server, real_db, chromium, tmp_path):
     database = real_db.stem
     queries = load_queries()
     out = tmp_path / "screenshots"
@@ -131,7 +82,7 @@ def test_screenshot_of_every_finding(server, real_db, tmp_path):
     for row in sqlite_utils.Database(real_db)["findings"].rows:
         name, _, fragment = (row["chart"] or row["query"]).partition("#")
         path = out / f"f{int(row['id'][1:]):02d}-{name}.png"
-        chromium(query_url(server, database, name, fragment or None), tmp_path / "profile",
+        chromium(query_url(server, database, name, fragment or None), "--virtual-time-budget=15000",
                  f"--screenshot={path}", "--window-size=1000,1450", "--force-device-scale-factor=0.75")
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and 10_000 < path.stat().st_size < 400_000, path
         assert name in queries

@@ -15,15 +15,9 @@ Screenshots go to a temporary folder; with UPDATE_SCREENSHOTS=1 they are copied 
     UPDATE_SCREENSHOTS=1 .venv/bin/python -m pytest tests/test_browser_pages.py
 """
 
-import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
-from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote
@@ -31,55 +25,13 @@ from urllib.parse import quote
 import pytest
 
 from build.db import build
-from build.settings import as_flags, load
+from conftest import datasette_server
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 PWNED = "data-pwned"
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(autouse=True)
-def chromium_installed():
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing on CI: `make browser` installs it")
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def serve(db_path: Path):
-    """`datasette serve` as `make serve` runs it, on a free local port; yields its base URL."""
-    port = free_port()
-    datasette = Path(sys.executable).with_name("datasette")
-    proc = subprocess.Popen(
-        [str(datasette), "serve", "-i", str(db_path), "-i", str(db_path.with_name(f"{db_path.stem}_cards.db")), "--metadata", "metadata.yml", "--plugins-dir", "plugins",
-         "--template-dir", "templates", *as_flags(load()), "-h", "127.0.0.1", "-p", str(port)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            if proc.poll() is not None:
-                pytest.fail(f"datasette serve exited: {proc.stderr.read().decode()[-2000:]}")
-            try:
-                urllib.request.urlopen(base + "/-/versions.json", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("datasette serve did not answer within 30 s")
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 # Payloads that would mark the page and speak on the console if they ran.
@@ -168,18 +120,14 @@ class Page(HTMLParser):
                 break
 
 
-def open_page(url: str, profile: Path, screenshot: Path | None = None) -> tuple[Page, list[str], str]:
+def open_page(chromium, url: str, screenshot: Path | None = None) -> tuple[Page, list[str], str]:
     """(the DOM after the scripts ran, the console messages, the DOM text) of one page."""
-    args = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run", "--hide-scrollbars", f"--user-data-dir={profile}",
-            "--enable-logging=stderr", "--v=0", "--virtual-time-budget=15000"]
-    result = subprocess.run(args + ["--dump-dom", url], capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr[-2000:]
+    flags = ["--enable-logging=stderr", "--v=0", "--virtual-time-budget=15000"]
+    result = chromium(url, *flags, "--dump-dom")
     console = [line for line in result.stderr.splitlines() if ":CONSOLE" in line]
     if screenshot is not None:
-        shot = subprocess.run(args + [f"--screenshot={screenshot}", "--window-size=1200,1800", url],
-                              capture_output=True, text=True, timeout=120)
-        assert shot.returncode == 0 and screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", shot.stderr[-2000:]
+        chromium(url, *flags, f"--screenshot={screenshot}", "--window-size=1200,1800")
+        assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", screenshot
     page = Page()
     page.feed(result.stdout)
     return page, console, result.stdout
@@ -210,7 +158,7 @@ def shots(tmp_path_factory):
 
 
 @pytest.mark.real_sources
-def test_home_model_pages_and_search_on_the_real_database(real_db, tmp_path, shots):
+def test_home_model_pages_and_search_on_the_real_database(real_db, chromium, shots):
     import sqlite3
 
     conn = sqlite3.connect(real_db)
@@ -218,7 +166,7 @@ def test_home_model_pages_and_search_on_the_real_database(real_db, tmp_path, sho
     # the model id gpt2 names today (the legacy id is merged into its namespaced successor)
     gpt2 = (conn.execute("SELECT new_id FROM model_aliases WHERE old_id = 'gpt2'").fetchone() or ("gpt2",))[0]
     conn.close()
-    with serve(real_db) as base:
+    with datasette_server(real_db) as base:
         pages = [
             ("page-home.png", base + "/", charted),
             ("page-model-gpt2.png", model_page(base, "gpt2"), 1),
@@ -226,7 +174,7 @@ def test_home_model_pages_and_search_on_the_real_database(real_db, tmp_path, sho
             ("page-search.png", base + "/-/search?q=sentiment", 0),
         ]
         for name, url, charts in pages:
-            page, console, _ = open_page(url, tmp_path / "profile", shots / name)
+            page, console, _ = open_page(chromium, url, shots / name)
             assert console == [], (url, console)
             assert_charts_drawn(page, url, charts)
         # the search box lands on the model's page for an exact id
@@ -234,8 +182,8 @@ def test_home_model_pages_and_search_on_the_real_database(real_db, tmp_path, sho
             assert response.url == base + "/models/" + gpt2
 
 
-def test_payloads_never_run_and_other_pages(payload_db, tmp_path, shots):
-    with serve(payload_db) as base:
+def test_payloads_never_run_and_other_pages(payload_db, chromium, shots):
+    with datasette_server(payload_db) as base:
         pages = [
             ("page-model-payloads.png", model_page(base, PAYLOAD_ID), 0),
             ("page-model-legacy-id.png", model_page(base, "openai/gpt2-legacy"), 1),
@@ -244,7 +192,7 @@ def test_payloads_never_run_and_other_pages(payload_db, tmp_path, shots):
             ("page-search-payloads.png", base + "/-/search?q=payloads&all=1", 0),
         ]
         for name, url, charts in pages:
-            page, console, dom = open_page(url, tmp_path / "profile", shots / name)
+            page, console, dom = open_page(chromium, url, shots / name)
             assert PWNED not in page.html_attrs, (url, "a payload ran")
             assert console == [], (url, console)
             assert_charts_drawn(page, url, charts)

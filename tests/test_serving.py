@@ -10,7 +10,6 @@ import hashlib
 import http.client
 import json
 import socket
-import subprocess
 import sys
 import threading
 import time
@@ -21,7 +20,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from build.settings import as_flags, load
+from conftest import datasette_server
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))
@@ -30,44 +29,13 @@ import ptm_serving  # noqa: E402
 pytestmark = pytest.mark.real_sources
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(real_db):
-    port = free_port()
-    datasette = Path(sys.executable).with_name("datasette")
-    inspect_file = real_db.with_name(real_db.name + ".inspect.json")  # as `make serve` does
-    subprocess.run([str(datasette), "inspect", str(real_db), "--inspect-file", str(inspect_file)], check=True)
-    proc = subprocess.Popen(
-        [str(datasette), "serve", "-i", str(real_db), "--inspect-file", str(inspect_file),
-         "--metadata", "metadata.yml", "--plugins-dir", "plugins",
-         "--template-dir", "templates", *as_flags(load()), "-h", "127.0.0.1", "-p", str(port)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        for _ in range(150):
-            if proc.poll() is not None:
-                pytest.fail(f"datasette serve exited: {proc.stderr.read().decode()[-2000:]}")
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("datasette serve did not answer within 30 s")
+    """The port of `datasette serve` on the real database, as `make serve` runs it, warmed."""
+    with datasette_server(real_db) as base:
         for path in ("/", "/ptm_reuse", "/ptm_reuse/sources"):  # warm: templates compiled, connections open
-            urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30).read()
-        yield port
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+            urllib.request.urlopen(base + path, timeout=30).read()
+        yield int(base.rsplit(":", 1)[1])
 
 
 def request(port, method, path, headers=None, timeout=60, read=True):

@@ -48,6 +48,25 @@ TREE_LIMIT = 300  # edges fetched per direction
 
 # ------------------------------------------------------------------ the parts of a model page
 
+def lineage_sql(start: str, step: str) -> str:
+    """The lineage edges TREE_DEPTH generations from :model_id: up (start model_id, step to
+    base_model_id) or down (start base_model_id, step to model_id), each with its relations."""
+    return f"""
+WITH RECURSIVE walk(depth, model_id, base_model_id) AS (
+  SELECT 1, model_id, base_model_id FROM lineage WHERE {start} = :model_id
+  UNION
+  SELECT walk.depth + 1, l.model_id, l.base_model_id FROM lineage l JOIN walk ON l.{start} = walk.{step}
+  WHERE walk.depth < {TREE_DEPTH}
+  LIMIT {TREE_LIMIT}
+)
+SELECT walk.depth, walk.{start}, walk.{step},
+       (SELECT group_concat(DISTINCT coalesce(l.relation, 'relation not stated')) FROM lineage l
+        WHERE l.model_id = walk.model_id AND l.base_model_id = walk.base_model_id) AS relations,
+       (SELECT group_concat(DISTINCT l.source) FROM lineage l
+        WHERE l.model_id = walk.model_id AND l.base_model_id = walk.base_model_id) AS sources
+FROM walk ORDER BY walk.depth, walk.{step}"""
+
+
 # name -> (title, SQL with :model_id). The page shows them in this order; each links to its SQL.
 MODEL_PARTS: dict[str, tuple[str, str]] = {
     "model": ("Merged metadata (models)", """
@@ -72,34 +91,8 @@ FROM cards WHERE model_id = :model_id ORDER BY score DESC, source"""),
     "card_sections": ("Card sections (card_sections)", """
 SELECT source, position, level, heading, canonical, words, is_filler
 FROM card_sections WHERE model_id = :model_id ORDER BY source, position"""),
-    "bases": ("Base models, up to three generations (lineage)", f"""
-WITH RECURSIVE up(depth, model_id, base_model_id) AS (
-  SELECT 1, model_id, base_model_id FROM lineage WHERE model_id = :model_id
-  UNION
-  SELECT up.depth + 1, l.model_id, l.base_model_id FROM lineage l JOIN up ON l.model_id = up.base_model_id
-  WHERE up.depth < {TREE_DEPTH}
-  LIMIT {TREE_LIMIT}
-)
-SELECT up.depth, up.model_id, up.base_model_id,
-       (SELECT group_concat(DISTINCT coalesce(l.relation, 'relation not stated')) FROM lineage l
-        WHERE l.model_id = up.model_id AND l.base_model_id = up.base_model_id) AS relations,
-       (SELECT group_concat(DISTINCT l.source) FROM lineage l
-        WHERE l.model_id = up.model_id AND l.base_model_id = up.base_model_id) AS sources
-FROM up ORDER BY up.depth, up.base_model_id"""),
-    "derived": ("Derived models, up to three generations (lineage)", f"""
-WITH RECURSIVE down(depth, base_model_id, model_id) AS (
-  SELECT 1, base_model_id, model_id FROM lineage WHERE base_model_id = :model_id
-  UNION
-  SELECT down.depth + 1, l.base_model_id, l.model_id FROM lineage l JOIN down ON l.base_model_id = down.model_id
-  WHERE down.depth < {TREE_DEPTH}
-  LIMIT {TREE_LIMIT}
-)
-SELECT down.depth, down.base_model_id, down.model_id,
-       (SELECT group_concat(DISTINCT coalesce(l.relation, 'relation not stated')) FROM lineage l
-        WHERE l.model_id = down.model_id AND l.base_model_id = down.base_model_id) AS relations,
-       (SELECT group_concat(DISTINCT l.source) FROM lineage l
-        WHERE l.model_id = down.model_id AND l.base_model_id = down.base_model_id) AS sources
-FROM down ORDER BY down.depth, down.model_id"""),
+    "bases": ("Base models, up to three generations (lineage)", lineage_sql("model_id", "base_model_id")),
+    "derived": ("Derived models, up to three generations (lineage)", lineage_sql("base_model_id", "model_id")),
     "dependent_counts": ("Dependents, counted (dependents, code_usage_models)", """
 SELECT kind, count(DISTINCT dependent) AS dependents, count(*) AS links
 FROM dependents WHERE model_id = :model_id GROUP BY kind

@@ -133,6 +133,20 @@ def chart_spec(query: Query) -> dict | None:
     return spec
 
 
+MISSING = "n/a"  # how build.findings (its _Formatter) prints a value the data does not give
+_SENTENCE_END = re.compile(r"(?<=[.;])\s+")
+
+
+def measured_sentences(answer: str | None) -> tuple[list[str], bool]:
+    """(the answer's sentences that the data gives, whether any was left out). A sentence
+    holding a missing value is left out: a database built from other sources (a mining run
+    alone has no GitHub links, no registry comparison) cannot answer it, and "n/a" or the
+    zeros beside it would pose as an answer."""
+    sentences = [s for s in _SENTENCE_END.split(answer or "") if s.strip()]
+    kept = [s for s in sentences if not re.search(r"(?<![\w/])" + re.escape(MISSING) + r"(?![\w/])", s)]
+    return kept, len(kept) < len(sentences)
+
+
 @hookimpl
 def extra_template_vars(template, datasette):
     if template != "index.html":
@@ -150,8 +164,10 @@ def extra_template_vars(template, datasette):
             for row in result.rows:
                 chart_query = known.get((row["chart"] or "").partition("#")[0])
                 spec = chart_spec(chart_query) if chart_query else None
+                answered, unanswered = measured_sentences(row["answer"])
                 findings.append({
                     "database": name, **dict(row),
+                    "answered": " ".join(answered), "unanswered": unanswered,
                     "chart_title": chart_query.title if spec else None,
                     "chart_spec": json.dumps(spec) if spec else None,
                     "chart_url": (datasette.urls.query(name, chart_query.name, format="json") + "?_shape=array")

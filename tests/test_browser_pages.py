@@ -200,3 +200,66 @@ def test_payloads_never_run_and_other_pages(payload_db, chromium, shots):
                 assert "Some words about the data." in dom  # the card was rendered, without its payloads
             if name == "page-model-legacy-id.png":
                 assert "You asked for <code>openai/gpt2-legacy</code>" in dom
+
+
+# ------------------------------------------------------------------ a database built from mining runs alone
+
+
+@pytest.fixture(scope="module")
+def mined_db(tmp_path_factory) -> Path:
+    """A database built only from two mining runs of the fake Hub (tests/fakehub.py), the first
+    with its dates moved back (tests/test_combine.py): no GitHub links, no registry comparison."""
+    from test_combine import FAST, moved_back
+
+    from scripts.mine_hub import main
+    from tests.fakehub import sample_hub
+
+    out = tmp_path_factory.mktemp("mined")
+    mp = pytest.MonkeyPatch()
+    try:
+        mp.delenv("HF_TOKEN", raising=False)
+        with sample_hub(page_size=3) as hub:
+            mp.setenv("HF_ENDPOINT", hub.url)
+            assert main(["--out", str(out / "run"), *FAST]) in (0, 3, 4)  # 3/4: some defenses not fetched
+    finally:
+        mp.undo()
+    earlier = moved_back(out / "run", out / "earlier")
+    path = tmp_path_factory.mktemp("db") / "ptm_reuse.db"
+    build([earlier, out / "run"], path, progress=False)
+    return path
+
+
+def test_a_mined_database_says_which_findings_it_cannot_answer(mined_db, chromium, shots):
+    import re
+    import sqlite3
+
+    from build.findings import load_queries
+    from test_browser import CANVAS, query_url
+
+    conn = sqlite3.connect(mined_db)
+    answers = dict(conn.execute("SELECT id, answer FROM findings"))
+    dates = [d for (d,) in conn.execute("SELECT DISTINCT date FROM trends WHERE measure = 'median_downloads'")]
+    conn.close()
+    missing = {f for f, answer in answers.items() if "n/a" in answer}  # build.findings' mark of a missing value
+    assert {"F8", "F9", "F10"} <= missing and len(dates) == 2, (missing, dates)
+    with datasette_server(mined_db) as base:
+        page, console, dom = open_page(chromium, base + "/", shots / "page-home-mined.png")
+        assert console == [], console
+        findings = dom[dom.index('id="findings"'):dom.index("</ol>", dom.index('id="findings"'))]
+        assert "n/a" not in findings
+        for finding in answers:
+            shown = re.search(rf'<span id="{finding}-answer">(.*?)</span>', findings, re.S)[1]
+            assert ("This database cannot answer" in shown) == (finding in missing), (finding, shown)
+        for chart in page.charts:  # drawn from rows, or a plain "no chart" where the query has none
+            attrs = chart["attrs"]
+            assert "data-chart-error" not in attrs, attrs
+            assert int(attrs.get("data-chart-drawn") or 0) > 0 and chart["marks"] > 0 or attrs.get("data-chart-empty")
+        assert re.search(r'data-chart-empty="1"[^>]*>No chart: the query returns no rows in this database.<', findings)
+        # the trend line across the two mining runs, drawn by datasette-vega on the query page
+        url = query_url(base, "ptm_reuse", "trends", load_queries()["trends"].fragment)
+        trend = chromium(url, "--enable-logging=stderr", "--v=0", "--virtual-time-budget=15000", "--dump-dom")
+        drawn = CANVAS.search(trend.stdout)
+        assert drawn and int(drawn[1]) > 100 and int(drawn[2]) > 100, trend.stdout[-2000:]
+        assert [line for line in trend.stderr.splitlines() if ":CONSOLE" in line] == []
+        chromium(url, "--virtual-time-budget=15000", f"--screenshot={shots / 'page-trends-mined.png'}",
+                 "--window-size=1200,1400")

@@ -207,7 +207,13 @@ async def test_home_page_lists_the_findings_with_their_links(ds, tables):
     html = response.text
     assert html.index('id="findings"') < html.index('href="/ptm_reuse"')  # findings, then the databases
     for row in findings.values():
-        assert f'id="{row["id"]}"' in html and str(escape(row["title"])) in html and str(escape(row["answer"])) in html
+        assert f'id="{row["id"]}"' in html and str(escape(row["title"])) in html
+        shown = html[html.index(f'<span id="{row["id"]}-answer">'):]
+        shown = shown[:shown.index("</span>")]
+        if "n/a" in row["answer"]:  # F10: no registry_downloads in the small snapshot
+            assert "This database cannot answer" in shown and "n/a" not in shown, shown
+        else:
+            assert str(escape(row["answer"])) in shown
         assert f'href="/ptm_reuse/{row["query"]}"' in html
         if row["chart"]:
             assert f'href="/ptm_reuse/{row["chart"]}"'.replace("&", "&amp;") in html

@@ -14,7 +14,7 @@ from conftest import make_datasette
 
 from build.db import build
 from build.findings import FINDINGS, load_queries
-from plugins.ptm_findings import chart_spec, label, quoted_marks
+from plugins.ptm_findings import chart_spec, label, measured_sentences, quoted_marks
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).parent / "fixtures" / "snapshot"
@@ -51,6 +51,20 @@ def test_chart_spec_from_the_query_header():
     assert {m["key"]: m["value"] for m in marks} == expected and marks
     assert quoted_marks(f05, "cards") == []
     assert chart_spec(queries["model_profile"]) is None  # no fragment, no chart
+
+
+def test_a_sentence_holding_a_missing_value_is_not_shown_as_an_answer():
+    """build.findings prints a value the data does not give as "n/a": the home page leaves out
+    the sentences (or clauses) holding one, and says that it cannot answer them."""
+    answer = ("Over the 12 models of hub (2026-12-01), the median was 56,414 and 16.7% had none. "
+              "n/a of the n/a reuse links go to permissive models; among the 0 reused models, n/a. "
+              "Models with a card/n/a-free name: 3.")
+    assert measured_sentences(answer) == (
+        ["Over the 12 models of hub (2026-12-01), the median was 56,414 and 16.7% had none.",
+         "Models with a card/n/a-free name: 3."], True)
+    assert measured_sentences("All 3 models (0.0%) have a card; 2 of them are reused.") == (
+        ["All 3 models (0.0%) have a card;", "2 of them are reused."], False)
+    assert measured_sentences("n/a") == ([], True) and measured_sentences(None) == ([], False)
 
 
 def test_every_charted_axis_has_a_label_in_words():

@@ -57,6 +57,11 @@
         return r.json();
       })
       .then(function (rows) {
+        if (!rows.length) {  // no axes without data: say so (the answer beside it says why)
+          el.setAttribute("data-chart-empty", "1");
+          el.textContent = "No chart: the query returns no rows in this database.";
+          return;
+        }
         var base = Object.assign({}, spec);
         var extra = marksLayer(base, rows);
         var height = base.height || 180;

@@ -156,15 +156,16 @@ FOREIGN_KEYS = [
 # Columns people filter, facet, sort and join on (a primary key's leading column is indexed already).
 INDEXES = [
     ("models", ["author"]),
-    ("models", ["pipeline_tag"]),
-    ("models", ["library_name"]),
-    ("models", ["license"]),
+    # facets (a GROUP BY reads the index alone), and a facet's value picked: its models by downloads
+    ("models", ["pipeline_tag", "downloads_30d"]),
+    ("models", ["library_name", "downloads_30d"]),
+    ("models", ["license", "downloads_30d"]),
     ("models", ["in_paper_snapshot"]),
     ("models", ["downloads_30d"]),
     ("models", ["github_dependents"]),
     ("models", ["derived_models"]),  # F7 fan-out: the top bases without grouping every lineage edge
     ("models", ["created_at"]),
-    ("models", ["gated"]),  # a facet, like task, library, license and has_card
+    ("models", ["gated", "downloads_30d"]),  # a facet, like task, library, license and has_card
     # per-source rankings, medians and card presence (F1-F4), cohorts (F11), tasks (F6)
     ("model_observations", ["source", "downloads_30d", "has_card"]),
     ("model_observations", ["source", "created_at", "has_card"]),

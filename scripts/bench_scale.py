@@ -208,6 +208,15 @@ def start_server(db: Path, extra: list[str] | None = None, inspect: bool = True)
     raise SystemExit("datasette serve did not start within 120 s")
 
 
+def stop_server(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def load_mix(db_name: str) -> list[tuple[str, str]]:
     return [
         ("GET", "/"),
@@ -291,12 +300,7 @@ def bench_serve_load(db: Path, seconds: float = 60, connections: int = 16, extra
                 "inspect_file": inspect,
                 **run_load(port, mix, connections, seconds)}
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_server(proc)
 
 
 def main(argv=None) -> int:

@@ -18,11 +18,7 @@
 """
 
 import os
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
@@ -134,47 +130,18 @@ async def real_ds(real_db):
     return ds
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def datasette_server(db_path: Path):
     """`datasette serve` as `make serve` runs it (immutable, inspect file, metadata.yml, plugins/,
-    templates/, settings.json) on a free loopback port; yields its base URL."""
-    from build.settings import as_flags, load
+    templates/, settings.json) on a free loopback port, started as the serving benchmark starts
+    it (scripts/bench_scale.py); yields its base URL."""
+    from scripts.bench_scale import start_server, stop_server
 
-    datasette = Path(sys.executable).with_name("datasette")
-    inspect_file = db_path.with_name(db_path.name + ".inspect.json")
-    subprocess.run([str(datasette), "inspect", str(db_path), "--inspect-file", str(inspect_file)], check=True)
-    port = free_port()
-    proc = subprocess.Popen(
-        [str(datasette), "serve", "-i", str(db_path), "--inspect-file", str(inspect_file),
-         "--metadata", "metadata.yml", "--plugins-dir", "plugins", "--template-dir", "templates",
-         *as_flags(load()), "-h", "127.0.0.1", "-p", str(port)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
+    proc, port = start_server(db_path)
     try:
-        for _ in range(150):
-            if proc.poll() is not None:
-                pytest.fail(f"datasette serve exited: {proc.stderr.read().decode()[-2000:]}")
-            try:
-                urllib.request.urlopen(base + "/-/versions.json", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("datasette serve did not answer within 30 s")
-        yield base
+        yield f"http://127.0.0.1:{port}"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_server(proc)
 
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -250,11 +250,15 @@ def test_a_mined_database_says_which_findings_it_cannot_answer(mined_db, chromiu
         for finding in answers:
             shown = re.search(rf'<span id="{finding}-answer">(.*?)</span>', findings, re.S)[1]
             assert ("This database cannot answer" in shown) == (finding in missing), (finding, shown)
+            item = re.search(rf'<li id="{finding}".*?</li>', findings, re.S)[0]
+            if "This database cannot answer this finding" in shown:  # nothing of it answered: no chart of zeros
+                assert "ptm-chart" not in item, finding
         for chart in page.charts:  # drawn from rows, or a plain "no chart" where the query has none
             attrs = chart["attrs"]
             assert "data-chart-error" not in attrs, attrs
             assert int(attrs.get("data-chart-drawn") or 0) > 0 and chart["marks"] > 0 or attrs.get("data-chart-empty")
-        assert re.search(r'data-chart-empty="1"[^>]*>No chart: the query returns no rows in this database.<', findings)
+        assert findings.count('data-chart-empty="1"') == len(re.findall(
+            r'data-chart-empty="1"[^>]*>No chart: the query returns no rows in this database.<', findings))
         # the trend line across the two mining runs, drawn by datasette-vega on the query page
         url = query_url(base, "ptm_reuse", "trends", load_queries()["trends"].fragment)
         trend = chromium(url, "--enable-logging=stderr", "--v=0", "--virtual-time-budget=15000", "--dump-dom")

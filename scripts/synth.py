@@ -206,11 +206,13 @@ def generate(out: Path, n_models: int, seed: int = 0, sources: Path = DEFAULT_SO
     sources_meta = [
         {"id": "hub-synth", "title": f"synthetic Hub population of {n_models:,} models (seed {seed})",
          "repo": None, "commit": None, "url": "https://github.com/", "license": "CC0-1.0",
-         "citation": "synthetic: python -m scripts.synth", "snapshot_date": LATEST.isoformat(), "files": []},
+         "citation": "synthetic: python -m scripts.synth", "snapshot_date": LATEST.isoformat(), "files": [],
+         "coverage": "registry"},
     ] + [{"id": source, "title": f"synthetic population named after the real '{source}' source "
           f"(the synthetic models created before {observed})", "repo": None, "commit": None,
           "url": "https://github.com/", "license": "CC0-1.0", "citation": "synthetic: python -m scripts.synth",
-          "snapshot_date": observed.isoformat(), "files": []} for source, observed in POPULATIONS]
+          "snapshot_date": observed.isoformat(), "files": [], "coverage": "registry"}
+        for source, observed in POPULATIONS]
     w.finish({"name": f"synth-{n_models}-seed{seed}", "producer": "scripts.synth", "created": LATEST.isoformat(),
               "description": f"Synthetic hub-sized snapshot ({n_models:,} models, seed {seed}) for benchmarks: "
                              "shapes from the real sources, values drawn at random. Not data about the Hub.",

@@ -107,3 +107,8 @@ def test_it_builds(snap, tmp_path):
     assert conn.execute("SELECT count(*) FROM models").fetchone()[0] == N
     assert conn.execute("SELECT count(*) FROM cards").fetchone()[0] == len(records(snap, "cards"))
     assert conn.execute("SELECT count(DISTINCT source) FROM model_observations").fetchone()[0] == 1 + len(POPULATIONS)
+    # every synthetic source lists the registry at its date, so the population queries answer on it
+    populations = dict(conn.execute("SELECT population, models FROM populations").fetchall())
+    assert set(populations) == {"hub-synth"} | {source for source, _ in POPULATIONS}
+    assert populations["hub-synth"] == N
+    assert conn.execute("SELECT count(DISTINCT population) FROM trends").fetchone()[0] == 1 + len(POPULATIONS)

@@ -2,7 +2,9 @@
 
 Writes, into a new folder OUT (built beside it and moved into place only when complete):
 
-- `<table>.parquet` for every table (not SQLite's own or full-text-search tables), columns typed
+- `<table>.parquet` for every table (not SQLite's own or full-text-search tables) of DB and of the
+  cards database beside it (ptm_reuse.db -> ptm_reuse_cards.db, built in the same run: the card
+  texts), when it is there, so one folder holds every table under its own name; columns typed
   from their SQLite declared types: INTEGER -> int64, REAL/FLOAT/DOUBLE -> float64, BLOB -> binary,
   anything else (TEXT: ids, dates, JSON arrays) -> string; NULL stays null. A value that does not
   fit its column's type is an error naming table, column and rowid.
@@ -31,6 +33,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from build.db import cards_db_path
 from build.findings import load_queries
 
 BATCH_ROWS = 50_000
@@ -140,14 +143,25 @@ def export(db: Path, out: Path, progress: bool = False) -> dict:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=out.name + ".tmp", dir=out.parent))
     try:
-        manifest: dict = {"database": db.name, "tables": {}, "views": [], "queries": {}}
-        for table in exported_tables(conn):
-            rows = export_table(conn, table, tmp / f"{table}.parquet")
-            schema = table_schema(conn, table)
-            manifest["tables"][table] = {"rows": rows, "file": f"{table}.parquet",
-                                         "columns": {f.name: str(f.type) for f in schema}}
-            if progress:
-                print(f"{table:<24} {rows:>12,}", file=sys.stderr)
+        manifest: dict = {"database": db.name, "databases": [db.name], "tables": {}, "views": [], "queries": {}}
+        cards = cards_db_path(db)
+        connections = [(db.name, conn)]
+        if cards.exists():
+            connections.append((cards.name, sqlite3.connect(f"file:{cards}?mode=ro", uri=True)))
+            manifest["databases"].append(cards.name)
+        for database, source in connections:
+            for table in exported_tables(source):
+                if table in manifest["tables"]:
+                    raise ExportError(f"{database}: table {table} is also in "
+                                      f"{manifest['tables'][table]['database']}; one folder cannot hold both")
+                rows = export_table(source, table, tmp / f"{table}.parquet")
+                schema = table_schema(source, table)
+                manifest["tables"][table] = {"rows": rows, "file": f"{table}.parquet", "database": database,
+                                             "columns": {f.name: str(f.type) for f in schema}}
+                if progress:
+                    print(f"{table:<24} {rows:>12,}  ({database})", file=sys.stderr)
+        for _, source in connections[1:]:
+            source.close()
         (tmp / "views").mkdir()
         for name, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'view' ORDER BY name"):
             body = sql.split(" AS ", 1)[1] if " AS " in sql else sql

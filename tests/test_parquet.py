@@ -11,6 +11,7 @@ import sqlite3
 import pytest
 
 from build.findings import load_queries
+from build.db import cards_db_path
 from build.parquet import NOT_ON_DUCKDB, ExportError, duckdb_sql, duckdb_views, export, exported_tables
 
 duckdb = pytest.importorskip("duckdb")
@@ -32,20 +33,31 @@ def duck(exported):
     conn.close()
 
 
+def _tables(real_db):
+    """(table, its SQLite connection) for every table of the main and the cards database."""
+    main, cards = sqlite3.connect(real_db), sqlite3.connect(cards_db_path(real_db))
+    return [(table, main) for table in exported_tables(main)] + [(table, cards) for table in exported_tables(cards)]
+
+
 def _cell(value):
     return round(value, 9) if isinstance(value, float) else value
 
 
 @pytest.mark.real_sources
 def test_every_table_is_exported_with_its_rows_and_types(real_db, exported):
-    conn = sqlite3.connect(real_db)
-    tables = exported_tables(conn)
+    pairs = _tables(real_db)
+    tables = [table for table, _ in pairs]
     assert {"models", "model_observations", "cards", "dependents", "lineage", "sources"} <= set(tables)
+    assert "card_texts" in tables  # from the cards database beside the main one
+    assert len(set(tables)) == len(tables)
     assert not any(t.startswith("sqlite_") or "_fts" in t for t in tables)
     manifest = json.loads((exported / "manifest.json").read_text())
     assert set(manifest["tables"]) == set(tables)
+    assert manifest["databases"] == [real_db.name, cards_db_path(real_db).name]
+    assert manifest["tables"]["card_texts"]["database"] == cards_db_path(real_db).name
+    assert manifest["tables"]["models"]["database"] == real_db.name
     d = duckdb.connect()
-    for table in tables:
+    for table, conn in pairs:
         path = exported / f"{table}.parquet"
         n = conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
         assert d.execute("SELECT count(*) FROM read_parquet(?)", [str(path)]).fetchone()[0] == n, table
@@ -62,10 +74,9 @@ def test_every_table_is_exported_with_its_rows_and_types(real_db, exported):
 
 @pytest.mark.real_sources
 def test_a_sample_of_rows_is_identical(real_db, exported):
-    conn = sqlite3.connect(real_db)
     d = duckdb.connect()
     compared = 0
-    for table in exported_tables(conn):
+    for table, conn in _tables(real_db):
         n = conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
         positions = sorted({0, n // 3, n // 2, (2 * n) // 3, n - 1} & set(range(n)))
         for position in positions:
@@ -139,3 +150,29 @@ def test_small_database_round_trip(tmp_path):
     assert d.execute("SELECT * FROM t ORDER BY id").fetchall() == [(1, "é", 0.5, b"\x00\x01"), (2, None, None, None)]
     assert d.execute("SELECT * FROM v ORDER BY name").fetchall() == [("é", 1.0), (None, None)]
     assert d.execute("SELECT count(*) FROM empty").fetchone() == (0,)
+
+
+def test_the_cards_database_beside_it_is_exported_too(tmp_path):
+    db = tmp_path / "small.db"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE models (model_id TEXT)")
+    conn.execute("INSERT INTO models VALUES ('gpt2')")
+    conn.commit()
+    cards = sqlite3.connect(tmp_path / "small_cards.db")
+    cards.execute("CREATE TABLE card_texts (model_id TEXT, text TEXT)")
+    cards.execute("INSERT INTO card_texts VALUES ('gpt2', '# GPT-2')")
+    cards.commit()
+    manifest = export(db, tmp_path / "out")
+    assert manifest["databases"] == ["small.db", "small_cards.db"]
+    assert manifest["tables"]["card_texts"]["database"] == "small_cards.db"
+    d = duckdb.connect()
+    for statement in duckdb_views(tmp_path / "out"):
+        d.execute(statement)
+    assert d.execute("SELECT m.model_id, c.text FROM models m JOIN card_texts c USING (model_id)").fetchall() \
+        == [("gpt2", "# GPT-2")]
+    # a table in both files cannot become one file of the export: said, and nothing is replaced
+    cards.execute("CREATE TABLE models (model_id TEXT)")
+    cards.commit()
+    with pytest.raises(ExportError, match=r"small_cards\.db: table models is also in small\.db"):
+        export(db, tmp_path / "out")
+    assert json.loads((tmp_path / "out" / "manifest.json").read_text()) == manifest

@@ -91,13 +91,25 @@ def reconcile(db: sqlite_utils.Database) -> dict[str, int]:
     conn = db.conn
     conn.execute("DROP TABLE IF EXISTS temp.source_dates")
     conn.execute(SOURCE_DATES_SQL)
-    # Every (id, source, source date, listed by a registry population) mention.
+    # Every (id, source, source date, listed by a registry population) mention, streamed in id order.
+    # The memory is one entry per id (2,000,000 at Hub size): its mentions are a tuple shared by every
+    # id seen by the same sources, of (source, date, population) tuples shared by every mention of a source.
+    seen: dict[str, tuple[tuple[str, str | None, int], ...]] = {}
+    shared: dict = {}
     rows = conn.execute(
         f"SELECT m.id, m.source, d.date, coalesce(d.is_population, 0) FROM ({MENTIONS_SQL}) m "
-        "LEFT JOIN source_dates d ON d.source = m.source WHERE m.id IS NOT NULL").fetchall()
-    seen: dict[str, list[tuple[str, str | None, int]]] = defaultdict(list)
+        "LEFT JOIN source_dates d ON d.source = m.source WHERE m.id IS NOT NULL ORDER BY m.id, m.source")
+    current, mentions = None, []
     for model_id, source, date, is_population in rows:
-        seen[model_id].append((source, date, is_population))
+        if model_id != current:
+            if current is not None:
+                seen[current] = shared.setdefault(tuple(mentions), tuple(mentions))
+            current, mentions = model_id, []
+        mention = (source, date, is_population)
+        mentions.append(shared.setdefault(mention, mention))
+    if current is not None:
+        seen[current] = shared.setdefault(tuple(mentions), tuple(mentions))
+    del shared
 
     aliases: dict[str, tuple[str, str, str, str | None, str]] = {}  # old -> (new, reason, source, observed, evidence)
 
@@ -120,9 +132,10 @@ def reconcile(db: sqlite_utils.Database) -> dict[str, int]:
             if owner and is_population and date:
                 key = owner.lower()
                 listed_owners[key] = min(listed_owners.get(key, date), date)
-    twins_by_name = defaultdict(list)
+    legacy_lower = {old.lower() for old in legacy}
+    twins_by_name = defaultdict(list)  # lower(legacy id) -> namespaced ids of that name
     for mid in seen:
-        if "/" in mid:
+        if "/" in mid and _name(mid).lower() in legacy_lower:
             twins_by_name[_name(mid).lower()].append(mid)
     candidates = defaultdict(list)  # legacy id -> [twin]
     for old, last_listed in legacy.items():
@@ -137,10 +150,10 @@ def reconcile(db: sqlite_utils.Database) -> dict[str, int]:
     for old, twins in candidates.items():
         for twin in twins:
             holdings[_owner(twin)].add(old)
-    models_by_owner = defaultdict(list)  # owner -> names it holds, that are not legacy names
-    legacy_names = {mid.lower() for mid in legacy}
+    models_by_owner = defaultdict(list)  # owner of a twin -> names it holds, that are not legacy names
+    twin_owners = {_owner(twin) for twins in candidates.values() for twin in twins}
     for mid in seen:
-        if "/" in mid and _name(mid).lower() not in legacy_names:
+        if "/" in mid and _owner(mid) in twin_owners and _name(mid).lower() not in legacy_lower:
             models_by_owner[_owner(mid)].append(_name(mid))
 
     def family(old, owner):
@@ -172,12 +185,17 @@ def reconcile(db: sqlite_utils.Database) -> dict[str, int]:
                         + (why if why.startswith(_owner(new)) else f"{_owner(new)} {why}"))
 
     # 3. Case variants.
-    by_lower = defaultdict(list)
-    for mid in seen:
-        by_lower[mid.lower()].append(mid)
-    for spellings in by_lower.values():
-        if len(spellings) < 2:
-            continue
+    # ids sorted by their lower case, so that the spellings of one id are neighbours (a dict keyed
+    # by every id's lower case would hold them all)
+    by_lower = []
+    spelled = sorted(seen, key=str.lower)
+    for i, mid in enumerate(spelled):
+        if i and spelled[i - 1].lower() == mid.lower():
+            if not by_lower or by_lower[-1][0].lower() != mid.lower():
+                by_lower.append([spelled[i - 1]])
+            by_lower[-1].append(mid)
+    del spelled
+    for spellings in by_lower:
 
         def rank(mid):
             pops = [d for _, d, p in seen[mid] if p and d]

@@ -255,12 +255,15 @@ def create_tables(db: sqlite_utils.Database, indexes: bool = True) -> None:
         create_indexes(db)
 
 
-def create_indexes(db: sqlite_utils.Database) -> None:
-    """The secondary indexes of INDEXES and NOCASE_INDEXES."""
+def create_indexes(db: sqlite_utils.Database, tables=None) -> None:
+    """The secondary indexes of INDEXES and NOCASE_INDEXES (only those on `tables` if given: the
+    builder indexes `models` once its rows are in)."""
     for table, columns in INDEXES:
-        db[table].create_index(columns)
+        if tables is None or table in tables:
+            db[table].create_index(columns)
     for table, column in NOCASE_INDEXES:
-        db.execute(f"CREATE INDEX [idx_{table}_{column}_nocase] ON [{table}] ([{column}] COLLATE NOCASE)")
+        if tables is None or table in tables:
+            db.execute(f"CREATE INDEX [idx_{table}_{column}_nocase] ON [{table}] ([{column}] COLLATE NOCASE)")
 
 
 def create_cards_tables(db: sqlite_utils.Database) -> None:

@@ -238,10 +238,10 @@ _TRAINER_LINE = re.compile(
 # Evaluation results stated in the text (eval_reporting "prose-text"): the Trainer's
 # "It achieves the following results on the evaluation set:" followed by its "- Name: value"
 # list, or a metric named beside its value ("an accuracy of 0.72", "F1: 0.97", "a 97% accuracy").
-_PROSE_METRIC = (r"(?:(?:macro|micro|weighted|validation|test|eval(?:uation)?)[ -])?"
-                 r"(?:accuracy|f1(?:[ -]?score)?|f-(?:score|measure)|precision|recall|(?:sacre)?bleu|chr-?f\+*"
-                 r"|rouge(?:-?[l12]|-?lsum)?|meteor|wer|cer|exact[ -]match|perplexity|auc|roc[- ]auc|m?iou"
-                 r"|map@\d+|pearson|spearman|mcc|bertscore|fid|inception score|psnr|ssim)")
+_PROSE_METRIC_NAME = (r"(?:accuracy|f1(?:[ -]?score)?|f-(?:score|measure)|precision|recall|(?:sacre)?bleu|chr-?f\+*"
+                      r"|rouge(?:-?[l12]|-?lsum)?|meteor|wer|cer|exact[ -]match|perplexity|auc|roc[- ]auc|m?iou"
+                      r"|map@\d+|pearson|spearman|mcc|bertscore|fid|inception score|psnr|ssim)")
+_PROSE_METRIC = rf"(?:(?:macro|micro|weighted|validation|test|eval(?:uation)?)[ -])?{_PROSE_METRIC_NAME}"
 _PROSE_NUMBER = r"(?<![\w.,])[-+]?\d+(?:[.,]\d+)?[ \t]*%?"
 _PROSE_TRAINER = (r"achieves the following results on the evaluation set[^\n]*\n[ \t]*[-*+][ \t]*[^:\n]{1,60}:[ \t]*"
                   r"(?:[-+]?\d|nan|inf|\{)")
@@ -249,17 +249,41 @@ _PROSE_STATED = (rf"\b{_PROSE_METRIC}\b(?:[ \t]*\([^)\n]{{0,30}}\))?\**[ \t]*(?:
                  rf"\**[ \t]*(?:an?[ \t]+|about[ \t]+|approximately[ \t]+|~[ \t]*)?{_PROSE_NUMBER}"
                  rf"|{_PROSE_NUMBER}[ \t]+{_PROSE_METRIC}\b")
 _PROSE_RESULTS = re.compile(f"{_PROSE_TRAINER}|{_PROSE_STATED}", re.I)
-# The same search, faster: a text matches _PROSE_RESULTS iff it matches one of its alternatives,
-# and the stated-value alternatives need a digit (_PROSE_NUMBER), so they run only on text with one.
+# The same search, faster (tests/test_cards.py checks that they agree). A text matches _PROSE_RESULTS
+# iff it matches one of its alternatives. Without the four non-ASCII characters that re.IGNORECASE
+# matches to ASCII letters (K Kelvin, dotless ı, dotted İ, long ſ), a case-insensitive match is a
+# match of the lower-cased text, whose characters are then where the text's are (only İ lowers to
+# two) and as much word characters. So: the Trainer alternative needs its opening phrase in the
+# lower-cased text; the stated-value alternatives need a digit and a metric name at the start of a
+# word, and never reach past a line ("\n" is in none of their character sets), so they are searched
+# only on the lines where such a metric name starts.
 _PROSE_TRAINER_RE = re.compile(_PROSE_TRAINER, re.I)
+_PROSE_TRAINER_PHRASE = "achieves the following results on the evaluation set"
 _PROSE_STATED_RE = re.compile(_PROSE_STATED, re.I)
+_METRIC_NAME_LOWER = re.compile(rf"(?=[abcefimprsw])\b{_PROSE_METRIC_NAME}")  # every name starts with one of these
+_CASE_EXOTIC = "\u212a\u0131\u0130\u017f"  # the characters re.I matches to ASCII letters
 _DIGIT = re.compile(r"\d")
 
 
 def _has_prose_results(text: str) -> bool:
     """_PROSE_RESULTS.search(text) is not None (tests/test_cards.py checks they agree)."""
-    return (_PROSE_TRAINER_RE.search(text) is not None
-            or _DIGIT.search(text) is not None and _PROSE_STATED_RE.search(text) is not None)
+    if not text.isascii() and any(c in text for c in _CASE_EXOTIC):
+        return (_PROSE_TRAINER_RE.search(text) is not None
+                or _DIGIT.search(text) is not None and _PROSE_STATED_RE.search(text) is not None)
+    lower = text.lower()
+    if _PROSE_TRAINER_PHRASE in lower and _PROSE_TRAINER_RE.search(text) is not None:
+        return True
+    if _DIGIT.search(text) is None:
+        return False
+    pos = 0
+    while (name := _METRIC_NAME_LOWER.search(lower, pos)) is not None:
+        start = text.rfind("\n", 0, name.start()) + 1
+        end = text.find("\n", name.end())
+        end = len(text) if end < 0 else end
+        if _PROSE_STATED_RE.search(text, start, end) is not None:
+            return True
+        pos = end
+    return False
 
 
 # A setext "heading" whose text has list-item or quote lines is a list or quote

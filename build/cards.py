@@ -39,6 +39,8 @@ from huggingface_hub import ModelCardData, fastai_utils, hub_mixin
 from huggingface_hub.repocard import REGEX_YAML_BLOCK, TEMPLATE_MODELCARD_PATH
 from huggingface_hub.repocard_data import model_index_to_eval_results
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import mdTrim
+from markdown_it.rules_block.html_block import HTML_SEQUENCES
 
 from build.hubfacts import license_id, parse_tags, valid_model_id
 
@@ -217,7 +219,6 @@ INTRO_MIN_WORDS = 10  # prose before the first section that counts as a descript
 # Regular expressions (compiled once).
 
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)  # an unclosed comment runs to the end: linear time
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _TAG = re.compile(r"<[^<>]*>")  # [^<>] keeps it linear on "<<<<..."
 _LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
 _NON_ALNUM = re.compile(r"[\W_]+")
@@ -301,19 +302,14 @@ _METRIC_HEADER = re.compile(
     r"|gsm8k|humaneval|score|avg|average)\b",
     re.I,
 )
-# Lines markdown-it can only read as paragraph text or as the inside of an open
-# fence or HTML block (see _skeleton): at most 3 spaces of indent, a first
-# character that cannot open a block, and no ">" that could close an HTML block.
-_RULE = re.compile(r" {0,3}[-*_=][-*_= \t]*")  # thematic break or setext underline
-_PLAIN = re.compile(rf"(?!{_RULE.pattern}$) {{0,3}}[^\s#`~<>][^>]*")
-_HTML_START = re.compile(r" {0,3}<")
-
 # Block rules only, and only those that decide where headings are: fences,
 # indented code and HTML blocks hide "#" lines; thematic breaks and setext
 # underlines are told apart. Lists, block quotes, tables and link reference
 # definitions are read as paragraphs (their headings are not card sections),
 # which makes the parse about twice as fast; tables are found in paragraphs.
-# _blocks() calls the block parser only (no inline parsing at all).
+# No inline parsing at all. _MD is the specification: _block_tokens() finds the
+# blocks that _MD's block parser finds, in one pass over the lines and several
+# times faster (tests/test_cards_identity.py compares them).
 _MD = MarkdownIt("zero", {"html": True}).enable(["heading", "lheading", "fence", "code", "html_block", "hr"])
 
 
@@ -555,103 +551,198 @@ def canonical_section(heading: str) -> str | None:
     return match.lastgroup if match else None
 
 
-def _skeleton(lines: list[str]) -> tuple[str, list[tuple[int, int]]]:
-    """A shorter Markdown source with the same headings and blocks, for speed.
+def _columns(indent: str) -> int:
+    """Width of an indent of spaces and tabs, a tab going to the next multiple of 4 (markdown-it's sCount)."""
+    width = 0
+    for ch in indent:
+        width += 4 - width % 4 if ch == "\t" else 1
+    return width
 
-    markdown-it-py spends its time per line. With the rules of _MD, a _PLAIN
-    line cannot start a block or end one, so after a first plain line F the
-    plain lines that follow it -- and blank lines with more plain lines, unless
-    F may be inside an HTML block that a blank line ends -- are dropped. F then
-    stands for them: spans[i] is the (start, end) range of original lines that
-    line i of the skeleton stands for. A run just before a setext underline is
-    kept whole (it is the heading's text). tests/test_cards.py checks that the
-    analysis is the same with and without this step.
+
+def _fence_open(rest: str) -> int:
+    """Length of the opening fence that `rest` (a line after its indent) starts with, or 0."""
+    marker = rest[:1]
+    if marker not in ("`", "~") or len(rest) < 3:
+        return 0
+    params = rest.lstrip(marker)
+    run = len(rest) - len(params)
+    if run < 3 or marker == "`" and "`" in params:
+        return 0
+    return run
+
+
+def _is_hr(rest: str) -> bool:
+    """`rest` is a thematic break: three or more of one of * - _ with only spaces and tabs between."""
+    marker = rest[:1]
+    if marker not in ("*", "-", "_"):
+        return False
+    body = rest.replace(" ", "").replace("\t", "")
+    return len(body) >= 3 and body.count(marker) == len(body)
+
+
+def _html_kind(rest: str) -> int:
+    """Index of the first of markdown-it's HTML_SEQUENCES whose start `rest` matches, or -1."""
+    if rest[:1] != "<":
+        return -1
+    for kind, (start, _, _) in enumerate(HTML_SEQUENCES):
+        if start.search(rest):
+            return kind
+    return -1
+
+
+def _atx_level(rest: str) -> int:
+    """The level of the ATX heading that `rest` opens, or 0."""
+    if rest[:1] != "#":
+        return 0
+    level = len(rest) - len(rest.lstrip("#"))
+    if level > 6 or level < len(rest) and rest[level] not in (" ", "\t"):
+        return 0
+    return level
+
+
+def _interrupts(rest: str) -> bool:
+    """`rest`, a line indented less than 4 columns, ends a paragraph (markdown-it's terminator rules)."""
+    first = rest[0]
+    if first in ("`", "~"):
+        return _fence_open(rest) > 0
+    if first in ("*", "-", "_"):
+        return _is_hr(rest)
+    if first == "<":
+        kind = _html_kind(rest)
+        return kind >= 0 and HTML_SEQUENCES[kind][2]
+    if first == "#":
+        return _atx_level(rest) > 0
+    return False
+
+
+def _block_tokens(lines: list[str]) -> list[tuple]:
+    """The blocks markdown-it's block parser finds in "\\n".join(lines) with the rules of _MD.
+
+    The same line ranges (token.map) as markdown-it-py's rules code, fence, hr, html_block
+    (its own HTML_SEQUENCES), heading, lheading and paragraph, at the top level (no lists or
+    quotes: blkIndent is 0), written as one pass over the lines, several times faster than
+    building markdown-it's state and tokens. tests/test_cards_identity.py checks it against
+    markdown-it on generated Markdown and every real card. Returns ("code", start, end,
+    has_text) for indented and fenced code, ("html", start, end), ("atx", start, end, level,
+    text), ("setext", start, end, level) and ("paragraph", start, end); thematic breaks are
+    left out (the analysis does not use them).
     """
-    plain = list(map(_PLAIN.fullmatch, lines))  # a match object or None per line
-    plain.append(None)  # a sentinel: the scans below stop at the end
-    out, spans = [], []
-    n, i = len(lines), 0
-    html_group = False  # a line since the last blank one starts with "<"
-    while i < n:
-        if not plain[i]:
-            if not lines[i].strip(" \t"):
-                html_group = False
-            elif _HTML_START.match(lines[i]):
-                html_group = True
-            out.append(lines[i])
-            spans.append((i, i + 1))
-            i += 1
+    n = len(lines)
+    if n and not lines[-1].strip(" \t"):  # markdown-it gives a last line of spaces and tabs no line
+        n -= 1
+    rests = [line.lstrip(" \t") for line in lines[:n]]
+    cols = [len(line) - len(rest) for line, rest in zip(lines, rests)]
+    for i, line in enumerate(lines[:n]):
+        if cols[i] and "\t" in line[:cols[i]]:
+            cols[i] = _columns(line[:cols[i]])
+    out = []
+    line = 0
+    while line < n:
+        rest = rests[line]
+        if not rest:
+            line += 1
             continue
-        # The chunk: plain lines, and blank lines between them unless html_group.
-        j = last = plain.index(None, i + 1)  # first line after the run of plain lines
-        while j < n and not html_group and not lines[j].strip(" \t"):
-            j += 1
-            if plain[j]:
-                j = last = plain.index(None, j + 1)
-        last -= 1  # the last plain line of the chunk
-        if last == j - 1 and j < n and _RULE.fullmatch(lines[j]):
-            out.extend(lines[i:j])
-            spans.extend(zip(range(i, j), range(i + 1, j + 1)))
+        if cols[line] >= 4:  # indented code: runs over blank lines to the last indented one
+            last = nxt = line + 1
+            while nxt < n:
+                if rests[nxt] and cols[nxt] < 4:
+                    break
+                nxt += 1
+                if rests[nxt - 1]:
+                    last = nxt
+            out.append(("code", line, last, bool("".join(lines[line:last]).strip())))
+            line = last
+            continue
+        first = rest[0]
+        if first in ("`", "~"):
+            length = _fence_open(rest)
+            if length:
+                nxt, closed = line + 1, False
+                while nxt < n:
+                    r = rests[nxt]
+                    if r[:1] == first and cols[nxt] < 4:
+                        tail = r.lstrip(first)
+                        if len(r) - len(tail) >= length and not tail.lstrip(" \t"):
+                            closed = True
+                            break
+                    nxt += 1
+                out.append(("code", line, nxt + closed, bool("".join(lines[line + 1:nxt]).strip())))
+                line = nxt + closed
+                continue
+        if first in ("*", "-", "_") and _is_hr(rest):
+            line += 1
+            continue
+        if first == "<":
+            kind = _html_kind(rest)
+            if kind >= 0:
+                end_re = HTML_SEQUENCES[kind][1]
+                nxt = line + 1
+                if not end_re.search(rest):
+                    while nxt < n:
+                        r = rests[nxt]
+                        if end_re.search(r):  # for kinds 6 and 7 (^$): a blank line, left out
+                            if r:
+                                nxt += 1
+                            break
+                        nxt += 1
+                out.append(("html", line, nxt))
+                line = nxt
+                continue
+        if first == "#":
+            level = _atx_level(rest)
+            if level:
+                text = rest[level:].rstrip(" \t")
+                closing = text.rstrip("#")
+                if closing and closing[-1] in (" ", "\t"):
+                    text = closing
+                out.append(("atx", line, line + 1, level, mdTrim(text)))
+                line += 1
+                continue
+        # A paragraph, or the text of a setext heading when an underline comes before its end.
+        nxt, level = line + 1, 0
+        while nxt < n:
+            r = rests[nxt]
+            if not r:
+                break
+            if cols[nxt] < 4:
+                if r[0] in ("=", "-") and not r.lstrip(r[0]).lstrip(" \t"):
+                    level = 1 if r[0] == "=" else 2
+                    break
+                if r[0] in _INTERRUPTERS and _interrupts(r):
+                    break
+            nxt += 1
+        if level:
+            out.append(("setext", line, nxt + 1, level))
+            line = nxt + 1
         else:
-            out.append(lines[i])
-            spans.append((i, last + 1))
-            if last + 1 < j:  # keep one blank line: it ends the paragraph
-                out.append("")
-                spans.append((last + 1, j))
-                html_group = False
-        i = j
-    return "\n".join(out), spans
+            out.append(("paragraph", line, nxt))
+            line = nxt
+    return out
 
 
-def _blocks(lines: list[str], compress: bool = True) -> list[tuple]:
-    """Headings and content blocks of a body, with original line ranges.
+_INTERRUPTERS = frozenset("`~*-_<#")
+
+
+def _blocks(lines: list[str]) -> list[tuple]:
+    """Headings and content blocks of a body, with their line ranges.
 
     Returns ("heading", start, end, level, text), ("paragraph", start, end),
-    ("html", start, end) and ("code", start, end, has_text) tuples. Paragraphs
-    and HTML blocks are read later from the original lines; a code block of the
-    skeleton is empty only if the original's is (lines are dropped only after a
-    non-blank one).
+    ("html", start, end) and ("code", start, end, has_text) tuples.
     """
-    if compress:
-        src, spans = _skeleton(lines)
-    else:
-        src, spans = "\n".join(lines), [(k, k + 1) for k in range(len(lines))]
-    # The block parser alone: MarkdownIt.parse() would first run the core
-    # "normalize" rule, whose regex rewrites every newline (a fifth of the
-    # time); analyze() has already normalized line endings.
-    tokens = []
-    _MD.block.parse(src, _MD, {}, tokens)
     blocks = []
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        if token.map is None:
-            i += 1
-            continue
-        start, end = spans[token.map[0]][0], spans[token.map[1] - 1][1]
-        if token.type == "heading_open":
-            text = tokens[i + 1].content
-            if token.markup in ("=", "-"):
-                # A setext heading's text is its paragraph, which the skeleton
-                # may have shortened: take it from the original lines, as
-                # markdown-it does (lines joined, then stripped).
-                text = "\n".join(lines[start:end - 1]).strip()
-                if _LISTY.search(text):
-                    blocks.append(("paragraph", start, end))
-                    i += 3
-                    continue
-            blocks.append(("heading", start, end, int(token.tag[1]), text))
-            i += 3
-            continue
-        if token.type == "paragraph_open":
-            blocks.append(("paragraph", start, end))
-            i += 3
-            continue
-        if token.type in ("fence", "code_block"):
-            blocks.append(("code", start, end, bool(token.content.strip())))
-        elif token.type == "html_block":
-            blocks.append(("html", start, end))
-        i += 1
+    for token in _block_tokens(lines):
+        kind = token[0]
+        if kind == "atx":
+            blocks.append(("heading", *token[1:]))
+        elif kind == "setext":
+            start, end = token[1], token[2]
+            text = "\n".join(lines[start:end - 1]).strip()
+            if _LISTY.search(text):
+                blocks.append(("paragraph", start, end))
+            else:
+                blocks.append(("heading", start, end, token[3], text))
+        else:
+            blocks.append(token)
     return blocks
 
 
@@ -677,14 +768,10 @@ def _line_kind(line: str) -> str:
 
 
 def _prose_text(lines: list[str], start: int, end: int) -> str:
-    """The original text of a paragraph without inline HTML comments and tags.
-
-    The span may hold several paragraphs (see _skeleton); inline HTML never
-    runs from one paragraph into the next, so each is cleaned on its own.
-    """
+    """The original text of a paragraph without inline HTML comments and tags."""
     text = "\n".join(lines[start:end])
     if "<" in text:
-        text = "\n\n".join(_TAG.sub(" ", _COMMENT.sub(" ", part)) for part in _PARAGRAPH_BREAK.split(text))
+        text = _TAG.sub(" ", _COMMENT.sub(" ", text))
     return text
 
 
@@ -723,7 +810,7 @@ def _parse_body_cached(body: str) -> dict:
     return {**parsed, "sections": [dict(s) for s in parsed["sections"]]}
 
 
-def _parse_body(body: str, compress: bool = True) -> dict:
+def _parse_body(body: str) -> dict:
     """Sections and body facts of a Markdown body (see analyze for the fields)."""
     lines = body.split("\n")
     preamble = _Section(None, 0, 0)
@@ -731,7 +818,7 @@ def _parse_body(body: str, compress: bool = True) -> dict:
     current = preamble
     intro_words = 0
     prose_table = prose_results = False
-    for block in _blocks(lines, compress):
+    for block in _blocks(lines):
         kind, start, end = block[0], block[1], block[2]
         if kind == "heading":
             current.end = start

@@ -452,20 +452,6 @@ def test_random_front_matter_and_markdown(front_matter, body, tags):
     check_invariants(analyze(f"---\n{front_matter}\n---\n{body}", tags))
 
 
-@hypothesis_settings
-@given(markdownish)
-def test_skeleton_does_not_change_the_analysis(body):
-    """The speed-up in _skeleton drops lines; what analyze reports must not change."""
-    body = body.replace("\r\n", "\n").replace("\r", "\n")  # as analyze() does
-    assert cards._parse_body(body, compress=True) == cards._parse_body(body, compress=False)
-
-
-def test_skeleton_on_the_fixtures():
-    for path in sorted(FIXTURES.glob("*.md")):
-        body = path.read_text()
-        assert cards._parse_body(body, compress=True) == cards._parse_body(body, compress=False), path.name
-
-
 # ---------------------------------------------------------------------------
 # Score.
 

@@ -7,7 +7,8 @@ the numbers are for people to read and compare with the targets in the docs.
   import-build  the default snapshot: import from the real sources, then build (each in
                 its own process: wall time and peak RSS)
   scaling       build synthetic snapshots of growing size: peak RSS should stay roughly flat
-  cards         model-card parsing and scoring over the real card texts (cards/second, one core)
+  cards         model-card parsing and scoring over the real card texts (cards/second, one core);
+                with --cards-file, also over the first --cards-limit cards of a snapshot
   queries       every canned query against the default database (ms)
   pages         the home page, model pages, the search and the models table with its facets, from
                 Datasette in-process on the default database (ms); --pages-db FILE for another database
@@ -109,27 +110,44 @@ def real_card_texts(sources: Path) -> list[str]:
     return texts
 
 
-def bench_cards(texts: list[str], repeat: int = 3) -> dict:
-    """Time build.cards.analyze() over card texts on one core.
+def bench_cards(texts: list, repeat: int = 3) -> dict:
+    """Time build.cards.analyze() over card texts (or (text, tags) pairs) on one core.
 
     Like timeit, it keeps the best of `repeat` passes (other processes only
-    ever slow a pass down), in CPU seconds of this process; the caches are
-    cleared before each pass so that none profits from an earlier one.
+    ever slow a pass down), in CPU seconds of this process; the caches (the
+    parsed bodies, headings, prose lines) are cleared before each pass so that
+    none profits from an earlier one. Load averages before and after are noted.
     """
-    from build.cards import _line_kind, analyze, canonical_section
+    from build import cards
 
+    items = [(t, ()) if isinstance(t, str) else t for t in texts]
     best_cpu = best_wall = float("inf")
+    load = os.getloadavg()
     for _ in range(repeat):
-        canonical_section.cache_clear()
-        _line_kind.cache_clear()
+        cards.canonical_section.cache_clear()
+        cards._line_kind.cache_clear()
+        cards._BODY_CACHE.clear()
         cpu, wall = time.process_time(), time.perf_counter()
-        for text in texts:
-            analyze(text)
+        for text, tags in items:
+            cards.analyze(text, tags)
         best_cpu = min(best_cpu, time.process_time() - cpu)
         best_wall = min(best_wall, time.perf_counter() - wall)
-    return {"cards": len(texts), "repeat": repeat, "seconds": round(best_cpu, 3),
+    return {"cards": len(items), "repeat": repeat, "seconds": round(best_cpu, 3),
             "wall_seconds": round(best_wall, 3),
-            "cards_per_second": round(len(texts) / best_cpu) if best_cpu else None}
+            "cards_per_second": round(len(items) / best_cpu) if best_cpu else None,
+            "load_before": [round(x, 2) for x in load], "load_after": [round(x, 2) for x in os.getloadavg()]}
+
+
+def snapshot_cards(path: Path, limit: int) -> list[tuple[str, list]]:
+    """(text, tags) of the first `limit` records of a snapshot's cards.jsonl."""
+    out = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if len(out) >= limit:
+                break
+            record = json.loads(line)
+            out.append((record["text"], record.get("tags") or []))
+    return out
 
 
 def bench_queries(db_path: str | Path, repeat: int = 5) -> dict[str, float]:
@@ -420,6 +438,10 @@ def main(argv=None) -> int:
                         help="synthetic snapshot sizes (models) for the scaling benchmark")
     parser.add_argument("--pages-db", type=Path, help="the database for the pages benchmark (default: the one built here)")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    parser.add_argument("--cards-file", type=Path,
+                        help="cards: also time the first --cards-limit records of this cards.jsonl (e.g. "
+                             "/tmp/ptm-bench/synth-200000/cards.jsonl, the synthetic full-size cards)")
+    parser.add_argument("--cards-limit", type=int, default=20000, help="records of --cards-file (default 20000)")
     parser.add_argument("--code", type=Path, nargs="*", default=[],
                         help="scanner: also scan every .py file under these folders (checkouts)")
     args = parser.parse_args(argv)
@@ -436,6 +458,9 @@ def main(argv=None) -> int:
         if "cards" in args.which:
             results["cards"] = bench_cards(real_card_texts(args.sources))
             print("cards", json.dumps(results["cards"]))
+            if args.cards_file:
+                results["cards_file"] = bench_cards(snapshot_cards(args.cards_file, args.cards_limit))
+                print("cards-file", json.dumps(results["cards_file"]))
         if "queries" in args.which:
             results["queries"] = bench_queries(db)
             print("queries", json.dumps(results["queries"]))

@@ -261,9 +261,46 @@ def f():
     CKPT = "org/b"
     return pipeline("ner", model=CKPT)
 ''',
-    "triple quote in a comment (read whole)": b'''# a """ in a comment
+    "triple quotes in comments and inside or after other strings": b'''# a """ in a comment
 from transformers import AutoModel
-x = AutoModel.from_pretrained("org/c")
+s = 'say """ here'; t = "it's" + \'\'\'
+AutoModel.from_pretrained("doc/in-a-string")\'\'\'
+u = "a""" """
+AutoModel.from_pretrained("doc/also-in-a-string")
+"""
+x = AutoModel.from_pretrained("org/c")  # """
+''',
+    "an f-string before a triple quote (read whole)": b'''from transformers import AutoModel
+label = f"{1}" + """ text """
+m = AutoModel.from_pretrained("org/f")
+''',
+    "argparse options: every add_argument that can define the option": b'''import argparse
+from transformers import AutoModel
+p = argparse.ArgumentParser()
+p.add_argument("--model" "-name",
+               default="org/from-option")
+p.add_argument("--other", dest="model_name", default="org/other")  # a comment
+args = p.parse_args()
+m = AutoModel.from_pretrained(args.model_name)
+# options far from the ones that matter (neighbours are parsed together)
+
+
+
+p.add_argument("--lr", type=float, default=1e-3)
+p.add_argument("--out", default="out/dir")
+''',
+    "a parameter default in a decorated definition's header": b'''from transformers import AutoModel
+
+
+@decorate(
+    option="a:",
+)
+async def load(
+    name: str = "org/header",  # default:
+    other: dict = {"k": "v:"},
+) -> "AutoModel":  # returns:
+    """Docstring:"""
+    return AutoModel.from_pretrained(name)
 ''',
     "tab indentation (read whole)": b"from transformers import AutoModel\nif True:\n\tm = AutoModel.from_pretrained('org/d')\n",
     "a needed statement that does not parse (read whole: skipped)": b"from transformers import AutoModel\nAutoModel.from_pretrained('org/e'\n",
@@ -296,6 +333,60 @@ def test_statement_parsing_details():
     assert ids(TRICKY["class bodies and methods"]) == [
         (10, None, "variable"), (14, "org/weights", "hub-id"), (16, None, "variable")]  # class attributes: not read
     assert ids(TRICKY["an alias assigned twice stays a variable"]) == [(7, None, "variable")]
+    assert ids(TRICKY["triple quotes in comments and inside or after other strings"]) == [(8, "org/c", "hub-id")]
+    assert ids(TRICKY["argparse options: every add_argument that can define the option"]) == [
+        (8, None, "variable")]  # two options define model_name
+    assert ids(TRICKY["a parameter default in a decorated definition's header"]) == [(12, "org/header", "hub-id")]
+
+
+def test_statement_parsing_reads_only_the_statements_that_matter(monkeypatch):
+    """An option no call passes, and the body of a definition whose parameter default is needed, are
+    not parsed (they cost time and can hold nothing the calls need)."""
+    import ast
+
+    from scripts.scan import python
+
+    parsed = []
+    real = ast.parse
+    monkeypatch.setattr(python.ast, "parse", lambda code, *a, **k: parsed.append(code) or real(code, *a, **k))
+    assert fragment_calls(TRICKY["argparse options: every add_argument that can define the option"])
+    text = "\n".join(parsed)
+    assert '"--model" "-name"' in text and '"--other"' in text and '"--lr"' not in text and '"--out"' not in text
+    parsed.clear()
+    assert fragment_calls(TRICKY["a parameter default in a decorated definition's header"])
+    headers = [code for code in parsed if "async def load" in code]
+    assert headers and all("Docstring" not in code for code in headers)
+
+
+TRIPLE_QUOTE_LINES = [
+    'x = 1  # """ not a string',
+    "s = 'a \"\"\" b'",
+    's = "a\\" """ b"',
+    'u = "a""" """ c """',
+    "v = '''' '''",
+    "w = r'\\\\' + '''d'''",
+    'y = "#" + """e"""',
+    "z = b'x' '''f'''",
+    "# ''' x",
+    's = "\\\\"""" g """',
+]
+
+
+def test_triple_quoted_strings_are_found_as_the_tokenizer_finds_them():
+    import io
+    import tokenize
+
+    from scripts.scan.fragments import Source
+
+    for first in TRIPLE_QUOTE_LINES:
+        for second in TRIPLE_QUOTE_LINES:
+            text = first + "\n" + second + "\n"
+            source = Source(text)  # none of these needs the whole file parsed (Unsure)
+            triple = [t for t in tokenize.generate_tokens(io.StringIO(text).readline) if t.type == tokenize.STRING
+                      and t.string.lstrip("rRbBuU")[:3] in ('"""', "'''")]
+            expected = [(source.starts[t.start[0] - 1] + t.start[1] + len(t.string) - len(t.string.lstrip("rRbBuU")),
+                         source.starts[t.end[0] - 1] + t.end[1]) for t in triple]
+            assert source.strings == expected, text
 
 
 def test_statement_parsing_agrees_on_the_labelled_corpus(tmp_path):

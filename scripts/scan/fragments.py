@@ -24,6 +24,9 @@ from operator import add
 _CONTINUES = re.compile(r"(?:else|elif|except|finally)\b|[)\]}]")
 
 
+_UNKNOWN = object()  # a line not looked at yet
+
+
 class Unsure(Exception):
     """The file's statements cannot be told apart from its text alone: parse all of it."""
 
@@ -36,8 +39,8 @@ class Source:
         self.lines = text.split("\n")
         # offset of the first character of each line
         self.starts = list(accumulate(map(add, map(len, self.lines), repeat(1)), initial=0))
-        self._code: dict[int, int | None] = {}
-        self._start: dict[int, bool] = {}
+        self._code: list = [_UNKNOWN] * len(self.lines)   # per line: code(line), once computed
+        self._start: list = [_UNKNOWN] * len(self.lines)  # per line: is_start(line), once computed
         self.strings = self._triple_quoted()   # [(start offset, end offset)] of triple-quoted strings
         self._string_starts = [a for a, _ in self.strings]
 
@@ -48,10 +51,17 @@ class Source:
         while double != -1 or single != -1:
             begin = double if single == -1 or (double != -1 and double < single) else single
             quote = text[begin:begin + 3]
-            prefix = text[text.rfind("\n", 0, begin) + 1:begin]
+            line_start = text.rfind("\n", 0, begin) + 1
+            prefix = text[line_start:begin]
             if "#" in prefix or "'" in prefix or '"' in prefix:
-                # in a comment, or after a quote: a lexer would be needed to tell
-                raise Unsure("triple quote after a hash or a quote on its line")
+                # in a comment or a string, or after one: read the line up to it
+                skip = _not_opening(text, max(line_start, spans[-1][1] if spans else 0), begin)
+                if skip is not None:
+                    if double != -1 and double < skip:
+                        double = text.find('"""', skip)
+                    if single != -1 and single < skip:
+                        single = text.find("'''", skip)
+                    continue
             close = text.find(quote, begin + 3)
             while close != -1 and _escaped(text, close):
                 close = text.find(quote, close + 1)
@@ -76,11 +86,10 @@ class Source:
 
     def code(self, line: int) -> int | None:
         """The indentation of a line of code; None for a blank, comment or string line."""
-        try:
-            return self._code[line]
-        except KeyError:
+        indent = self._code[line]
+        if indent is _UNKNOWN:
             indent = self._code[line] = self._indent(line)
-            return indent
+        return indent
 
     def _indent(self, line: int) -> int | None:
         text = self.lines[line]
@@ -94,20 +103,23 @@ class Source:
         return len(text) - len(stripped)
 
     def _previous_code(self, line: int) -> int | None:
+        codes = self._code
         line -= 1
         while line >= 0:
-            if self.code(line) is not None:
+            indent = codes[line]
+            if indent is _UNKNOWN:
+                indent = self.code(line)
+            if indent is not None:
                 return line
             line -= 1
         return None
 
     def is_start(self, line: int) -> bool:
         """Whether a line of code begins a statement (as far as indentation can tell)."""
-        try:
-            return self._start[line]
-        except KeyError:
+        start = self._start[line]
+        if start is _UNKNOWN:
             start = self._start[line] = self._is_start(line)
-            return start
+        return start
 
     def _is_start(self, line: int) -> bool:
         indent = self.code(line)
@@ -133,18 +145,23 @@ class Source:
         limit = indent if indent is not None else None
         if below is not None:
             limit = below - 1 if limit is None else min(limit, below - 1)
+        codes = self._code
         start = line
         while start >= 0:
-            i = self.code(start)
+            i = codes[start]
+            if i is _UNKNOWN:
+                i = self.code(start)
             if i is not None and (limit is None or i <= limit) and self.is_start(start):
                 break
             start -= 1
         if start < 0:
             return None
         level = self.code(start)
-        end = start + 1
-        while end < len(self.lines):
-            i = self.code(end)
+        end, count = start + 1, len(self.lines)
+        while end < count:
+            i = codes[end]
+            if i is _UNKNOWN:
+                i = self.code(end)
             if i is not None and (i < level or (i == level and self.is_start(end))):
                 break
             end += 1
@@ -158,6 +175,45 @@ class Source:
         if self.code(start):
             return "if 1:\n" + body, start - 1
         return body, start
+
+
+_QUOTE_OR_HASH = re.compile(r"[#'\"]")
+
+
+def _not_opening(text: str, at: int, begin: int) -> int | None:
+    """Reading code from `at` (a line start, or the end of a triple-quoted string on the line) to the
+    triple quote at `begin`: None when it opens a string, else where to look for the next one (the
+    end of the line, for a triple quote in a comment; the end of the string it is inside). Unsure
+    where it cannot tell: an f-string before it, a string that does not end on its line."""
+    if at and text[at - 1] == "\n" and text[:at - 1].rstrip("\r").endswith("\\"):
+        raise Unsure("backslash continuation before a triple quote")
+    while True:
+        m = _QUOTE_OR_HASH.search(text, at, begin)
+        if m is None:
+            return None
+        at = m.start()
+        if text[at] == "#":  # a comment to the end of the line
+            end = text.find("\n", begin)
+            return len(text) if end == -1 else end
+        quote = text[at]
+        if text.startswith(quote * 3, at):
+            raise Unsure("triple quote before a triple quote")
+        letters = at
+        while letters > 0 and text[letters - 1] in "rRbBuUfF":
+            letters -= 1
+        if "f" in text[letters:at].lower():
+            raise Unsure("f-string before a triple quote")
+        end = at + 1
+        while True:  # the closing quote on the same line
+            close, newline = text.find(quote, end), text.find("\n", end)
+            if close == -1 or newline != -1 and newline < close:
+                raise Unsure("string not closed on its line before a triple quote")
+            if not _escaped(text, close):
+                break
+            end = close + 1
+        if close >= begin:  # the triple quote is inside this string
+            return close + 1
+        at = close + 1
 
 
 def _escaped(text: str, position: int) -> bool:

@@ -38,7 +38,10 @@ _ASSIGN_TAIL = re.compile(r"[ \t]*(?::[^=\n]*)?=(?!=)")    # `name = `, `name: t
 
 def _find(text: str, name: str, tail: re.Pattern | None = None):
     """Offsets where `name` (a literal, or a regular expression) starts a word (and `tail` follows)."""
-    if re.escape(name) != name:
+    literal = _LITERAL.get(name)
+    if literal is None:
+        literal = _LITERAL[name] = re.escape(name) == name
+    if not literal:
         pattern = re.compile(name + (tail.pattern if tail else r"\b"))
         yield from (m.start() for m in pattern.finditer(text) if _word_start(text, m.start()))
         return
@@ -48,6 +51,9 @@ def _find(text: str, name: str, tail: re.Pattern | None = None):
         if _word_start(text, at) and (tail.match(text, end) if tail else not _word_start(text, end)):
             yield at
         at = text.find(name, end)
+
+
+_LITERAL: dict[str, bool] = {}  # name -> whether it is a literal (not a regular expression)
 
 
 def _word_start(text: str, at: int) -> bool:
@@ -133,6 +139,29 @@ def fragment_calls(data: bytes, modules: list[str] | None = None) -> list[Call] 
         covered[span[0]:span[1]] = b"\1" * (span[1] - span[0])
         return True
 
+    def parse_header(span: tuple[int, int], line: int) -> bool:
+        # a line in the header of a function definition (a parameter's default) needs the header
+        # alone, not the body: the first lines ending in `:` that parse with a `pass` body
+        start, end = span
+        tries = 0
+        for last in range(start, end - 1):
+            if not _HEADER_END.search(source.lines[last]):
+                continue
+            code, offset = source.fragment(start, last + 1)
+            try:
+                tree = ast.parse(code + "\n" + " " * (source.code(start) + 1) + "pass")
+            except (SyntaxError, ValueError):
+                tries += 1
+                if tries == 3:
+                    return False
+                continue
+            if line > last:  # the line is in the body after all
+                return False
+            facts.add(tree, offset)
+            covered[start:last + 1] = b"\1" * (last + 1 - start)
+            return True
+        return False
+
     def parse_lines(lines) -> bool:
         # the innermost statement of each line; neighbours at one indentation a few lines apart are
         # parsed together (a parse has a fixed cost: one of a one-line statement costs ~40 us)
@@ -143,6 +172,9 @@ def fragment_calls(data: bytes, modules: list[str] | None = None) -> list[Call] 
             span = source.statement(line)
             if span is None:
                 return False
+            if (span[1] - span[0] > 2 and _DEFINITION.match(source.lines[span[0]], source.code(span[0]))
+                    and parse_header(span, line)):
+                continue
             spans.append(span)
         groups: list[list[tuple[int, int]]] = []
         for span in spans:
@@ -165,13 +197,18 @@ def fragment_calls(data: bytes, modules: list[str] | None = None) -> list[Call] 
     try:
         if modules is None:
             modules = _modules(data)
-        imports = []  # the lines that import a signature module (found by its name: rarer than "import")
-        for at in sorted({at for module in modules for at in _find(text, module)}):
+        imports = []  # the lines that import a signature module (every import line says "import")
+        at, last = text.find("import"), -1
+        while at != -1:
             line = source.line_of(at)
-            words = source.lines[line].split()
-            if words and words[0] in ("import", "from") and any(
-                    w.split(".")[0].strip(",()") in modules for w in words[1:]):
-                imports.append(line)
+            if line != last:
+                last = line
+                words = source.lines[line]
+                words = words.split() if any(m in words for m in modules) else ()
+                if words and words[0] in ("import", "from") and any(
+                        w.split(".")[0].strip(",()") in modules for w in words[1:]):
+                    imports.append(line)
+            at = text.find("import", at + 6)
         if not parse_lines(imports):
             return None
         # names bound to a called name by an import (`from x import pipeline as make`)
@@ -181,22 +218,26 @@ def fragment_calls(data: bytes, modules: list[str] | None = None) -> list[Call] 
                          and any(re.fullmatch(name, target.rsplit(".", 1)[-1]) for name in called))
         hits = [at for name in sorted(called | set(aliases))
                 for at in _find(text, name, _CALL_TAIL)]
-        if not parse_lines(source.line_of(h) for h in hits if text[h - 4:h] != "def "):
+        if not parse_lines(source.line_of(h) for h in hits if text[h - 4:h] != "def " and text[h - 6:h] != "class "):
             return None
         # the values of the names the matched calls pass, and argparse options for `args.x`
-        needed, options = set(), False
+        needed, attributes = set(), set()
         for node, _, sig in facts.matched():
             for part in _passed(node, sig):
                 for sub in ast.walk(part):
                     if isinstance(sub, ast.Name):
                         needed.add(sub.id)
                     elif isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name):
-                        options = True
+                        attributes.add(sub.attr)
         # `name = `, `name: type = `, a parameter `name=` (and a keyword argument: parsed for nothing)
         lines = [source.line_of(at) for name in sorted(needed) for at in _find(text, name, _ASSIGN_TAIL)
                  if text[at - 1:at] != "."]
-        if options:
-            lines += [source.line_of(at) for at in _find(text, "add_argument")]
+        # the add_argument calls that can define an option a call passes as `args.x`
+        for at in _find(text, "add_argument") if attributes else ():
+            line = source.line_of(at)
+            span = source.statement(line) if source.code(line) is not None else None
+            if span is None or _may_name(source, span, attributes):
+                lines.append(line)
         if not parse_lines(lines):
             return None
     except (Unsure, RecursionError):
@@ -205,6 +246,23 @@ def fragment_calls(data: bytes, modules: list[str] | None = None) -> list[Call] 
 
 
 _NEIGHBOURS = 4  # lines between two statements parsed together
+_DEFINITION = re.compile(r"(?:async\s+)?def\s|@")   # a function definition starts so (or its decorator)
+_HEADER_END = re.compile(r":\s*(?:#.*)?$")           # a line that may end a definition's header
+_QUOTES_AND_BLANKS = re.compile(r"[\s'\"]+")
+
+
+def _may_name(source: Source, span: tuple[int, int], names: set[str]) -> bool:
+    """Whether an `add_argument` statement can define one of the options `names` (its option strings
+    and `dest`, with - read as _, hold the name). True when its text cannot tell: an escape, a
+    comment, or brackets that do not close (indentation may have cut the statement short)."""
+    start, end = span
+    while end - 1 > start and source.lines[end - 1].lstrip()[:1] in ("", "#") and not source.in_string(end - 1):
+        end -= 1  # comments and blank lines after the statement
+    body = "\n".join(source.lines[start:end])
+    if "\\" in body or "#" in body or body.count("(") != body.count(")"):
+        return True
+    flat = _QUOTES_AND_BLANKS.sub("", body).replace("-", "_")  # "--model-" "name" -> __model_name
+    return any(name in flat for name in names)
 
 
 def _neighbours(source: Source, first: tuple[int, int], second: tuple[int, int]) -> bool:
@@ -472,6 +530,19 @@ def _calls(trees: list[tuple[ast.AST, int]], lines: list[str] | None, facts: Fac
 
 
 def _match(parts: list[str]) -> Signature | None:
+    key = tuple(parts)
+    try:
+        return _MATCHED[key]
+    except KeyError:
+        pass
+    sig = _MATCHED[key] = _match_signature(parts)
+    return sig
+
+
+_MATCHED: dict[tuple[str, ...], Signature | None] = {}  # dotted name -> its signature (the same for every file)
+
+
+def _match_signature(parts: list[str]) -> Signature | None:
     if len(parts) < 2:
         return None
     for sig in PYTHON_SIGNATURES:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Iterator
 
 from build.redact import redact
@@ -55,8 +55,13 @@ class Scan:
         self.skipped.update(other.skipped)
 
 
+def _name(path: str) -> str:
+    """The file name of a relative path with / (PurePosixPath(path).name, several times faster)."""
+    return path.rstrip("/").rpartition("/")[2]
+
+
 def language(path: str) -> str | None:
-    name = PurePosixPath(path).name
+    name = _name(path)
     lower = name.lower()
     if is_manifest(name) and lower != "setup.py":
         return "manifest"
@@ -88,7 +93,7 @@ def scan_file(path: str, data: bytes, scan: Scan) -> None:
     try:
         if lang == "python":
             calls = scan_python(data)
-            if PurePosixPath(path).name.lower() == "setup.py":
+            if _name(path).lower() == "setup.py":
                 for library, req, line in scan_manifest("setup.py", data):
                     scan.libraries.append((path, library, req, line))
         elif lang == "notebook":
@@ -96,7 +101,7 @@ def scan_file(path: str, data: bytes, scan: Scan) -> None:
         elif lang == "javascript":
             calls = scan_javascript(data)
         else:
-            for library, req, line in scan_manifest(PurePosixPath(path).name, data):
+            for library, req, line in scan_manifest(_name(path), data):
                 scan.libraries.append((path, library, req, line))
             calls = []
     except SkipFile as e:

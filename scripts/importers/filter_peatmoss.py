@@ -1,4 +1,9 @@
-"""filter-peatmoss (dulaninw/filter-peatmoss): Sourcegraph code usages and code files per library API."""
+"""filter-peatmoss (dulaninw/filter-peatmoss): Sourcegraph code usages and code files per library API.
+
+The files were found by Sourcegraph, as the artifact's SourceGraphProcessing/script_1.sh says: one
+`src search "context:global select:file visibility:public count:all lang:Python content:'import
+<library>' AND <api>\\("` per library and API (hence METHOD, sourcegraph-code-search).
+"""
 
 from __future__ import annotations
 

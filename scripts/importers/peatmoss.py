@@ -1,9 +1,13 @@
 """PeaTMOSS (PurdueDualityLab/PeaTMOSS-Artifact): GitHub repository -> model reuse links with licenses, repository licenses, license categories, a download list.
 
-The links carry the method the study used to find them, METHOD: a Sourcegraph code search of
-GitHub for the loading calls of the Hub libraries, the model ids matched in the files it returned
-(Jiang et al., "PeaTMOSS", MSR 2024; the same search's per-file output is dulaninw/filter-peatmoss,
-imported with the same method). The artifact holds no README of its own to quote.
+The links carry METHOD, a search of GitHub code for a library's import and its loading call with
+the model ids matched in the files found (Jiang et al., "PeaTMOSS", MSR 2024). The artifact does not
+name its search tool: its README speaks only of "links between the downstream GitHub repositories
+and the PTM models", and Data-Collection/List of signatures and GitHub CLI fields and command.xlsx
+lists the signatures (import identifier, method). "sourcegraph" is taken from the follow-up that
+searched the same signatures, dulaninw/filter-peatmoss, whose SourceGraphProcessing/script_1.sh runs
+`src search "... content:'import <library>' AND <api>\\("` (docs/dependents.md, "Where
+`sourcegraph-code-search` comes from").
 """
 
 from __future__ import annotations

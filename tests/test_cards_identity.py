@@ -355,6 +355,20 @@ def test_prose_results_on_examples(text):
     assert cards._has_prose_results(text) == reference_has_prose_results(text)
 
 
+METRIC_NAMES = ["accuracy", "f1", "f1 score", "f1-score", "f1score", "f-score", "f-measure", "precision", "recall",
+                "bleu", "sacrebleu", "chrf", "chr-f", "rouge", "rouge-l", "rougelsum", "meteor", "wer", "cer",
+                "exact match", "exact-match", "perplexity", "auc", "roc auc", "roc-auc", "iou", "miou", "map@50",
+                "pearson", "spearman", "mcc", "bertscore", "fid", "inception score", "psnr", "ssim"]
+
+
+@pytest.mark.parametrize("name", METRIC_NAMES)
+def test_every_metric_name_passes_the_cheap_checks(name):
+    assert cards._METRIC_NAME_LOWER.fullmatch(name)
+    assert any(part in name for part in cards._METRIC_NAME_PARTS)
+    for text in (f"{name}: 0.5", f"The {name.upper()} is 3", f"a 97% {name}"):
+        assert cards._has_prose_results(text) and reference_has_prose_results(text), text
+
+
 def test_fixtures():
     for path in sorted(FIXTURES.glob("*.md")):
         assert_same(path.read_text(encoding="utf-8"), ["license:mit"])

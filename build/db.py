@@ -41,6 +41,7 @@ import sqlite_utils
 from tqdm import tqdm
 
 from build import cards, combine, findings, identity, populations, schema, signatures, summaries
+from build import facets
 from build.redact import REPLACEMENT, Redactor
 from build.snapshot import BOOL_OR_TEXT, KINDS, MODEL_IDS, SnapshotError, iter_lines, parse_line, remove_stale
 
@@ -257,6 +258,7 @@ def _fill(db: sqlite_utils.Database, cards_tmp: Path, parts: list, digest: str, 
         clock.lap("models_fts, views, analyze")
         populations.write(db)
         summaries.write(db)  # build-time summary tables the canned queries read (build/summaries.py)
+        facets.write(db)  # build-time facet counts of the models table (build/facets.py)
         findings.write(db)
         clock.lap("populations, summaries, findings")
     finally:

@@ -264,6 +264,7 @@ def card_views(cards: list[dict], sections: list[dict]) -> list[dict]:
         out.append({
             **{k: v for k, v in card.items() if k != "text"},
             "front_matter": front, "html": html, "chars": len(card["text"] or ""),
+            "has_text": card["text"] is not None,
             "items": items,
             "present": _json_list(card.get("sections_present")),
             "filler": _json_list(card.get("filler_sections")),
@@ -312,6 +313,9 @@ async def model_page(datasette, request):
         "database": db.name,
         "parts": parts,
         "cards": card_views(parts["cards"]["rows"], parts["card_sections"]["rows"]),
+        # the card texts are in the cards database: when it is not served, the page says so
+        "cards_database": getattr(await cards_database(datasette, db), "name", None),
+        "cards_file": f"{db.name}_cards.db",
         "up": tree(parts["bases"]["rows"], model_id, "model_id", "base_model_id"),
         "down": tree(parts["derived"]["rows"], model_id, "base_model_id", "model_id"),
         "list_limit": LIST_LIMIT,

@@ -20,7 +20,8 @@ Datasette's own hooks:
   kept (per Datasette, the last FACET_CACHE_SIZE): the data cannot change while it is served, and a
   facet of the whole models table at Hub size counts two million rows. A facet that ran out of
   `facet_time_limit_ms` is queued to run in the background (FACET_FILL_MS, one at a time), so a
-  later request has it.
+  later request has it. A facet of the models table, whole or filtered on one facet value, is
+  answered from the build-time `facet_counts` (build/facets.py) without counting the table.
 - `handle_exception`: Datasette's table view reports a bad `?_sort=` column as a 500, and fails
   with a 500 on a malformed `?_timelimit=` or `?_through=`; they are client errors, answered 400.
 
@@ -305,13 +306,55 @@ class _CachedExecute:
         if key in cache:
             cache.move_to_end(key)
             return cache[key]
-        try:
-            results = await ds.execute(database, sql, params, **kwargs)
-        except QueryInterrupted:
-            _facet_fills.setdefault(ds, _Fills(cache)).add(db, key, sql, params)
-            raise
+        results = await _precounted(db, sql, params)
+        if results is None:
+            try:
+                results = await ds.execute(database, sql, params, **kwargs)
+            except QueryInterrupted:
+                _facet_fills.setdefault(ds, _Fills(cache)).add(db, key, sql, params)
+                raise
         _keep(cache, key, results)
         return results
+
+
+# A facet query of Datasette's ColumnFacet (datasette/facets.py) on the whole models table, or on
+# the table filtered on one column's value (`?pipeline_tag=...`: `where "pipeline_tag" = :p0`).
+_FACET_SQL = re.compile(
+    r'\s*select (?P<column>\w+) as value, count\(\*\) as count from \(\s*'
+    r'select [^()]+ from models (?:where "(?P<by>\w+)" = :p0)?\s*\)\s*'
+    r'where (?P=column) is not null\s*group by (?P=column) order by count desc, value limit (?P<limit>\d+)\s*', re.S)
+
+
+async def _precounted(db, sql: str, params) -> Results | None:
+    """The answer of a facet query from the database's build-time `facet_counts` (build/facets.py),
+    or None when it does not hold it (another table, filter or column, or no such table)."""
+    m = _FACET_SQL.fullmatch(sql)
+    params = dict(params or {})
+    if not m or set(params) != ({"p0"} if m["by"] else set()):
+        return None
+    column, by, limit = m["column"], m["by"] or "", int(m["limit"])
+
+    def query(conn):
+        by_value = ""
+        if by:  # the stored value the filter matches, found by the filter itself (an index seek)
+            row = conn.execute(f"select [{by}] from models where [{by}] = ? limit 1", [params["p0"]]).fetchone()
+            if row is None:
+                return None
+            by_value = row[0]
+        counted = ("select 1 from facet_counts where filter_column = ? and filter_value = ? "
+                   "and facet_column = ? limit 1")
+        if conn.execute(counted, ["", "", column]).fetchone() is None or (
+                by and conn.execute(counted, [by, by_value, by]).fetchone() is None):
+            return None
+        cursor = conn.execute("select value, count from facet_counts where filter_column = ? and filter_value = ? "
+                              "and facet_column = ? and value is not null order by count desc, value limit ?",
+                              [by, by_value, column, limit])
+        return Results(cursor.fetchall(), False, cursor.description)
+
+    try:
+        return await db.execute_fn(query)
+    except sqlite3.OperationalError:  # no facet_counts here (another database, an older build)
+        return None
 
 
 def _keep(cache: OrderedDict, key, results) -> None:

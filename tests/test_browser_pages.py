@@ -202,6 +202,19 @@ def test_payloads_never_run_and_other_pages(payload_db, chromium, shots):
                 assert "You asked for <code>openai/gpt2-legacy</code>" in dom
 
 
+def test_a_model_page_without_the_cards_database(payload_db, chromium, shots, tmp_path):
+    """Served without ptm_reuse_cards.db, a model page says where its card text lives; nothing runs."""
+    alone = tmp_path / "ptm_reuse.db"
+    shutil.copy(payload_db, alone)
+    with datasette_server(alone) as base:
+        url = model_page(base, PAYLOAD_ID)
+        page, console, dom = open_page(chromium, url, shots / "page-model-cards-not-served.png")
+        assert PWNED not in page.html_attrs, (url, "a payload ran")
+        assert console == [], (url, console)
+        assert "The card text lives in the cards database (ptm_reuse_cards.db), which is not served here" in dom
+        assert "Some words about the data." not in dom
+
+
 # ------------------------------------------------------------------ a database built from mining runs alone
 
 

@@ -12,9 +12,10 @@ import shutil
 from html.parser import HTMLParser
 import sqlite3
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
+import yaml
 from conftest import make_datasette
 
 from build.db import build
@@ -257,6 +258,22 @@ async def test_model_without_a_card(ds):
     assert "No dated observation gives this model" in html
 
 
+async def test_card_text_when_the_cards_database_is_not_served(ds, db_path, tmp_path):
+    """The card texts are in the cards database: served, the page renders the text; not served,
+    it says where the text lives instead of showing an empty card."""
+    served = (await ds.client.get("/models/" + XSS_ID)).text
+    assert '<div class="ptm-card-text">' in served and "Real words about the training data" in served
+    assert "not served here" not in served
+    alone = tmp_path / "ptm_reuse.db"
+    shutil.copy(db_path, alone)  # without ptm_reuse_cards.db beside it
+    datasette = make_datasette(alone)
+    assert "ptm_reuse_cards" not in datasette.databases
+    html = (await datasette.client.get("/models/" + XSS_ID)).text
+    assert ("The card text lives in the cards database (ptm_reuse_cards.db), which is not served here" in html)
+    assert '<div class="ptm-card-text">' not in html and "Real words about the training data" not in html
+    assert "completeness" in html  # its score and sections are in the main database: still shown
+
+
 async def test_untrusted_model_id_and_card_never_become_markup(ds):
     response = await ds.client.get("/models/" + XSS_ID)
     assert response.status_code == 200
@@ -389,6 +406,60 @@ async def test_a_facet_that_ran_out_of_time_is_filled_in_the_background(db_path,
     assert list(cache) == ["facet"]
     assert {r["value"]: r["count"] for r in cache["facet"].rows} == {
         r["value"]: r["count"] for r in rows(db_path, facet, {})}
+
+
+async def test_facet_counts_table_answers_as_datasettes_own_facets(db_path, tmp_path, monkeypatch):
+    """build/facets.py counts the models table's facets at build time; plugins/ptm_serving.py answers
+    a facet of the whole table, or of the table filtered on one facet value, from those counts.
+    Every such page gives the same facet results as Datasette's own facet queries (the same
+    database without facet_counts), and the counts table answered every facet of those pages;
+    a page it does not cover (two filters, another column) runs Datasette's queries."""
+    from datasette.plugins import pm
+
+    from build.facets import MODEL_FACETS
+
+    metadata = yaml.safe_load((Path(__file__).resolve().parent.parent / "metadata.yml").read_text())
+    assert tuple(metadata["databases"]["ptm_reuse"]["tables"]["models"]["facets"]) == MODEL_FACETS
+    plain = tmp_path / "ptm_reuse.db"
+    shutil.copy(db_path, plain)
+    with sqlite3.connect(plain) as conn:
+        conn.execute("DROP TABLE facet_counts")
+    counted, own = make_datasette(db_path), make_datasette(plain)
+    serving = next(p for p in pm.get_plugins() if getattr(p, "__name__", "") == "ptm_serving.py")
+    answered, precounted = [], serving._precounted
+
+    async def recording(db, sql, params):
+        results = await precounted(db, sql, params)
+        answered.append((db.path, sql, dict(params or {}), results is not None))
+        return results
+
+    monkeypatch.setattr(serving, "_precounted", recording)
+
+    async def facets(ds, query):
+        response = await ds.client.get("/ptm_reuse/models.json?_size=0" + query)
+        assert response.status_code == 200, query
+        data = response.json()
+        assert not data.get("facets_timed_out"), query
+        return data["facet_results"]
+
+    whole = await facets(own, "")
+    assert set(whole) == set(MODEL_FACETS)
+    pages = ["", "&_facet_size=1"] + [
+        f"&{column}={quote(str(r['value']))}" for column in MODEL_FACETS for r in whole[column]["results"]]
+    pages += ["&has_card=1.0", "&pipeline_tag=TEXT-CLASSIFICATION", "&license=no-such-license"]
+    assert len(pages) > 10
+    for page in pages:
+        answered.clear()
+        assert await facets(counted, page) == await facets(own, page), page
+        from_table = [a[3] for a in answered if a[0] == str(db_path)]
+        assert len(from_table) == len(MODEL_FACETS), page
+        if page not in ("&pipeline_tag=TEXT-CLASSIFICATION", "&license=no-such-license"):
+            assert all(from_table), page  # (a value no model has: Datasette's query, an index seek)
+    gated = next(r["value"] for r in whole["gated"]["results"])
+    for page in [f"&has_card=1&gated={gated}", "&_facet=author", "&_search=gpt2"]:
+        answered.clear()
+        assert await facets(counted, page) == await facets(own, page), page
+        assert not any(a[3] for a in answered if "select pipeline_tag as value" in a[1]), page
 
 
 # ------------------------------------------------------------------ model ids link to their pages

@@ -2,9 +2,11 @@
 
 Writes, into a new folder OUT (built beside it and moved into place only when complete):
 
-- `<table>.parquet` for every table (not SQLite's own or full-text-search tables) of DB and of the
-  cards database beside it (ptm_reuse.db -> ptm_reuse_cards.db, built in the same run: the card
-  texts), when it is there, so one folder holds every table under its own name; columns typed
+- `<table>.parquet` for every table (not SQLite's own or full-text-search tables, nor `facet_counts`:
+  Datasette's facet counts, build/facets.py, whose value columns mix the facet columns' types, and
+  which one GROUP BY of `models` gives again) of DB and of the cards database beside it
+  (ptm_reuse.db -> ptm_reuse_cards.db, built in the same run: the card texts), when it is there,
+  so one folder holds every table under its own name; columns typed
   from their SQLite declared types: INTEGER -> int64, REAL/FLOAT/DOUBLE -> float64, BLOB -> binary,
   anything else (TEXT: ids, dates, JSON arrays) -> string; NULL stays null. A value that does not
   fit its column's type is an error naming table, column and rowid.
@@ -66,6 +68,9 @@ def duckdb_sql(sql: str) -> str:
     return re.sub(r"(?<![:\w]):(\w+)", r"$\1", sql)
 
 
+NOT_EXPORTED = {"facet_counts"}  # the serving side's facet counts (build/facets.py): mixed-type values
+
+
 class ExportError(Exception):
     pass
 
@@ -86,7 +91,7 @@ def exported_tables(conn: sqlite3.Connection) -> list[str]:
     rows = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name").fetchall()
     virtual = [name for name, sql in rows if (sql or "").upper().startswith("CREATE VIRTUAL TABLE")]
     return [name for name, _ in rows
-            if not name.startswith("sqlite_") and name not in virtual
+            if not name.startswith("sqlite_") and name not in virtual and name not in NOT_EXPORTED
             and not any(name.startswith(v + "_") for v in virtual)]
 
 

@@ -11,7 +11,8 @@
   in the cards database that the build writes beside the main one, e.g. ptm_reuse_cards.db).
   An exact id (or a legacy id, in any case) lands on the model's page; otherwise exact id
   matches rank first, then ids starting with the words, then by 30-day downloads. A query with
-  more than SEARCH_CANDIDATES matches ranks a bounded pool of them (search_models_sql()).
+  more than SEARCH_CANDIDATES matches ranks a bounded pool of them (search_models_sql()): its most
+  downloaded matches are looked for among the SEARCH_WALK most downloaded models only.
 - Lookups in any letter case use the builder's COLLATE NOCASE indexes (build/schema.py).
 - `/-/ptm-static/<file>` serves plugins/static/ (the chart script and the vendored vega
   libraries): scripts are files, never inline, so that a strict Content-Security-Policy works.
@@ -348,6 +349,12 @@ SEARCH_LIMIT = 50
 # and its SEARCH_POOL most downloaded matches, so that no search reads or sorts the whole table.
 SEARCH_CANDIDATES = 20_000
 SEARCH_POOL = 2_000
+# Its most downloaded matches are looked for among the SEARCH_WALK most downloaded models, each
+# checked against the full-text index on its own (an index walk that stops at SEARCH_POOL found),
+# by the query's words whole (`model`, not `model*`: a prefix makes FTS5 merge the posting lists of
+# every term it starts on each check, about 80 ms at 2,000,000 models). When that finds fewer than
+# SEARCH_LIMIT, every match is read instead (SEARCH_ALL_MATCHES_SQL).
+SEARCH_WALK = 5_000
 
 # One ranking for both ways: exact id (any case) first, then ids, authors or names (the part after
 # the slash) that start with the words, then the other full-text matches; each by 30-day downloads.
@@ -372,15 +379,24 @@ WHERE models_fts MATCH :fts{_SEARCH_ORDER}"""
 
 # More: rank the pool. Each part is index-driven (the case-insensitive id index of build/schema.py
 # for = and LIKE, the author index, and a walk of the downloads index that stops at :pool).
-SEARCH_MANY_MODELS_SQL = f"""
+_POOL = """
 WITH pool(id) AS (
   SELECT rowid FROM models WHERE model_id = :q COLLATE NOCASE
   UNION SELECT * FROM (SELECT rowid FROM models WHERE model_id LIKE :prefix LIMIT :pool)
   UNION SELECT * FROM (SELECT rowid FROM models WHERE author = :q LIMIT :pool)
-  UNION SELECT * FROM (SELECT rowid FROM models
+  UNION SELECT * FROM ({top})
+)"""
+# The most downloaded models matching the words whole, among the :walk most downloaded (bounded).
+_TOP_WALKED = """SELECT rowid FROM (SELECT rowid FROM models ORDER BY downloads_30d DESC LIMIT :walk) w
+                       WHERE EXISTS (SELECT 1 FROM models_fts WHERE models_fts MATCH :words AND models_fts.rowid = w.rowid)
+                       LIMIT :pool"""
+SEARCH_MANY_MODELS_SQL = _POOL.format(top=_TOP_WALKED) + f"""{_SEARCH_SELECT}
+WHERE m.rowid IN pool{_SEARCH_ORDER}"""
+SEARCH_WALK_COUNT_SQL = f"SELECT count(*) FROM ({_TOP_WALKED.replace(':pool', ':limit')})"
+# Too few of those: every match, most downloaded first (reads the whole posting list).
+SEARCH_ALL_MATCHES_SQL = _POOL.format(top="""SELECT rowid FROM models
                        WHERE +rowid IN (SELECT rowid FROM models_fts WHERE models_fts MATCH :fts)
-                       ORDER BY downloads_30d DESC LIMIT :pool)
-){_SEARCH_SELECT}
+                       ORDER BY downloads_30d DESC LIMIT :pool""") + f"""{_SEARCH_SELECT}
 WHERE m.rowid IN pool{_SEARCH_ORDER}"""
 
 
@@ -422,7 +438,21 @@ async def search_models_sql(db, q: str, fts: str) -> tuple[str, dict]:
     matches = (await db.execute(SEARCH_COUNT_SQL, {"fts": fts, "cap": SEARCH_CANDIDATES})).rows[0][0]
     if matches <= SEARCH_CANDIDATES:
         return SEARCH_MODELS_SQL, params
-    return SEARCH_MANY_MODELS_SQL, {**params, "pool": SEARCH_POOL}
+    walk = {"words": fts.removesuffix("*"), "walk": SEARCH_WALK}
+    found = (await db.execute(SEARCH_WALK_COUNT_SQL, {**walk, "limit": SEARCH_LIMIT})).rows[0][0]
+    if found < SEARCH_LIMIT:
+        return SEARCH_ALL_MATCHES_SQL, {**params, "pool": SEARCH_POOL}
+    return SEARCH_MANY_MODELS_SQL, {**params, **walk, "pool": SEARCH_POOL}
+
+
+def pool_note(sql: str | None) -> str | None:
+    """What the page says when it ranked a pool rather than every match."""
+    many = f"More than {SEARCH_CANDIDATES:,} models match: ranked here are the exact id, the ids and the author starting with it, and "
+    if sql == SEARCH_MANY_MODELS_SQL:
+        return many + f"the models among the {SEARCH_WALK:,} most downloaded that hold its words whole."
+    if sql == SEARCH_ALL_MATCHES_SQL:
+        return many + f"its {SEARCH_POOL:,} most downloaded matches."
+    return None
 
 
 async def search_page(datasette, request):
@@ -453,6 +483,7 @@ async def search_page(datasette, request):
         "database": db.name if db is not None else None,
         "cards_database": cards_db.name if cards_db is not None else None,
         "models_sql": sql_links(datasette, db.name, models_sql, params) if models_sql else None,
+        "pool_note": pool_note(models_sql),
         **search_box_context(datasette)}, request=request)
     return Response.html(html)
 

@@ -312,32 +312,63 @@ async def test_search_ranks_exact_id_first_and_finds_card_text(ds):
 def test_a_search_matching_many_models_ranks_a_bounded_pool_the_same_way(db_path):
     """Past SEARCH_CANDIDATES matches the search ranks a pool (exact, prefix, author, most
     downloaded); on a pool that holds every match the answer is the full ranking's."""
-    from plugins.ptm_models import SEARCH_MANY_MODELS_SQL, SEARCH_MODELS_SQL
+    from plugins.ptm_models import SEARCH_ALL_MATCHES_SQL, SEARCH_MANY_MODELS_SQL, SEARCH_MODELS_SQL
 
     for q in ("org", "gpt2", "GPT2", "model", "bert", "owner/undated"):
         params = {"q": q, "prefix": q + "%", "fts": fts_query(q)}
         full = rows(db_path, SEARCH_MODELS_SQL, params)
         assert full, q
-        assert rows(db_path, SEARCH_MANY_MODELS_SQL, {**params, "pool": 1000}) == full, q
+        assert rows(db_path, SEARCH_ALL_MATCHES_SQL, {**params, "pool": 1000}) == full, q
+        # the walk of the most downloaded models matches the words whole: on a walk over every
+        # model, the full ranking less the ids that match only as a prefix (`bert` in `bertweet`)
+        words = params["fts"].removesuffix("*")
+        whole = {r["model_id"] for r in rows(db_path, SEARCH_MODELS_SQL, {**params, "fts": words})}
+        pool_parts = {r["model_id"] for r in rows(db_path, (
+            "SELECT model_id FROM models WHERE model_id = :q COLLATE NOCASE OR model_id LIKE :prefix "
+            "OR author = :q"), params)}
+        walked = rows(db_path, SEARCH_MANY_MODELS_SQL, {**params, "words": words, "walk": 10**6, "pool": 1000})
+        assert walked == [r for r in full if r["model_id"] in whole | pool_parts], q
     # a pool of one per part still puts the exact id first, then its prefix, author and most downloaded
     params = {"q": "gpt2", "prefix": "gpt2%", "fts": fts_query("gpt2"), "pool": 1}
-    assert [r["model_id"] for r in rows(db_path, SEARCH_MANY_MODELS_SQL, params)] == ["gpt2", "someone/gpt2-large-fork"]
+    for sql, more in ((SEARCH_ALL_MATCHES_SQL, {}), (SEARCH_MANY_MODELS_SQL, {"words": '"gpt2"', "walk": 10})):
+        assert [r["model_id"] for r in rows(db_path, sql, {**params, **more})] == ["gpt2", "someone/gpt2-large-fork"]
+
+
+async def test_a_search_matching_many_models_walks_the_most_downloaded_first(ds, monkeypatch):
+    """Past SEARCH_CANDIDATES matches: the walk of the SEARCH_WALK most downloaded models when it
+    finds SEARCH_LIMIT matches, else every match (SEARCH_ALL_MATCHES_SQL)."""
+    from plugins import ptm_models
+
+    db = ds.get_database("ptm_reuse")
+    monkeypatch.setattr(ptm_models, "SEARCH_CANDIDATES", 0)
+    monkeypatch.setattr(ptm_models, "SEARCH_LIMIT", 2)
+    sql, params = await ptm_models.search_models_sql(db, "gpt2", fts_query("gpt2"))
+    assert sql == ptm_models.SEARCH_MANY_MODELS_SQL and params["words"] == '"gpt2"' and params["walk"] > 0
+    monkeypatch.setattr(ptm_models, "SEARCH_WALK", 1)  # one model walked: fewer than SEARCH_LIMIT found
+    sql, params = await ptm_models.search_models_sql(db, "gpt2", fts_query("gpt2"))
+    assert sql == ptm_models.SEARCH_ALL_MATCHES_SQL
+    assert "its 2,000 most downloaded matches" in ptm_models.pool_note(sql)
+    assert "among the 1 most downloaded that hold its words whole" in ptm_models.pool_note(ptm_models.SEARCH_MANY_MODELS_SQL)
+    assert ptm_models.pool_note(ptm_models.SEARCH_MODELS_SQL) is None
 
 
 def test_lookups_and_search_walk_indexes_not_the_models_table(db_path, tmp_path):
     """The case-insensitive id lookups and every part of the search pool are index searches
     (build/schema.py NOCASE_INDEXES): no step of their plans scans the models table. The plans
     are taken without the tiny fixture's statistics, as for a big table."""
-    from plugins.ptm_models import RESOLVE_SQL, SEARCH_COUNT_SQL, SEARCH_MANY_MODELS_SQL
+    from plugins.ptm_models import (RESOLVE_SQL, SEARCH_ALL_MATCHES_SQL, SEARCH_COUNT_SQL, SEARCH_MANY_MODELS_SQL,
+                                    SEARCH_WALK_COUNT_SQL)
 
-    params = {"id": "GPT2", "q": "GPT2", "prefix": "GPT2%", "fts": fts_query("GPT2"), "cap": 10, "pool": 10}
+    params = {"id": "GPT2", "q": "GPT2", "prefix": "GPT2%", "fts": fts_query("GPT2"), "cap": 10, "pool": 10,
+              "words": '"GPT2"', "walk": 10, "limit": 5}
     big = tmp_path / "no-stats.db"
     shutil.copy(db_path, big)
     with sqlite3.connect(big) as conn:
         conn.execute("DROP TABLE IF EXISTS sqlite_stat1")
     conn = sqlite3.connect(big)
     try:
-        for sql in [s for _, s in RESOLVE_SQL] + [SEARCH_COUNT_SQL, SEARCH_MANY_MODELS_SQL]:
+        for sql in [s for _, s in RESOLVE_SQL] + [SEARCH_COUNT_SQL, SEARCH_MANY_MODELS_SQL, SEARCH_ALL_MATCHES_SQL,
+                                                  SEARCH_WALK_COUNT_SQL]:
             plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql, params)]
             scans = [step for step in plan if re.match(r"SCAN (models|model_aliases|m|a)\b", step)
                      and "COVERING INDEX idx_models_downloads_30d" not in step]

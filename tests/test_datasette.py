@@ -22,7 +22,8 @@ CARDS_META = METADATA["databases"]["ptm_reuse_cards"]["tables"]
 async def visible(served):
     """{table or view: [columns]} that Datasette shows (full-text and SQLite tables are hidden)."""
     db = served.ds.get_database("ptm_reuse")
-    hidden = set(await db.hidden_table_names())
+    # a table metadata.yml hides from the index (facet_counts) is still described: count it
+    hidden = set(await db.hidden_table_names()) - {n for n, m in TABLES_META.items() if m.get("hidden")}
     names = [t for t in await db.table_names() if t not in hidden] + await db.view_names()
     return {name: [c for c in await db.table_columns(name)] for name in names}
 

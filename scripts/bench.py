@@ -15,12 +15,16 @@ the numbers are for people to read and compare with the targets in the docs.
   miner         card fetching against a local fake Hub with 20 ms latency
   hub-down      a local fake Hub killed in the middle of a run: seconds until the miner gives up
                 (resumably), then the resume
-  scanner       the code scanner (scripts/scan/) on real Python source, MB/second on one core
-                (CPU time): the standard library of this Python (no file loads a model: the byte
-                pre-filter skips them), the code that loads models here (every .py file of this
-                environment's site-packages that names a signature module and one of its calls, and
-                the labelled corpus of tests/scan_corpus.py: every file goes past the pre-filter),
-                and with --code DIR... every .py file under those folders (checkouts of your choice)
+  scanner       the code scanner (scripts/scan/) on real Python source, MB/second on one core.
+                Every file is read into memory first; then `scan_file` (pre-filter, decoding,
+                finding and parsing statements, reading the calls) is timed in CPU time over
+                passes totalling at least --scanner-seconds (3) CPU seconds per corpus; printed:
+                the median pass, the slowest and fastest, and the load average. Corpora: the
+                standard library of this Python (no file loads a model: the byte pre-filter skips
+                them), the code that loads models here (every .py file of this environment's
+                site-packages that names a signature module and one of its calls, and the labelled
+                corpus of tests/scan_corpus.py: every file goes past the pre-filter), and with
+                --code DIR... every .py file under those folders (checkouts of your choice)
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import argparse
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -335,8 +340,33 @@ def bench_pages(db_path: str | Path, repeat: int = 3, pages: list[str] = PAGES) 
     return asyncio.run(run())
 
 
-def bench_scanner(repeat: int = 3, code: list[Path] = ()) -> dict:
-    """MB of Python source the scanner gets through per CPU second (one core), on real corpora."""
+def _cpu_passes(run, min_seconds: float, min_passes: int = 3) -> list[float]:
+    """CPU seconds (time.process_time) of each pass of run(), passes repeated until they total at
+    least min_seconds (and at least min_passes): one pass of a small corpus is too short to time."""
+    passes: list[float] = []
+    while len(passes) < min_passes or sum(passes) < min_seconds:
+        start = time.process_time()
+        run()
+        passes.append(time.process_time() - start)
+    return passes
+
+
+def _rate(mb: float, passes: list[float]) -> dict:
+    """MB per CPU second of the median pass, and of the slowest and fastest."""
+    return {"mb_per_second": round(mb / statistics.median(passes), 1),
+            "mb_per_second_min": round(mb / max(passes), 1), "mb_per_second_max": round(mb / min(passes), 1),
+            "passes": len(passes), "cpu_seconds_median": round(statistics.median(passes), 4),
+            "cpu_seconds_total": round(sum(passes), 2)}
+
+
+def bench_scanner(code: list[Path] = (), min_seconds: float = 3.0) -> dict:
+    """MB of Python source the scanner gets through per CPU second (one core), on real corpora.
+
+    Every file is read into memory first; a pass times `scan_file` on each file's bytes (the
+    pre-filter, decoding, finding and parsing statements, reading the calls), in CPU time
+    (time.process_time, so other processes on the machine do not count). Passes repeat until
+    they total at least `min_seconds` CPU seconds; the figure is the median pass, with the
+    slowest and fastest."""
     import ast
     import sysconfig
     import warnings
@@ -366,36 +396,51 @@ def bench_scanner(repeat: int = 3, code: list[Path] = ()) -> dict:
     result = {}
     for name, files in corpora.items():
         files = [(p.as_posix(), data) for p, data in files]  # read before timing
-        total = sum(len(data) for _, data in files)
-        best = None
-        for _ in range(repeat):
+        mb = sum(len(data) for _, data in files) / 1e6
+        scans: list[Scan] = []
+
+        def scan_all() -> None:
             scan = Scan()
-            start = time.process_time()
             for path, data in files:
                 scan_file(path, data, scan)
-            seconds = time.process_time() - start
-            best = seconds if best is None else min(best, seconds)
+            scans.append(scan)
+
+        passes = _cpu_passes(scan_all, min_seconds)
+        scan = scans[-1]
         # the reference: CPython parsing every file past the pre-filter whole (what the scanner did before
         # it read statements; it shows how fast this machine parses at the moment)
         past = [data for _, data in files if may_match(data)]
-        reference = None
-        for _ in range(repeat if past else 0):
-            start = time.process_time()
+
+        def parse_all() -> None:
             for data in past:
                 try:
                     ast.parse(data)
                 except (SyntaxError, ValueError, RecursionError):
                     pass
-            seconds = time.process_time() - start
-            reference = seconds if reference is None else min(reference, seconds)
+
+        reference = _cpu_passes(parse_all, min_seconds / 3) if past else None
+        past_mb = sum(map(len, past)) / 1e6
         result[name] = {
-            "whole_file_ast_parse_mb_per_second": round(sum(map(len, past)) / 1e6 / reference, 1) if reference else None,
-            "files": len(files), "mb": round(total / 1e6, 2),
-            "past_prefilter_share": round(sum(len(d) for _, d in files if may_match(d)) / total, 3),
-            "cpu_seconds": round(best, 3), "mb_per_second": round(total / 1e6 / best, 1),
+            "files": len(files), "mb": round(mb, 2), **_rate(mb, passes),
+            "past_prefilter_share": round(past_mb / mb, 3) if mb else None,
+            "whole_file_ast_parse_mb_per_second": round(past_mb / statistics.median(reference), 1) if reference else None,
             "calls": len(scan.calls), "skipped": sum(scan.skipped.values()),
             "files_where_reading_statements_differs": _statement_path_differences(past)}
     return result
+
+
+def print_scanner(result: dict, load: dict) -> None:
+    """The scanner's figures, one line per corpus."""
+    print(f"scanner: MB of Python source per CPU second, median pass (slowest-fastest); "
+          f"load average {load['before'][0]:.2f} before, {load['after'][0]:.2f} after")
+    print(f"  {'corpus':<28} {'files':>6} {'MB':>7} {'MB/s':>6} {'(min-max)':>13} {'passes':>6} "
+          f"{'past filter':>11} {'ast.parse MB/s':>14} {'calls':>6} {'differ':>6}")
+    for name, r in result.items():
+        spread = f"({r['mb_per_second_min']}-{r['mb_per_second_max']})"
+        reference = r["whole_file_ast_parse_mb_per_second"]
+        print(f"  {name:<28} {r['files']:>6} {r['mb']:>7} {r['mb_per_second']:>6} {spread:>13} {r['passes']:>6} "
+              f"{r['past_prefilter_share']:>11} {'-' if reference is None else reference:>14} {r['calls']:>6} "
+              f"{r['files_where_reading_statements_differs']:>6}")
 
 
 def _statement_path_differences(datas: list[bytes]) -> int:
@@ -446,6 +491,9 @@ def main(argv=None) -> int:
     parser.add_argument("--cards-limit", type=int, default=20000, help="records of --cards-file (default 20000)")
     parser.add_argument("--code", type=Path, nargs="*", default=[],
                         help="scanner: also scan every .py file under these folders (checkouts)")
+    parser.add_argument("--scanner-seconds", type=float, default=3.0,
+                        help="scanner: time each corpus over passes totalling at least this many CPU "
+                             "seconds (default 3); the figure is the median pass")
     args = parser.parse_args(argv)
 
     results: dict = {"machine": machine()}
@@ -476,8 +524,10 @@ def main(argv=None) -> int:
             results["hub_down"] = bench_hub_down()
             print("hub-down", json.dumps(results["hub_down"]))
         if "scanner" in args.which:
-            results["scanner"] = bench_scanner(code=args.code)
-            print("scanner", json.dumps(results["scanner"]))
+            load = os.getloadavg()
+            results["scanner"] = bench_scanner(code=args.code, min_seconds=args.scanner_seconds)
+            results["scanner_load_average"] = {"before": load, "after": os.getloadavg()}
+            print_scanner(results["scanner"], results["scanner_load_average"])
         if "scaling" in args.which:
             sizes = [int(s) for s in args.sizes.split(",")]
             results["scaling"] = bench_scaling(work, sizes)

@@ -509,6 +509,30 @@ def test_unreadable_python_is_skipped_never_raised(data, reason):
         assert reason in scan.skipped
 
 
+@pytest.mark.parametrize("data, expected", [
+    # a coding line on the second line, after a shebang: honoured
+    (b'#!/usr/bin/env python\n# -*- coding: latin-1 -*-\nfrom transformers import AutoModel\n# caf\xe9\n'
+     b'AutoModel.from_pretrained("org/latin")\n', [(5, "org/latin")]),
+    # a UTF-8 byte order mark
+    (b'\xef\xbb\xbffrom transformers import AutoModel\nAutoModel.from_pretrained("org/bom")\n', [(2, "org/bom")]),
+    # a coding line on the third line is not one (PEP 263): the latin-1 byte makes the file undecodable
+    (b'\n\n# -*- coding: latin-1 -*-\nfrom transformers import AutoModel\nx = "caf\xe9"\n'
+     b'AutoModel.from_pretrained("org/late")\n', "python: undecodable"),
+    # Python 2 marks count only at the start of a line
+    (b'from transformers import AutoModel\nx = 1; print "x"\nAutoModel.from_pretrained("org/two")\n', [(3, "org/two")]),
+    (b'from transformers import AutoModel\n  print "x"\nAutoModel.from_pretrained("org/two")\n', "python: python 2"),
+    (b'from transformers import AutoModel\ntry:\n  AutoModel.from_pretrained("org/two")\nexcept ValueError, e:\n  pass\n',
+     "python: python 2"),
+])
+def test_coding_lines_byte_order_marks_and_python2_marks(data, expected):
+    scan = Scan()
+    scan_file("x.py", data, scan)
+    if isinstance(expected, str):
+        assert dict(scan.skipped) == {expected: 1} and not scan.calls
+    else:
+        assert [(c.line, c.model_id) for _, c in scan.calls] == expected and not scan.skipped
+
+
 def test_too_large_files_are_skipped(tmp_path, monkeypatch):
     from scripts.scan import repo
     monkeypatch.setattr(repo, "MAX_BYTES", 100)

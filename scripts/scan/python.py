@@ -11,6 +11,7 @@ docstrings are never calls, so they never match.
 from __future__ import annotations
 
 import ast
+import codecs
 import io
 import json
 import re
@@ -26,9 +27,12 @@ from .ids import classify
 # Per module, the names its signatures call: a file is parsed only if it names a module and one
 # of that module's called names (in a call, or in the import that aliases it). A literal name is
 # looked for as bytes (`in`: several times faster than a regular expression), a pattern as one.
+# A module's name may hold another's (sentence_transformers, transformers): the third element is the
+# longest such other name, searched first (a file without it cannot hold the module's name).
 _TRIGGERS = tuple(
     (module.encode(), [name.encode() if re.escape(name) == name else re.compile(name.encode())
-                       for name in sorted({s.function for s in PYTHON_SIGNATURES if s.module == module})])
+                       for name in sorted({s.function for s in PYTHON_SIGNATURES if s.module == module})],
+     max((m.encode() for m in PYTHON_MODULES if m != module and m in module), key=len, default=None))
     for module in PYTHON_MODULES)
 # Per module, its called names (str.find is several times faster than a regular expression).
 _CALLED = {module: sorted({s.function for s in PYTHON_SIGNATURES if s.module == module}) for module in PYTHON_MODULES}
@@ -61,8 +65,8 @@ def _word_start(text: str, at: int) -> bool:
 _PY2 = re.compile(rb"^\s*(print\s+[\"'\w]|exec\s+[\"'\w]|except\s+[\w.]+\s*,\s*\w+\s*:)", re.M)
 # The same marks, each led by a literal (several times faster to search than _PY2); a match counts
 # when only blanks precede it on its line.
-_PY2_MARKS = (re.compile(rb"print[ \t]+[\"'\w]"), re.compile(rb"exec[ \t]+[\"'\w]"),
-              re.compile(rb"except[ \t]+[\w.]+[ \t]*,[ \t]*\w+[ \t]*:"))
+_PY2_MARKS = ((b"print", re.compile(rb"print[ \t]+[\"'\w]")), (b"exec", re.compile(rb"exec[ \t]+[\"'\w]")),
+              (b"except", re.compile(rb"except[ \t]+[\w.]+[ \t]*,[ \t]*\w+[ \t]*:")))
 _MAGIC = re.compile(r"^(\s*)([!%].*)$", re.M)
 
 
@@ -89,8 +93,20 @@ def may_match(data: bytes) -> bool:
 
 def _modules(data: bytes) -> list[str]:
     """The signature modules the file names together with one of their called names."""
-    return [module.decode() for module, names in _TRIGGERS
-            if module in data and any(name in data if type(name) is bytes else name.search(data) for name in names)]
+    found = []
+    named: dict = {}  # called name -> whether the file holds it (several modules share from_pretrained)
+    for module, names, within in _TRIGGERS:
+        if within is not None and within not in data:
+            continue  # a file without "transformers" has no "sentence_transformers" either
+        if module in data:
+            for name in names:
+                hit = named.get(name)
+                if hit is None:
+                    hit = named[name] = name in data if type(name) is bytes else bool(name.search(data))
+                if hit:
+                    found.append(module.decode())
+                    break
+    return found
 
 
 def scan_python(data: bytes) -> list[Call]:
@@ -274,15 +290,21 @@ def _neighbours(source: Source, first: tuple[int, int], second: tuple[int, int])
 
 
 def _looks_python2(data: bytes) -> bool:
-    for mark in _PY2_MARKS:
-        for m in mark.finditer(data):
-            if not data[data.rfind(b"\n", 0, m.start()) + 1:m.start()].strip():
+    for word, mark in _PY2_MARKS:
+        at = data.find(word)  # bytes.find, then the pattern where the word is: faster than mark.finditer
+        while at != -1:
+            if mark.match(data, at) and not data[data.rfind(b"\n", 0, at) + 1:at].strip():
                 return True
+            at = data.find(word, at + 1)
     return False
 
 
 def _decode(data: bytes) -> str:
     """The text of a Python file as its PEP 263 coding line (or a BOM) says, UTF-8 by default."""
+    second = data.find(b"\n", data.find(b"\n") + 1) if b"\n" in data else -1
+    head = data if second == -1 else data[:second]  # the two lines a coding line may be on
+    if b"coding" not in head and not data.startswith(codecs.BOM_UTF8):
+        return data.decode("utf-8")  # no coding line, no BOM: what tokenize.detect_encoding would say
     encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     return data.decode(encoding)
 

@@ -524,9 +524,9 @@ def main(argv=None) -> int:
             results["hub_down"] = bench_hub_down()
             print("hub-down", json.dumps(results["hub_down"]))
         if "scanner" in args.which:
-            load = os.getloadavg()
+            load = [round(x, 2) for x in os.getloadavg()]
             results["scanner"] = bench_scanner(code=args.code, min_seconds=args.scanner_seconds)
-            results["scanner_load_average"] = {"before": load, "after": os.getloadavg()}
+            results["scanner_load_average"] = {"before": load, "after": [round(x, 2) for x in os.getloadavg()]}
             print_scanner(results["scanner"], results["scanner_load_average"])
         if "scaling" in args.which:
             sizes = [int(s) for s in args.sizes.split(",")]

@@ -11,8 +11,11 @@ SOURCES ?= ../shared/sources
 DEFAULT_SNAPSHOT := snapshots/icse23-replication-2022
 SNAPSHOT ?= $(DEFAULT_SNAPSHOT)
 DB     ?= ptm_reuse.db
-# The card texts and their full-text index: a second file the build writes beside DB (docs/database.md).
+# Two files the build writes beside DB (docs/database.md "The three files"): the model cards (texts,
+# per-card analysis, sections) and every source's observations of each model. Served with DB and
+# attached to its connections (plugins/ptm_serving.py), so its SQL reads their tables by name.
 CARDS_DB := $(basename $(DB))_cards$(suffix $(DB))
+OBSERVATIONS_DB := $(basename $(DB))_observations$(suffix $(DB))
 # Where `make refresh` keeps the mining runs (hub-<date> folders) and their databases.
 SNAPSHOTS ?= snapshots
 HOST   ?= 127.0.0.1
@@ -25,7 +28,7 @@ PARQUET ?= $(basename $(DB))-parquet
 help:  ## Show this help
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
 	@echo
-	@echo "Variables: SOURCES=$(SOURCES) SNAPSHOT=$(SNAPSHOT) DB=$(DB) (and $(CARDS_DB)) PARQUET=$(PARQUET) PORT=$(PORT)"
+	@echo "Variables: SOURCES=$(SOURCES) SNAPSHOT=$(SNAPSHOT) DB=$(DB) (and $(CARDS_DB), $(OBSERVATIONS_DB)) PARQUET=$(PARQUET) PORT=$(PORT)"
 
 venv: $(VENV)/.installed  ## Create the virtual environment with the pinned dependencies
 
@@ -50,14 +53,14 @@ $(DEFAULT_SNAPSHOT)/snapshot.json: $(IMPORTER_INPUTS) | venv
 
 # SNAPSHOT may name several folders, e.g. SNAPSHOT="$(DEFAULT_SNAPSHOT) snapshots/hub-2026-12-01":
 # one database with all of them (build/combine.py says how overlaps and colliding ids are handled).
-db: venv $(addsuffix /snapshot.json,$(SNAPSHOT))  ## Build (or rebuild when inputs changed) DB and CARDS_DB from SNAPSHOT (one folder or several)
+db: venv $(addsuffix /snapshot.json,$(SNAPSHOT))  ## Build (or rebuild when inputs changed) DB, CARDS_DB and OBSERVATIONS_DB from SNAPSHOT (one folder or several)
 	$(PY) -m build $(SNAPSHOT) $(DB)
 
 # Served immutable (-i: no locking, the download allowed) with an inspect file (table counts and
 # the file's hash computed once, not on the first requests); plugins/ptm_serving.py bounds requests.
 serve: db  ## Build the default snapshot and serve it with Datasette on http://HOST:PORT
-	@[ $(DB).inspect.json -nt $(DB) ] || $(VENV)/bin/datasette inspect $(DB) $(CARDS_DB) --inspect-file $(DB).inspect.json
-	$(VENV)/bin/datasette serve -i $(DB) -i $(CARDS_DB) --inspect-file $(DB).inspect.json --metadata metadata.yml \
+	@[ $(DB).inspect.json -nt $(DB) ] || $(VENV)/bin/datasette inspect $(DB) $(CARDS_DB) $(OBSERVATIONS_DB) --inspect-file $(DB).inspect.json
+	$(VENV)/bin/datasette serve -i $(DB) -i $(CARDS_DB) -i $(OBSERVATIONS_DB) --inspect-file $(DB).inspect.json --metadata metadata.yml \
 	    --plugins-dir plugins --template-dir templates \
 	    $$($(PY) -m build.settings) -h $(HOST) -p $(PORT)
 
@@ -106,4 +109,4 @@ browser:  ## Install Debian's chromium for the end-to-end tests (needs root; ski
 	else echo "chromium not installed and not root: browser tests will be skipped (apt-get install chromium)"; fi
 
 clean:  ## Remove the built snapshot and database (not the venv)
-	rm -rf snapshots $(DB) $(CARDS_DB) $(DB).inspect.json $(PARQUET)
+	rm -rf snapshots $(DB) $(CARDS_DB) $(OBSERVATIONS_DB) $(DB).inspect.json $(PARQUET)

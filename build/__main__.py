@@ -19,8 +19,9 @@ that collide (every mining run's source is `hub`) become `<id>-<date>`, one popu
 Reads:  SNAPSHOT/snapshot.json (the manifest: name, producer, sources) and SNAPSHOT/<kind>.jsonl
         (one JSON record a line; see docs/snapshot-format.md). Nothing else: no network.
 Writes: DB, a new SQLite file with the tables described in docs/database.md and metadata.yml
-        (models, model_observations, cards, card_sections, lineage, dependents, ..., sources,
-        snapshot, redactions, findings). Token-shaped strings are replaced with [REDACTED].
+        (models, lineage, dependents, ..., sources, snapshot, redactions, findings), and beside
+        it DB_cards (cards, card_sections, card_texts: e.g. ptm_reuse_cards.db) and
+        DB_observations (model_observations). Token-shaped strings are replaced with [REDACTED].
 
 The database is written to a temporary file beside DB (DB.tmp-<pid>) and moved into place only
 when complete: a bad record (reported as file, line and field), Ctrl-C or SIGTERM leaves the
@@ -64,10 +65,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"stopped by {e}: {args.db} is unchanged", file=sys.stderr)
         return 128 + signal.SIGTERM
     if not args.quiet and not summary["skipped"]:
-        width = max(map(len, summary["tables"]))
-        for table, rows in summary["tables"].items():
-            print(f"{table:<{width}} {rows:>10,}", file=sys.stderr)
-        print(f"wrote {args.db}", file=sys.stderr)
+        siblings = summary["siblings"].values()
+        width = max(map(len, [*summary["tables"], *(t for s in siblings for t in s["tables"])]))
+        for tables, path in [(summary["tables"], args.db), *((s["tables"], s["path"]) for s in siblings)]:
+            for table, rows in tables.items():
+                print(f"{table:<{width}} {rows:>10,}", file=sys.stderr)
+            print(f"wrote {path}", file=sys.stderr)
     return 0
 
 

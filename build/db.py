@@ -105,16 +105,50 @@ def table_counts(db: sqlite_utils.Database) -> dict[str, int]:
 
 # ---------------------------------------------------------------- the build
 
+def sibling_path(db_path: str | os.PathLike, name: str) -> Path:
+    """A sibling database (schema.SIBLINGS) beside a main database: ptm_reuse.db, "cards" -> ptm_reuse_cards.db."""
+    db_path = Path(db_path)
+    return db_path.with_name(f"{db_path.stem}_{name}{db_path.suffix}")
+
+
+def sibling_paths(db_path: str | os.PathLike) -> dict[str, Path]:
+    """name -> path of every sibling database beside db_path (whether or not it exists)."""
+    return {name: sibling_path(db_path, name) for name in schema.SIBLINGS}
+
+
 def cards_db_path(db_path: str | os.PathLike) -> Path:
     """The cards database beside a main database: ptm_reuse.db -> ptm_reuse_cards.db."""
-    db_path = Path(db_path)
-    return db_path.with_name(f"{db_path.stem}{schema.CARDS_DB_SUFFIX}{db_path.suffix}")
+    return sibling_path(db_path, "cards")
 
 
-def stored_cards_hash(cards_path: Path) -> str | None:
-    """The input_hash of the build that wrote a cards database (None if it is not one of ours)."""
+def attach_siblings(conn: sqlite3.Connection, db_path: str | os.PathLike, paths: dict | None = None,
+                    mode: str = "ro") -> list[str]:
+    """ATTACH each sibling database of db_path that exists (or those of `paths`, name -> file, e.g.
+    where a server serves them) to `conn` under its name (cards, observations), read-only (mode
+    "ro"; "immutable" for files that cannot change while served; "rw" to write them): the main
+    database's SQL then reads their tables unqualified. Returns the names attached, in SIBLINGS order.
+    A researcher with the downloaded files does the same: ATTACH 'ptm_reuse_cards.db' AS cards."""
+    query = {"ro": "mode=ro", "rw": "mode=rw", "immutable": "immutable=1"}[mode]
+    attached = []
+    for name, path in (sibling_paths(db_path) if paths is None else paths).items():
+        if path is not None and Path(path).exists():
+            conn.execute(f"ATTACH DATABASE ? AS [{name}]", [f"{Path(path).resolve().as_uri()}?{query}"])
+            attached.append(name)
+    return attached
+
+
+def connect(db_path: str | os.PathLike, mode: str = "ro") -> sqlite3.Connection:
+    """sqlite3.connect(db_path) with its sibling databases attached (attach_siblings(), read-only
+    unless mode says otherwise)."""
+    conn = sqlite3.connect(db_path)
+    attach_siblings(conn, db_path, mode=mode)
+    return conn
+
+
+def stored_sibling_hash(path: Path) -> str | None:
+    """The input_hash of the build that wrote a sibling database (None if it is not one of ours)."""
     try:
-        conn = sqlite3.connect(f"{cards_path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
             row = conn.execute("SELECT value FROM build WHERE key = 'input_hash'").fetchone()
         finally:
@@ -126,62 +160,70 @@ def stored_cards_hash(cards_path: Path) -> str | None:
 
 def build(snapshot_dir: str | os.PathLike | list, db_path: str | os.PathLike,
           progress: bool = True, force: bool = False) -> dict:
-    """Build db_path, and the cards database beside it (cards_db_path()), from a raw snapshot
-    folder, or several (a list: see build/combine.py); return {"skipped", "input_hash", "tables",
-    "cards_db", "cards_tables"}.
+    """Build db_path, and the sibling databases beside it (sibling_paths(): the cards, the
+    observations), from a raw snapshot folder, or several (a list: see build/combine.py); return
+    {"skipped", "input_hash", "tables", "cards_db", "cards_tables", "siblings": {name: {"path", "tables"}}}.
 
-    Raises SnapshotError (naming file, record and field) on bad input; both files are then unchanged.
+    Raises SnapshotError (naming file, record and field) on bad input; every file is then unchanged.
     """
     folders = [Path(f) for f in snapshot_dir] if isinstance(snapshot_dir, (list, tuple)) else [Path(snapshot_dir)]
     snapshot_dir, db_path = ", ".join(map(str, folders)), Path(db_path)
-    cards_path = cards_db_path(db_path)
+    paths = sibling_paths(db_path)
     parts = combine.plan(folders)
     digest = input_hash(folders)
     if (not force and db_path.exists() and stored_input_hash(db_path) == digest
-            and cards_path.exists() and stored_cards_hash(cards_path) == digest):
+            and all(p.exists() and stored_sibling_hash(p) == digest for p in paths.values())):
         print(f"{db_path} is up to date with {snapshot_dir} (input hash {digest[:12]}): "
               "not rebuilt (use --force to rebuild anyway)", file=sys.stderr)
-        with sqlite_utils.Database(db_path) as db, sqlite_utils.Database(cards_path) as cards_db:
-            return {"skipped": True, "input_hash": digest, "tables": table_counts(db),
-                    "cards_db": cards_path, "cards_tables": table_counts(cards_db)}
+        with sqlite_utils.Database(db_path) as db:
+            return _summary(True, digest, table_counts(db), paths)
 
     db_path.parent.mkdir(parents=True, exist_ok=True)
     # Beside the databases (same file system, so os.replace is atomic); one name per process.
     # Those of builds that were killed (their process is gone) are removed first.
-    for path in (db_path, cards_path):
+    for path in (db_path, *paths.values()):
         for stale in remove_stale(path.parent, f"{path.name}.tmp-"):
-            if progress and stale.name != f"{path.name}.tmp-{os.getpid()}":
+            if progress and not stale.name.startswith(f"{path.name}.tmp-{os.getpid()}"):
                 print(f"removed {stale}, left by a build that was killed", file=sys.stderr)
     tmp = db_path.with_name(f"{db_path.name}.tmp-{os.getpid()}")
-    cards_tmp = cards_path.with_name(f"{cards_path.name}.tmp-{os.getpid()}")
+    tmps = {name: path.with_name(f"{path.name}.tmp-{os.getpid()}") for name, path in paths.items()}
     try:
         with sqlite_utils.Database(tmp) as db:
-            _fill(db, cards_tmp, parts, digest, progress)
+            _fill(db, tmps, parts, digest, progress)
             counts = table_counts(db)
-        with sqlite_utils.Database(cards_tmp) as cards_db:
-            cards_counts = table_counts(cards_db)
-        for path in (cards_tmp, tmp):
+        for path in (*tmps.values(), tmp):
             with open(path, "rb+") as f:
                 os.fsync(f.fileno())
-        # The cards database first: a build stopped between the two renames leaves a new cards
-        # file beside the old main one, whose input_hash differs, so the next build rebuilds both.
-        os.replace(cards_tmp, cards_path)
+        # The siblings first: a build stopped between the renames leaves new siblings beside the
+        # old main file, whose input_hash differs, so the next build rebuilds them all.
+        for name, path in tmps.items():
+            os.replace(path, paths[name])
         os.replace(tmp, db_path)
     except BaseException:  # a bad record, a bug or Ctrl-C: drop the partial files, keep the old DBs
-        tmp.unlink(missing_ok=True)
-        cards_tmp.unlink(missing_ok=True)
+        for path in (tmp, *tmps.values()):
+            for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                leftover.unlink(missing_ok=True)
         raise
-    return {"skipped": False, "input_hash": digest, "tables": counts,
-            "cards_db": cards_path, "cards_tables": cards_counts}
+    return _summary(False, digest, counts, paths)
 
 
-def _fill(db: sqlite_utils.Database, cards_tmp: Path, parts: list, digest: str, progress: bool) -> None:
+def _summary(skipped: bool, digest: str, counts: dict, paths: dict[str, Path]) -> dict:
+    siblings = {}
+    for name, path in paths.items():
+        with sqlite_utils.Database(path) as sibling:
+            siblings[name] = {"path": path, "tables": table_counts(sibling)}
+    return {"skipped": skipped, "input_hash": digest, "tables": counts, "siblings": siblings,
+            "cards_db": paths["cards"], "cards_tables": siblings["cards"]["tables"]}
+
+
+def _fill(db: sqlite_utils.Database, tmps: dict[str, Path], parts: list, digest: str, progress: bool) -> None:
     # Fresh files that are thrown away on failure need no journal.
-    with sqlite_utils.Database(cards_tmp) as cards_db:
-        cards_db.execute("PRAGMA journal_mode = OFF")
-        schema.create_cards_tables(cards_db)
-        cards_db["build"].insert_all([{"key": "input_hash", "value": digest},
-                                      {"key": "builder_version", "value": BUILDER_VERSION}])
+    for name, path in tmps.items():
+        with sqlite_utils.Database(path) as sibling:
+            sibling.execute("PRAGMA journal_mode = OFF")
+            schema.create_sibling_tables(sibling, name)
+            sibling["build"].insert_all([{"key": "input_hash", "value": digest},
+                                         {"key": "builder_version", "value": BUILDER_VERSION}])
     db.execute("PRAGMA journal_mode = OFF")
     db.execute("PRAGMA synchronous = OFF")
     db.execute("PRAGMA cache_size = -262144")  # 256 MiB of page cache (indexes built, models computed)
@@ -189,10 +231,12 @@ def _fill(db: sqlite_utils.Database, cards_tmp: Path, parts: list, digest: str, 
     # The temp schema (the models step's temp tables, the UNION and sort b-trees of MODELS_SQL) has a
     # cache of its own, 2 MiB by default: at 2,000,000 models its b-trees were read back page by page.
     db.execute("PRAGMA temp.cache_size = -262144")
-    # The card texts go straight into the cards database, attached to the same connection.
-    db.execute(f"ATTACH DATABASE ? AS {CARDS_SCHEMA}", [str(cards_tmp)])
-    db.execute(f"PRAGMA {CARDS_SCHEMA}.journal_mode = OFF")
-    db.execute(f"PRAGMA {CARDS_SCHEMA}.synchronous = OFF")
+    # The rows of the siblings' tables go straight into them, attached to the same connection under
+    # their names (as when served): the build's SQL reads them unqualified.
+    for name, path in tmps.items():
+        db.execute(f"ATTACH DATABASE ? AS [{name}]", [str(path)])
+        db.execute(f"PRAGMA [{name}].journal_mode = OFF")
+        db.execute(f"PRAGMA [{name}].synchronous = OFF")
     schema.create_tables(db, indexes=False)  # the secondary indexes once the rows are in: faster
     clock = _Clock(progress)
 
@@ -237,11 +281,14 @@ def _fill(db: sqlite_utils.Database, cards_tmp: Path, parts: list, digest: str, 
     _say(progress, "model identity ...")
     identity.reconcile(db)
     _rewrite_card_texts(db)
-    db.execute(f"DETACH DATABASE {CARDS_SCHEMA}")
-    clock.lap("identity")
     # The cards database is complete but for its full-text index: built in a thread, on its own
-    # connection (SQLite works without Python's lock), while the main database is finished here.
-    fts = _Background(_finish_cards_db, cards_tmp)
+    # connection (SQLite works without Python's lock), while the main database is finished here,
+    # reading the cards from this connection. So that both can, the file is in WAL mode from now
+    # on (back to a rollback journal once done); its statistics are written first, from here.
+    db.execute(f"ANALYZE {CARDS_SCHEMA}")
+    db.execute(f"PRAGMA {CARDS_SCHEMA}.journal_mode = WAL")
+    clock.lap("identity")
+    fts = _Background(_finish_cards_db, tmps["cards"])
     try:
         _observation_facts(db)
         for sql in LICENSES_SQL:
@@ -257,7 +304,10 @@ def _fill(db: sqlite_utils.Database, cards_tmp: Path, parts: list, digest: str, 
         db.vacuum()  # before the full-text indexes: VACUUM may renumber the rowids they point to
         clock.lap("vacuum")
         schema.ensure_db_shape(db)
-        db.analyze()  # before the findings: without statistics the planner picks plans 100x slower
+        # before the findings: without statistics the planner picks plans 100x slower (the cards
+        # database has its own: written above, it is the full-text index thread's to write now)
+        for name in ["main", *(n for n in tmps if n != CARDS_SCHEMA)]:
+            db.execute(f"ANALYZE [{name}]")
         clock.lap("models_fts, views, analyze")
         populations.write(db)
         summaries.write(db)  # build-time summary tables the canned queries read (build/summaries.py)
@@ -267,14 +317,16 @@ def _fill(db: sqlite_utils.Database, cards_tmp: Path, parts: list, digest: str, 
     finally:
         fts.join()
     clock.lap("cards database full-text index (waited for)")
+    for name in tmps:
+        db.execute(f"DETACH DATABASE [{name}]")
+    with sqlite_utils.Database(tmps[CARDS_SCHEMA]) as cards_db:
+        cards_db.execute("PRAGMA journal_mode = DELETE")  # the WAL written into the file, and removed
 
 
 def _finish_cards_db(cards_tmp: Path) -> None:
     with sqlite_utils.Database(cards_tmp) as cards_db:
-        cards_db.execute("PRAGMA journal_mode = OFF")
         cards_db.execute("PRAGMA synchronous = OFF")
         schema.ensure_cards_db_shape(cards_db)
-        cards_db.analyze()
 
 
 class _Background:
@@ -428,7 +480,7 @@ class _RecordPool:
                     yield result
 
 
-CARDS_SCHEMA = "cards_db"  # the cards database's schema name while it is attached during the build
+CARDS_SCHEMA = "cards"  # the cards database's schema name, attached to the main one (schema.SIBLINGS)
 
 
 def _rewrite_card_texts(db: sqlite_utils.Database) -> None:
@@ -575,14 +627,15 @@ class _Writer:
     def _insert(self, table: str, columns: tuple) -> str:
         sql = self.statements.get((table, columns))
         if sql is None:
-            name = f"{CARDS_SCHEMA}.[{table}]" if table in schema.CARDS_TABLES else f"[{table}]"
+            where = CARDS_SCHEMA if table in schema.CARDS_TABLES else schema.TABLE_FILE.get(table)
+            name = f"[{where}].[{table}]" if where else f"[{table}]"
             sql = self.statements[table, columns] = (
                 f"INSERT OR REPLACE INTO {name} ({', '.join(f'[{c}]' for c in columns)}) "
                 f"VALUES ({', '.join('?' for _ in columns)})")
         return sql
 
 
-_TABLE_ORDER = [*schema.TABLES, *schema.CARDS_TABLES]
+_TABLE_ORDER = list(dict.fromkeys([*schema.TABLES, *schema.CARDS_TABLES]))
 _OBSERVATION_COLUMNS = list(schema.TABLES["model_observations"]["columns"])
 OBSERVATIONS_SQL = (
     f"INSERT INTO model_observations ({', '.join(f'[{c}]' for c in _OBSERVATION_COLUMNS)}) "

@@ -4,9 +4,10 @@ Writes, into a new folder OUT (built beside it and moved into place only when co
 
 - `<table>.parquet` for every table (not SQLite's own or full-text-search tables, nor `facet_counts`:
   Datasette's facet counts, build/facets.py, whose value columns mix the facet columns' types, and
-  which one GROUP BY of `models` gives again) of DB and of the cards database beside it
-  (ptm_reuse.db -> ptm_reuse_cards.db, built in the same run: the card texts), when it is there,
-  so one folder holds every table under its own name; columns typed
+  which one GROUP BY of `models` gives again) of DB and of the sibling databases beside it
+  (ptm_reuse.db -> ptm_reuse_cards.db: the cards, their texts and sections; ptm_reuse_observations.db:
+  model_observations; built in the same run; not their `build` table, which only pairs them with DB),
+  when they are there, so one folder holds every table under its own name; columns typed
   from their SQLite declared types: INTEGER -> int64, REAL/FLOAT/DOUBLE -> float64, BLOB -> binary,
   anything else (TEXT: ids, dates, JSON arrays) -> string; NULL stays null. A value that does not
   fit its column's type is an error naming table, column and rowid.
@@ -35,7 +36,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from build.db import cards_db_path
+from build.db import sibling_paths
 from build.findings import load_queries
 
 BATCH_ROWS = 50_000
@@ -149,13 +150,14 @@ def export(db: Path, out: Path, progress: bool = False) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix=out.name + ".tmp", dir=out.parent))
     try:
         manifest: dict = {"database": db.name, "databases": [db.name], "tables": {}, "views": [], "queries": {}}
-        cards = cards_db_path(db)
         connections = [(db.name, conn)]
-        if cards.exists():
-            connections.append((cards.name, sqlite3.connect(f"file:{cards}?mode=ro", uri=True)))
-            manifest["databases"].append(cards.name)
+        for sibling in sibling_paths(db).values():
+            if sibling.exists():
+                connections.append((sibling.name, sqlite3.connect(f"file:{sibling}?mode=ro", uri=True)))
+                manifest["databases"].append(sibling.name)
         for database, source in connections:
-            for table in exported_tables(source):
+            # a sibling's `build` table only pairs it with the main file (the snapshot table says the rest)
+            for table in [t for t in exported_tables(source) if source is conn or t != "build"]:
                 if table in manifest["tables"]:
                     raise ExportError(f"{database}: table {table} is also in "
                                       f"{manifest['tables'][table]['database']}; one folder cannot hold both")

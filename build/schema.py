@@ -153,30 +153,34 @@ FOREIGN_KEYS = [
     ("trends", "population", "populations", "population"),
 ]
 
-# Columns people filter, facet, sort and join on (a primary key's leading column is indexed already).
+# Columns people filter, facet, sort and join on (a primary key's leading column is indexed already):
+# (table, columns) or (table, columns, WHERE of a partial index). Each is here because a canned query,
+# a page (a table's sort or filter, the model page, the search) or the build needs it at 2,000,000
+# models (EXPLAIN QUERY PLAN, docs/benchmarks.md "#11 size"); the main file is at most 1 GiB there.
+# A partial index serves the queries whose WHERE implies its own: `col = ?` implies `col IS NOT NULL`,
+# and the canned queries that rank by a count say `count > 0`. Facet counts come from facet_counts
+# (build/facets.py), not from these indexes.
 INDEXES = [
-    ("models", ["author"]),
-    # facets (a GROUP BY reads the index alone), and a facet's value picked: its models by downloads
-    ("models", ["pipeline_tag", "downloads_30d"]),
-    ("models", ["library_name", "downloads_30d"]),
-    ("models", ["license", "downloads_30d"]),
-    ("models", ["in_paper_snapshot"]),
-    ("models", ["downloads_30d"]),
-    ("models", ["github_dependents"]),
-    ("models", ["derived_models"]),  # F7 fan-out: the top bases without grouping every lineage edge
-    ("models", ["created_at"]),
-    ("models", ["gated", "downloads_30d"]),  # a facet, like task, library, license and has_card
-    # per-source rankings, medians and card presence (F1-F4), cohorts (F11), tasks (F6)
+    ("models", ["author"]),  # ?author=, and the search's author match
+    # a facet's value picked: its models by downloads, and their count (models with no value left out)
+    ("models", ["pipeline_tag", "downloads_30d"], "pipeline_tag IS NOT NULL"),
+    ("models", ["library_name", "downloads_30d"], "library_name IS NOT NULL"),
+    ("models", ["license", "downloads_30d"], "license IS NOT NULL"),
+    ("models", ["gated", "downloads_30d"], "gated IS NOT NULL"),
+    ("models", ["has_card"]),
+    ("models", ["in_paper_snapshot"], "in_paper_snapshot = 1"),  # F1's paper-list counts
+    ("models", ["downloads_30d"]),  # the models table's default order
+    ("models", ["created_at"]),  # sorted by creation date
+    ("models", ["github_dependents"]),  # sorted by reuse (the most reused first; F1, F4 too)
+    # F7 fan-out ranks models with derived_models > 0 (most models have none); sorting the whole
+    # table by it reads the table (about 0.7 s CPU at 2,000,000 models)
+    ("models", ["derived_models"], "derived_models > 0"),
+    # per-source rankings, medians and card presence (F1-F4), cohorts (F11): the observations database
     ("model_observations", ["source", "downloads_30d", "has_card"]),
     ("model_observations", ["source", "created_at", "has_card"]),
-    ("model_observations", ["source", "pipeline_tag"]),
-    ("models", ["has_card", "github_dependents", "card_score"]),
-    ("cards", ["source"]),
+    ("cards", ["source"]),  # the cards database
     ("lineage", ["base_model_id"]),
     ("dependents", ["model_id", "kind"]),
-    ("dependents", ["dependent"]),
-    ("dependents", ["kind"]),
-    ("dependents", ["model_license"]),
     # F9 counts distinct files (repo, path) and matches a code_files row to a usage of the same call
     ("code_usages", ["repo", "file_path", "library", "api"]),
     ("code_usages", ["library", "api"]),
@@ -188,10 +192,8 @@ INDEXES = [
     ("code_calls", ["task_tag"]),
     ("repo_libraries", ["library"]),
     ("repo_libraries", ["repo"]),
-    ("dependents", ["method"]),
     ("code_files", ["repo", "file_path", "library", "api"]),
     ("model_aliases", ["new_id"]),
-    ("models", ["is_hub_id"]),
     ("trends", ["measure", "date"]),
     ("license_categories", ["license_id"]),
     ("extracted_metadata", ["method"]),
@@ -205,28 +207,43 @@ FTS_CONFIG = {
     "models": ["model_id", "author"],
 }
 
-# The second file, the cards database (`<db>_cards.db` beside the main one, e.g. ptm_reuse_cards.db):
-# the long card texts and their full-text index, built in the same run. The main database keeps
-# every computed card column (cards, card_sections); no canned query needs this file.
+# The files beside the main database, built in the same run: `<db>_<name>.db` (e.g. ptm_reuse.db ->
+# ptm_reuse_cards.db, ptm_reuse_observations.db), name -> the tables of TABLES it holds. They keep the
+# main file small enough to download (at most 1 GiB at 2,000,000 models, issue #11). The builder and the
+# server (plugins/ptm_serving.py) attach each one, read-only, to the main database's connection under
+# its name (build.db.attach_siblings()), so SQL names their tables unqualified as if they were in it.
+SIBLINGS: dict[str, list[str]] = {
+    "cards": ["cards", "card_sections"],  # the model cards: texts, per-card analysis and sections
+    "observations": ["model_observations"],  # every source's own record of each model at each date
+}
+TABLE_FILE = {table: name for name, tables in SIBLINGS.items() for table in tables}  # table -> sibling
 CARDS_DB_SUFFIX = "_cards"
+# Tables only the siblings have: the card texts (and their full-text index) in the cards database, and
+# in each sibling `build`: which build wrote it (the main database's input_hash, to pair the files).
+BUILD_TABLE = {"pk": "key", "columns": {"key": str, "value": str}}
 CARDS_TABLES: dict[str, dict] = {
     "card_texts": {"pk": ("model_id", "source"), "columns": {
         "model_id": str, "source": str, "observed": DATE, "text": str}},
-    # which build wrote this file: the main database's input_hash, to pair the two files
-    "build": {"pk": "key", "columns": {"key": str, "value": str}},
+    "build": BUILD_TABLE,
 }
 CARDS_FTS_CONFIG = {"card_texts": ["text"]}
 
+
+def sibling_tables(name: str) -> dict[str, dict]:
+    """Every table of one sibling file: its tables of TABLES, then those only it has."""
+    own = {table: TABLES[table] for table in SIBLINGS[name]}
+    return {**own, **CARDS_TABLES} if name == "cards" else {**own, "build": BUILD_TABLE}
+
+
+# A view in the main database reads only the main database (SQLite binds its names to the file the
+# view is in), never the siblings.
 VIEWS = {
     "model_reuse": """
 SELECT
   m.model_id, m.author, m.pipeline_tag, m.library_name, m.license, m.in_paper_snapshot,
   m.created_at, m.downloads_30d, m.downloads_observed, m.downloads_source, m.likes,
   m.github_dependents, m.space_dependents, m.derived_models, m.code_usages,
-  m.has_card, m.card_score,
-  (SELECT count(*) FROM cards c WHERE c.model_id = m.model_id) AS card_texts,
-  (SELECT count(DISTINCT s.canonical) FROM card_sections s
-    WHERE s.model_id = m.model_id AND s.canonical IS NOT NULL AND NOT s.is_filler) AS filled_sections
+  m.has_card, m.card_score
 FROM models m
 """,
 }
@@ -249,36 +266,49 @@ def storage_type(column_type) -> type:
 WITHOUT_ROWID = {"card_sections"}
 
 
+def _create(db: sqlite_utils.Database, name: str, spec: dict, foreign_keys=()) -> None:
+    columns = {column: storage_type(t) for column, t in spec["columns"].items()}
+    if name in WITHOUT_ROWID:
+        sql = db.create_table_sql(name, columns, pk=spec["pk"], foreign_keys=list(foreign_keys)).strip()
+        db.execute(sql.rstrip(";").rstrip() + " WITHOUT ROWID")
+    else:
+        db[name].create(columns, pk=spec["pk"], foreign_keys=list(foreign_keys))
+
+
 def create_tables(db: sqlite_utils.Database, indexes: bool = True) -> None:
-    """Create every table of TABLES, empty, with its primary key, foreign keys and (unless
-    indexes=False: the builder adds them once the rows are in, create_indexes()) indexes."""
+    """Create every table of TABLES that the main database holds (not those of SIBLINGS), empty,
+    with its primary key, foreign keys and (unless indexes=False: the builder adds them once the
+    rows are in, create_indexes()) indexes."""
     for name, spec in TABLES.items():
-        columns = {column: storage_type(t) for column, t in spec["columns"].items()}
-        foreign_keys = [(col, other, other_col) for table, col, other, other_col in FOREIGN_KEYS if table == name]
-        if name in WITHOUT_ROWID:
-            sql = db.create_table_sql(name, columns, pk=spec["pk"], foreign_keys=foreign_keys).strip()
-            db.execute(sql.rstrip(";").rstrip() + " WITHOUT ROWID")
-        else:
-            db[name].create(columns, pk=spec["pk"], foreign_keys=foreign_keys)
+        if name not in TABLE_FILE:
+            _create(db, name, spec, [(col, other, other_col) for table, col, other, other_col in FOREIGN_KEYS
+                                     if table == name and other not in TABLE_FILE])
     if indexes:
-        create_indexes(db)
+        create_indexes(db, tables=set(TABLES) - set(TABLE_FILE))
+
+
+def create_sibling_tables(db: sqlite_utils.Database, name: str) -> None:
+    """Create the tables of one sibling file (sibling_tables()), empty, on its own connection (no
+    foreign keys: SQLite keeps them within one file)."""
+    for table, spec in sibling_tables(name).items():
+        _create(db, table, spec)
 
 
 def create_indexes(db: sqlite_utils.Database, tables=None) -> None:
     """The secondary indexes of INDEXES and NOCASE_INDEXES (only those on `tables` if given: the
-    builder indexes `models` once its rows are in)."""
-    for table, columns in INDEXES:
+    builder indexes `models` once its rows are in). An index on a table of a sibling file goes in
+    that file, attached to `db`'s connection under its name."""
+    def where(table):
+        return f"[{TABLE_FILE[table]}]." if table in TABLE_FILE else ""
+
+    for table, columns, *partial in INDEXES:
         if tables is None or table in tables:
-            db[table].create_index(columns)
+            db.execute(f"CREATE INDEX {where(table)}[idx_{table}_{'_'.join(columns)}] "
+                       f"ON [{table}] ({', '.join(f'[{c}]' for c in columns)})"
+                       + (f" WHERE {partial[0]}" if partial else ""))
     for table, column in NOCASE_INDEXES:
         if tables is None or table in tables:
-            db.execute(f"CREATE INDEX [idx_{table}_{column}_nocase] ON [{table}] ([{column}] COLLATE NOCASE)")
-
-
-def create_cards_tables(db: sqlite_utils.Database) -> None:
-    """Create the cards database's tables, empty."""
-    for name, spec in CARDS_TABLES.items():
-        db[name].create({column: storage_type(t) for column, t in spec["columns"].items()}, pk=spec["pk"])
+            db.execute(f"CREATE INDEX {where(table)}[idx_{table}_{column}_nocase] ON [{table}] ([{column}] COLLATE NOCASE)")
 
 
 def ensure_cards_db_shape(db: sqlite_utils.Database) -> None:
@@ -290,6 +320,11 @@ def ensure_cards_db_shape(db: sqlite_utils.Database) -> None:
 def ensure_db_shape(db: sqlite_utils.Database) -> None:
     """Add what is computed from the filled tables: full-text indexes and views."""
     for table, columns in FTS_CONFIG.items():
-        db[table].enable_fts(columns, create_triggers=False, replace=True)
+        # as sqlite-utils' enable_fts() would, without the per-row column sizes (columnsize=0: 21 MiB
+        # at 2,000,000 models) that only bm25() ranking reads: the search ranks by downloads
+        db.execute(f"DROP TABLE IF EXISTS [{table}_fts]")
+        db.execute(f"CREATE VIRTUAL TABLE [{table}_fts] USING FTS5 ({', '.join(f'[{c}]' for c in columns)}, "
+                   f"content=[{table}], columnsize=0)")
+        db.execute(f"INSERT INTO [{table}_fts] ([{table}_fts]) VALUES ('rebuild')")
     for name, sql in VIEWS.items():
         db.create_view(name, sql.strip(), replace=True)

@@ -444,7 +444,8 @@ INDEXES = [
     # model_identity: the few ids that are not Hub ids
     "CREATE INDEX idx_models_not_hub_id ON models (model_id) WHERE is_hub_id = 0",
     # choose_model ranked by downloads: a population's models of one task, most downloaded first
-    "CREATE INDEX idx_model_observations_task_downloads ON model_observations (source, pipeline_tag, downloads_30d DESC)",
+    # (in the observations database beside the main one: schema.SIBLINGS)
+    "CREATE INDEX observations.idx_model_observations_task_downloads ON model_observations (source, pipeline_tag, downloads_30d DESC)",
     # and on the summary tables, for the queries that rank or filter them
     "CREATE INDEX idx_lineage_bases_children ON lineage_bases (children)",
     "CREATE INDEX idx_lineage_bases_outside ON lineage_bases (children_outside_family_samples)",
@@ -490,7 +491,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m build.summaries", description=main.__doc__)
     parser.add_argument("db", help="an existing database built by `python -m build`")
     args = parser.parse_args(argv)
-    with sqlite_utils.Database(args.db) as db:
+    from build.db import connect
+
+    with sqlite_utils.Database(connect(args.db, mode="rw")) as db:  # the siblings too: an index is theirs
         for name, rows in write(db).items():
             print(f"{name:<28} {rows:>10,}")
     return 0

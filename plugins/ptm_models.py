@@ -125,6 +125,12 @@ GROUP BY 2
 ORDER BY 1, 3 DESC, 2"""),
 }
 
+# The parts read from a sibling database of the main one (build/schema.py SIBLINGS), which the server
+# attaches to the main database's connections when it serves that file too (plugins/ptm_serving.py):
+# part -> sibling. Without it the part is empty and the page says where its rows live.
+PART_SIBLINGS = {"observations": "observations", "downloads": "observations",
+                 "cards": "cards", "card_sections": "cards"}
+
 # The card texts, from the cards database (they are not in the main one).
 CARD_TEXTS_SQL = "SELECT source, text FROM card_texts WHERE model_id = :model_id"
 
@@ -238,9 +244,12 @@ async def resolve(db, model_id: str) -> tuple[str | None, str | None]:
 async def model_parts(datasette, db, model_id: str) -> dict:
     """{part: {"title", "rows", "links"}} for one model (every part of MODEL_PARTS)."""
     parts = {}
+    attached = {r["name"] for r in (await db.execute("PRAGMA database_list")).rows}
     for name, (title, sql) in MODEL_PARTS.items():
-        result = await db.execute(sql, {"model_id": model_id})
-        parts[name] = {"title": title, "rows": [dict(r) for r in result.rows],
+        sibling = PART_SIBLINGS.get(name)
+        missing = f"{db.name}_{sibling}.db" if sibling and sibling not in attached else None
+        rows = [] if missing else [dict(r) for r in (await db.execute(sql, {"model_id": model_id})).rows]
+        parts[name] = {"title": title, "rows": rows, "missing": missing,
                        "links": sql_links(datasette, db.name, sql, {"model_id": model_id})}
     cards_db = await cards_database(datasette, db)
     texts = {}

@@ -7,7 +7,12 @@ Datasette's own hooks:
 - `prepare_connection`: every SQLite connection gets a length limit (no string or blob longer
   than MAX_VALUE_BYTES can be made, e.g. `randomblob(1000000000)` fails at once) and a row
   factory that stops a query once its rows hold more than MAX_RESULT_BYTES of text and blobs.
-  Both errors are reported to the user as SQL errors (HTTP 400).
+  Both errors are reported to the user as SQL errors (HTTP 400). A connection to the main
+  database gets its sibling databases (ptm_reuse_cards.db, ptm_reuse_observations.db: the cards
+  and the observations, build/schema.py SIBLINGS) attached read-only under their names (cards,
+  observations) when they are served too, so canned queries and pages read their tables
+  unqualified. A sibling not served is not attached: SQL that needs it fails with "no such table",
+  which siblings_note() turns into a sentence saying which file holds the table.
 - `register_routes`: `/<database>.db` served by `download()`: HEAD answers from the file's size
   alone, GET streams it in 1 MiB chunks read in a worker thread, with ETag/If-None-Match (304)
   and single byte ranges (206) so that a broken download can be resumed.
@@ -37,6 +42,7 @@ import asyncio
 import os
 import re
 import sqlite3
+import sys
 import time
 import weakref
 from collections import OrderedDict
@@ -47,6 +53,13 @@ from datasette.facets import ColumnFacet
 from datasette.utils import sqlite_timelimit
 from datasette.utils.asgi import Forbidden, NotFound, Response
 from datasette.views.base import DatasetteError
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if ROOT not in sys.path:  # `datasette serve` does not run from the project's folder on sys.path
+    sys.path.insert(0, ROOT)
+
+from build.db import attach_siblings, sibling_paths  # noqa: E402
+from build.schema import TABLE_FILE as SIBLING_TABLES  # noqa: E402
 
 MAX_VALUE_BYTES = 8 * 2**20        # longest string or blob SQLite may build (longest real card: ~120 KB)
 MAX_SQL_BYTES = 100_000            # longest SQL text
@@ -100,10 +113,45 @@ def _budgeted_row(cursor, row):
 
 
 @hookimpl
-def prepare_connection(conn):
+def prepare_connection(conn, database, datasette):
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
     conn.setlimit(sqlite3.SQLITE_LIMIT_SQL_LENGTH, MAX_SQL_BYTES)
     conn.row_factory = _budgeted_row
+    served_siblings = siblings(datasette, database)
+    if served_siblings:
+        db = datasette.databases[database]
+        attach_siblings(conn, db.path, served_siblings, mode="ro" if db.is_mutable else "immutable")
+
+
+def siblings(datasette, database: str) -> dict[str, str]:
+    """name -> path of the sibling databases (build/schema.py SIBLINGS) of `database` that are
+    served by this Datasette (the files beside it, e.g. ptm_reuse_cards.db beside ptm_reuse.db)."""
+    db = datasette.databases.get(database)
+    if db is None or not db.path or database.startswith("_"):
+        return {}
+    served = {os.path.realpath(d.path) for d in datasette.databases.values() if d.path}
+    return {name: str(path) for name, path in sibling_paths(db.path).items()
+            if os.path.realpath(path) in served}
+
+
+def siblings_note(datasette, database: str, error: str) -> str | None:
+    """For an SQL error "no such table: X" on a main database where X lives in a sibling database
+    that is not served: the sentence saying so (shown by templates/query.html)."""
+    m = re.search(r"no such table: (?:\w+\.)?(\w+)", error or "")
+    name = SIBLING_TABLES.get(m.group(1)) if m else None
+    db = datasette.databases.get(database)
+    if name is None or db is None or not db.path or name in siblings(datasette, database):
+        return None
+    return (f"The table {m.group(1)} lives in the {name} database ({database}_{name}.db), which is not served "
+            f"here. With the downloaded files, attach it to {database}.db (ATTACH '{database}_{name}.db' AS "
+            f"{name}) and run the query there.")
+
+
+@hookimpl
+def extra_template_vars(template, database, datasette):
+    if template == "query.html" and database in datasette.databases:
+        return {"siblings_note": lambda error: siblings_note(datasette, database, error)}
+    return {}
 
 
 # --- the database download -------------------------------------------------------------------

@@ -164,9 +164,11 @@ def bench_queries(db_path: str | Path, repeat: int = 5) -> dict[str, float]:
     """
     import sqlite3
 
+    from build.db import attach_siblings
     from build.findings import load_queries, run as run_query
 
     conn = sqlite3.connect(f"{Path(db_path).resolve().as_uri()}?mode=ro", uri=True)
+    attach_siblings(conn, db_path)  # the cards and observations databases, as when served
     try:
         out = {}
         for name, query in load_queries().items():

@@ -153,7 +153,10 @@ def bench_synth_build(work: Path, n_models: int, sources: Path, run_measured) ->
 def bench_synth_queries(db: Path, repeat: int = 5, plans: int = 3) -> dict:
     from build.findings import load_queries
 
+    from build.db import attach_siblings
+
     conn = sqlite3.connect(f"file:{db}?immutable=1", uri=True)
+    attach_siblings(conn, db, mode="immutable")  # the cards and observations databases, as when served
     out = {}
     for name, query in load_queries().items():
         params = {k: str(v) for k, v in query.params.items()}  # as Datasette passes them
@@ -184,8 +187,10 @@ def start_server(db: Path, extra: list[str] | None = None, inspect: bool = True)
 
     datasette = Path(sys.executable).with_name("datasette")
     inspect_file = db.with_name(db.name + ".inspect.json")
-    cards = db.with_name(f"{db.stem}_cards{db.suffix}")  # the card texts' database, served beside it
-    files = [str(db)] + ([str(cards)] if cards.exists() else [])
+    from build.db import sibling_paths
+
+    # the sibling databases (cards, observations), served beside it
+    files = [str(db)] + [str(p) for p in sibling_paths(db).values() if p.exists()]
     if inspect and (not inspect_file.exists() or inspect_file.stat().st_mtime < db.stat().st_mtime):
         subprocess.run([str(datasette), "inspect", *files, "--inspect-file", str(inspect_file)], check=True)
     port = _free_port()

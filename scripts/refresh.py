@@ -38,7 +38,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from build.combine import plan
-from build.db import build
+from build.db import attach_siblings, build, sibling_path
 from build.snapshot import SnapshotError, read_manifest
 from scripts import mine_hub
 from scripts.hub.checkpoint import STATE
@@ -127,6 +127,7 @@ def headline_measures(db: str | Path, source: str) -> dict[str, float | int | No
     before that table existed, or a filtered run, which is a sample and not a population).
     """
     conn = sqlite3.connect(f"{Path(db).resolve().as_uri()}?mode=ro", uri=True)
+    attach_siblings(conn, db)  # model_observations is in the observations database beside it
     try:
         has_trends = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'trends'").fetchone()
         if has_trends:
@@ -161,9 +162,11 @@ def headline_measures(db: str | Path, source: str) -> dict[str, float | int | No
 
 def changes(previous_db: Path, new_db: Path, previous_source: str, new_source: str) -> dict[str, list[str]]:
     """Model ids new, removed and changed (another commit sha) between two runs' databases."""
-    conn = sqlite3.connect(f"{new_db.resolve().as_uri()}?mode=ro", uri=True)
+    # model_observations is in the observations database beside each one (build/schema.py SIBLINGS)
+    new_observations, old_observations = (sibling_path(db, "observations") for db in (new_db, previous_db))
+    conn = sqlite3.connect(f"{new_observations.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        conn.execute("ATTACH DATABASE ? AS old", (f"{previous_db.resolve().as_uri()}?mode=ro",))
+        conn.execute("ATTACH DATABASE ? AS old", (f"{old_observations.resolve().as_uri()}?mode=ro",))
         params = {"old": previous_source, "new": new_source}
         new = "SELECT model_id, sha FROM main.model_observations WHERE source = :new"
         old = "SELECT model_id, sha FROM old.model_observations WHERE source = :old"

@@ -85,12 +85,13 @@ def make_datasette(db_path: Path):
 
     from build.settings import load as load_settings
 
-    from build.db import cards_db_path
+    from build.db import sibling_paths
 
-    cards = cards_db_path(db_path)  # the cards database the build writes beside it, served too
+    # the sibling databases the build writes beside it (cards, observations), served too
+    siblings = [str(p) for p in sibling_paths(db_path).values() if p.exists()]
     return Datasette(
         [],
-        immutables=[str(db_path)] + ([str(cards)] if cards.exists() else []),
+        immutables=[str(db_path), *siblings],
         metadata=yaml.safe_load((ROOT / "metadata.yml").read_text()),
         plugins_dir=str(ROOT / "plugins"),
         template_dir=str(ROOT / "templates"),

@@ -24,6 +24,7 @@ import sqlite_utils
 
 from build.findings import load_queries
 from conftest import datasette_server
+from build.db import connect
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "docs" / "screenshots"
@@ -79,7 +80,7 @@ def test_screenshot_of_every_finding(server, real_db, chromium, tmp_path):
     queries = load_queries()
     out = tmp_path / "screenshots"
     out.mkdir()
-    for row in sqlite_utils.Database(real_db)["findings"].rows:
+    for row in sqlite_utils.Database(connect(real_db))["findings"].rows:
         name, _, fragment = (row["chart"] or row["query"]).partition("#")
         path = out / f"f{int(row['id'][1:]):02d}-{name}.png"
         chromium(query_url(server, database, name, fragment or None), "--virtual-time-budget=15000",

@@ -24,7 +24,7 @@ from urllib.parse import quote
 
 import pytest
 
-from build.db import build
+from build.db import build, connect
 from conftest import datasette_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -161,7 +161,7 @@ def shots(tmp_path_factory):
 def test_home_model_pages_and_search_on_the_real_database(real_db, chromium, shots):
     import sqlite3
 
-    conn = sqlite3.connect(real_db)
+    conn = connect(real_db)
     charted = conn.execute("SELECT count(*) FROM findings WHERE chart IS NOT NULL").fetchone()[0]
     # the model id gpt2 names today (the legacy id is merged into its namespaced successor)
     gpt2 = (conn.execute("SELECT new_id FROM model_aliases WHERE old_id = 'gpt2'").fetchone() or ("gpt2",))[0]
@@ -203,7 +203,8 @@ def test_payloads_never_run_and_other_pages(payload_db, chromium, shots):
 
 
 def test_a_model_page_without_the_cards_database(payload_db, chromium, shots, tmp_path):
-    """Served without ptm_reuse_cards.db, a model page says where its card text lives; nothing runs."""
+    """Served without ptm_reuse_cards.db and ptm_reuse_observations.db, a model page says where its
+    cards and observations live; nothing runs."""
     alone = tmp_path / "ptm_reuse.db"
     shutil.copy(payload_db, alone)
     with datasette_server(alone) as base:
@@ -211,7 +212,9 @@ def test_a_model_page_without_the_cards_database(payload_db, chromium, shots, tm
         page, console, dom = open_page(chromium, url, shots / "page-model-cards-not-served.png")
         assert PWNED not in page.html_attrs, (url, "a payload ran")
         assert console == [], (url, console)
-        assert "The card text lives in the cards database (ptm_reuse_cards.db), which is not served here" in dom
+        assert ("This model's cards (texts, scores and sections) live in the cards database (ptm_reuse_cards.db), "
+                "which is not served here") in dom
+        assert "lives in the observations database (ptm_reuse_observations.db), which is not served here" in dom
         assert "Some words about the data." not in dom
 
 
@@ -249,7 +252,7 @@ def test_a_mined_database_says_which_findings_it_cannot_answer(mined_db, chromiu
     from build.findings import load_queries
     from test_browser import CANVAS, query_url
 
-    conn = sqlite3.connect(mined_db)
+    conn = connect(mined_db)
     answers = dict(conn.execute("SELECT id, answer FROM findings"))
     dates = [d for (d,) in conn.execute("SELECT DISTINCT date FROM trends WHERE measure = 'median_downloads'")]
     conn.close()

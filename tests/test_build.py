@@ -18,7 +18,7 @@ import pytest
 import sqlite_utils
 
 from build import cards, schema, signatures
-from build.db import build, cards_db_path, input_hash
+from build.db import build, cards_db_path, connect, input_hash, sibling_paths
 from build.redact import REPLACEMENT, TOKEN_PATTERN
 from build.snapshot import SnapshotError, SnapshotWriter
 
@@ -31,7 +31,17 @@ def fixture_db(tmp_path_factory) -> sqlite_utils.Database:
     path = tmp_path_factory.mktemp("fixture-db") / "ptm_reuse.db"
     summary = build(FIXTURE, path, progress=False)
     assert summary["skipped"] is False
-    return sqlite_utils.Database(path)
+    return sqlite_utils.Database(connect(path))
+
+
+def home(db: sqlite_utils.Database, table: str) -> sqlite_utils.db.Table:
+    """A table of a database built by build(), opened in the file that holds it: the main one, or
+    the sibling (cards, observations) attached to db's connection (sqlite-utils reads a table's
+    columns and keys from its own file)."""
+    if table not in schema.TABLE_FILE:
+        return db[table]
+    files = {name: path for _, name, path in db.execute("PRAGMA database_list").fetchall()}
+    return sqlite_utils.Database(files[schema.TABLE_FILE[table]])[table]
 
 
 @pytest.fixture(scope="module")
@@ -85,14 +95,19 @@ def test_tables_and_row_counts(fixture_db):
 def test_primary_keys(fixture_db):
     for table, spec in schema.TABLES.items():
         pk = [spec["pk"]] if isinstance(spec["pk"], str) else list(spec["pk"])
-        assert fixture_db[table].pks == pk, table
+        assert home(fixture_db, table).pks == pk, table
 
 
 def test_keys_and_integrity(fixture_db):
     assert fixture_db.execute("PRAGMA foreign_key_check").fetchall() == []
     assert fixture_db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-    fks = {(t, fk.column, fk.other_table, fk.other_column) for t in schema.TABLES for fk in fixture_db[t].foreign_keys}
-    assert fks == set(schema.FOREIGN_KEYS)
+    fks = {(t, fk.column, fk.other_table, fk.other_column) for t in schema.TABLES for fk in home(fixture_db, t).foreign_keys}
+    # SQLite keeps a foreign key within one file: none from the siblings' tables (cards, observations)
+    assert fks == {fk for fk in schema.FOREIGN_KEYS if fk[0] not in schema.TABLE_FILE}
+    for table, column, other, other_column in schema.FOREIGN_KEYS:  # those held all the same
+        if table in schema.TABLE_FILE:
+            assert fixture_db.execute(f"SELECT count(*) FROM [{table}] WHERE [{column}] IS NOT NULL AND [{column}] "
+                                      f"NOT IN (SELECT [{other_column}] FROM [{other}])").fetchone()[0] == 0
 
 
 def test_stored_values_have_their_columns_types(fixture_db):
@@ -100,7 +115,7 @@ def test_stored_values_have_their_columns_types(fixture_db):
     allowed = {"INTEGER": {"integer"}, "REAL": {"real"}, "FLOAT": {"real"}, "TEXT": {"text"}}
     wrong = []
     for table in schema.TABLES:
-        for column in fixture_db[table].columns:
+        for column in home(fixture_db, table).columns:
             got = {t for (t,) in fixture_db.execute(f"SELECT DISTINCT typeof([{column.name}]) FROM [{table}]")} - {"null"}
             if not got <= allowed[column.type]:
                 wrong.append((table, column.name, column.type, got))
@@ -211,7 +226,7 @@ def test_cards_store_what_the_card_parser_returns(fixture_db, fixture_cards_db):
                                     "WHERE model_id = ? AND source = ? ORDER BY position", [record["model_id"], record["source"]])
         assert sections == [{**s, "is_filler": int(s["is_filler"])} for s in result["sections"]]
     # the text itself is in the cards database, nowhere in the main one
-    assert "text" not in fixture_db["cards"].columns_dict
+    assert "text" not in home(fixture_db, "cards").columns_dict
     [gpt2] = rows(fixture_cards_db, "SELECT observed, text FROM card_texts WHERE model_id = 'gpt2'")
     assert gpt2 == {"observed": "2022-10-01", "text": texts[0]["text"]}
 
@@ -283,7 +298,7 @@ def test_redacted_ids_that_collide_are_merged(tmp_path):
         {"source": "s", "model_id": f"o/{tok1}", "downloads_30d": 1},
         {"source": "s", "model_id": f"o/{tok2}", "likes": 2}]})
     build(snap, tmp_path / "db.db", progress=False)
-    db = sqlite_utils.Database(tmp_path / "db.db")
+    db = sqlite_utils.Database(connect(tmp_path / "db.db"))
     assert rows(db, "SELECT model_id, downloads_30d, likes FROM models") == [
         {"model_id": f"o/{REPLACEMENT}", "downloads_30d": 1, "likes": 2}]
     assert rows(db, "SELECT * FROM redactions WHERE table_name = 'model_observations'") == [
@@ -293,7 +308,7 @@ def test_redacted_ids_that_collide_are_merged(tmp_path):
 # ---------------------------------------------------------------- behaviour
 
 def dump(path: Path) -> list[str]:
-    conn = sqlite3.connect(path)
+    conn = connect(path)
     try:
         return list(conn.iterdump())
     finally:
@@ -316,7 +331,7 @@ def test_a_repeated_card_replaces_the_first_with_its_sections(tmp_path):
         {"source": "s", "model_id": "m/a", "text": first},
         {"source": "s", "model_id": "m/a", "text": second}]})
     build(snap, tmp_path / "db.db", progress=False)
-    db = sqlite_utils.Database(tmp_path / "db.db")
+    db = sqlite_utils.Database(connect(tmp_path / "db.db"))
     assert rows(sqlite_utils.Database(tmp_path / "db_cards.db"), "SELECT text FROM card_texts") == [{"text": second}]
     assert [r["heading"] for r in rows(db, "SELECT heading FROM card_sections ORDER BY position")] == [
         s["heading"] for s in cards.analyze(second)["sections"]]
@@ -333,7 +348,7 @@ def test_cards_written_across_batches_are_whole_and_redacted(tmp_path, monkeypat
     texts["m/1"] = "# Replaced\n"
     snap = write_snapshot(tmp_path / "snap", {"cards": records})
     build(snap, tmp_path / "db.db", progress=False)
-    db = sqlite_utils.Database(tmp_path / "db.db")
+    db = sqlite_utils.Database(connect(tmp_path / "db.db"))
 
     def redacted(value):
         return TOKEN_PATTERN.sub(REPLACEMENT, json.dumps(value) if isinstance(value, list) else value)
@@ -355,20 +370,34 @@ def test_cards_written_across_batches_are_whole_and_redacted(tmp_path, monkeypat
 
 # ---------------------------------------------------------------- the cards database
 
-def test_the_build_writes_two_files_that_belong_together(tmp_path):
+def test_the_build_writes_three_files_that_belong_together(tmp_path):
     summary = build(FIXTURE, tmp_path / "ptm_reuse.db", progress=False)
     assert summary["cards_db"] == tmp_path / "ptm_reuse_cards.db"
-    assert summary["cards_tables"] == {"card_texts": 2, "build": 2}
-    conn = sqlite3.connect(tmp_path / "ptm_reuse.db")
-    conn.execute("ATTACH DATABASE ? AS c", [str(tmp_path / "ptm_reuse_cards.db")])
-    assert conn.execute("SELECT value FROM c.build WHERE key = 'input_hash'").fetchone() == (input_hash(FIXTURE),)
+    assert summary["cards_tables"] == {"cards": 2, "card_sections": 4, "card_texts": 2, "build": 2}
+    assert summary["siblings"]["observations"] == {"path": tmp_path / "ptm_reuse_observations.db",
+                                                   "tables": {"model_observations": 7, "build": 2}}
+    conn = connect(tmp_path / "ptm_reuse.db")
+    assert [r[1] for r in conn.execute("PRAGMA database_list")] == ["main", "cards", "observations"]
+    for name in ("cards", "observations"):
+        assert conn.execute(f"SELECT value FROM {name}.build WHERE key = 'input_hash'").fetchone() == \
+            (input_hash(FIXTURE),)
     assert conn.execute("SELECT model_id, source FROM cards ORDER BY 1, 2").fetchall() == \
-        conn.execute("SELECT model_id, source FROM c.card_texts ORDER BY 1, 2").fetchall()
-    # the texts and their full-text index are only in the cards database
+        conn.execute("SELECT model_id, source FROM cards.card_texts ORDER BY 1, 2").fetchall()
+    # the cards, their texts, sections and full-text index are only in the cards database, the
+    # observations only in theirs: the main file holds none of them
     names = {r[0] for r in conn.execute("SELECT name FROM main.sqlite_master")}
-    assert not {n for n in names if n.startswith("card_texts")} and "cards_fts" not in names
-    assert conn.execute("SELECT count(*) FROM c.card_texts_fts WHERE card_texts_fts MATCH 'WebText'").fetchone() == (1,)
+    assert not names & {"cards", "card_sections", "model_observations", "cards_fts"}, names
+    assert not {n for n in names if n.startswith(("card_texts", "idx_cards", "idx_model_observations"))}, names
+    assert {r[0] for r in conn.execute("SELECT name FROM observations.sqlite_master WHERE type = 'table'")} == \
+        {"model_observations", "build", "sqlite_stat1"}
+    assert conn.execute("SELECT count(*) FROM card_texts_fts WHERE card_texts_fts MATCH 'WebText'").fetchone() == (1,)
+    # read-only: the main database's SQL cannot change them
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        conn.execute("DELETE FROM cards")
     conn.close()
+    # no WAL file is left: each file is whole by itself
+    assert sorted(p.name for p in tmp_path.iterdir()) == \
+        ["ptm_reuse.db", "ptm_reuse_cards.db", "ptm_reuse_observations.db"]
 
 
 def test_a_missing_or_foreign_cards_database_is_rebuilt(built, tmp_path):
@@ -382,6 +411,11 @@ def test_a_missing_or_foreign_cards_database_is_rebuilt(built, tmp_path):
     shutil.copy(cards_db_path(tmp_path / "other.db"), cards_path)
     assert build(snap, db_path, progress=False)["skipped"] is False
     assert sqlite_utils.Database(cards_path)["card_texts"].count == 2
+    observations = sibling_paths(db_path)["observations"]  # the same for the observations database
+    observations.unlink()
+    assert build(snap, db_path, progress=False)["skipped"] is False
+    assert sqlite_utils.Database(observations)["model_observations"].count > 0
+    assert build(snap, db_path, progress=False)["skipped"] is True
 
 
 def test_card_texts_follow_the_identity_merges(tmp_path):
@@ -393,7 +427,7 @@ def test_card_texts_follow_the_identity_merges(tmp_path):
         "cards": [{"source": "s", "model_id": m, "text": t} for m, t in texts.items()]
         + [{"source": "t", "model_id": "ORG/MODEL", "text": "# D\n\nseven eight nine ten\n"}]}, sources=("s", "t"))
     build(snap, tmp_path / "db.db", progress=False)
-    conn = sqlite3.connect(tmp_path / "db.db")
+    conn = connect(tmp_path / "db.db")
     conn.execute("ATTACH DATABASE ? AS c", [str(tmp_path / "db_cards.db")])
     got = conn.execute("SELECT k.model_id, k.source, k.words, t.text FROM cards k "
                        "JOIN c.card_texts t USING (model_id, source) ORDER BY 1, 2").fetchall()
@@ -411,10 +445,9 @@ def test_trainer_results_list_is_what_like_finds_in_the_text(tmp_path):
     snap = write_snapshot(tmp_path / "snap", {"cards": [{"source": "s", "model_id": f"m/{i}", "text": t}
                                                         for i, t in enumerate(texts)]})
     build(snap, tmp_path / "db.db", progress=False)
-    conn = sqlite3.connect(tmp_path / "db.db")
-    conn.execute("ATTACH DATABASE ? AS c", [str(tmp_path / "db_cards.db")])
+    conn = connect(tmp_path / "db.db")  # with db_cards.db attached
     got = conn.execute("SELECT k.model_id, k.trainer_results_list, t.text LIKE ? FROM cards k "
-                       "JOIN c.card_texts t USING (model_id, source) ORDER BY 1", [f"%{phrase}%"]).fetchall()
+                       "JOIN card_texts t USING (model_id, source) ORDER BY 1", [f"%{phrase}%"]).fetchall()
     assert [flag for _, flag, _ in got] == [1, 1, 1, 0, 0, 0]
     assert all(flag == like for _, flag, like in got)
     conn.close()
@@ -423,9 +456,9 @@ def test_trainer_results_list_is_what_like_finds_in_the_text(tmp_path):
 def test_shape_does_not_depend_on_which_kinds_a_snapshot_has(tmp_path, fixture_db):
     snap = write_snapshot(tmp_path / "snap", {"models": [{"source": "s", "model_id": "a/b"}]})
     build(snap, tmp_path / "db.db", progress=False)
-    db = sqlite_utils.Database(tmp_path / "db.db")
+    db = sqlite_utils.Database(connect(tmp_path / "db.db"))
     for table in schema.TABLES:
-        assert db[table].columns_dict == fixture_db[table].columns_dict, table
+        assert home(db, table).columns_dict == home(fixture_db, table).columns_dict, table
     assert db["cards"].count == 0 and db["models"].count == 1
 
 
@@ -497,8 +530,8 @@ BAD_INPUTS = {
 
 
 def files_state(db_path: Path) -> list:
-    """The bytes and modification times of a main database and its cards database."""
-    return [(p.read_bytes(), p.stat().st_mtime_ns) for p in (db_path, cards_db_path(db_path))]
+    """The bytes and modification times of a main database and its siblings (cards, observations)."""
+    return [(p.read_bytes(), p.stat().st_mtime_ns) for p in (db_path, *sibling_paths(db_path).values())]
 
 
 @pytest.mark.parametrize("case", BAD_INPUTS)
@@ -512,7 +545,7 @@ def test_bad_input_names_the_problem_and_keeps_the_previous_db(built, case):
     for part in expected:
         assert part in str(e.value)
     assert files_state(db_path) == before
-    assert sorted(p.name for p in db_path.parent.iterdir()) == ["ptm_reuse.db", "ptm_reuse_cards.db"]
+    assert sorted(p.name for p in db_path.parent.iterdir()) == ["ptm_reuse.db", "ptm_reuse_cards.db", "ptm_reuse_observations.db"]
 
 
 def test_an_interrupted_build_keeps_the_previous_db(built, monkeypatch):
@@ -526,7 +559,7 @@ def test_an_interrupted_build_keeps_the_previous_db(built, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         build(snap, db_path, progress=False, force=True)
     assert files_state(db_path) == before
-    assert sorted(p.name for p in db_path.parent.iterdir()) == ["ptm_reuse.db", "ptm_reuse_cards.db"]
+    assert sorted(p.name for p in db_path.parent.iterdir()) == ["ptm_reuse.db", "ptm_reuse_cards.db", "ptm_reuse_observations.db"]
 
 
 def test_unchanged_inputs_are_skipped(built, capsys):
@@ -559,7 +592,7 @@ def test_cli_builds_and_reports_bad_input(tmp_path):
     shutil.copytree(FIXTURE, snap)
     result = run_cli(snap, tmp_path / "x.db", "--quiet")
     assert (result.returncode, result.stderr) == (0, "")
-    assert sqlite_utils.Database(tmp_path / "x.db")["models"].count == 10
+    assert sqlite_utils.Database(connect(tmp_path / "x.db"))["models"].count == 10
     append(snap / "models.jsonl", "{not json}\n")
     result = run_cli(snap, tmp_path / "x.db", "--quiet")
     assert result.returncode == 1
@@ -570,7 +603,7 @@ def test_cli_builds_and_reports_bad_input(tmp_path):
 
 @pytest.mark.real_sources
 def test_real_snapshot_counts(real_db):
-    db = sqlite_utils.Database(real_db)
+    db = sqlite_utils.Database(connect(real_db))
 
     def one(sql):
         return db.execute(sql).fetchone()[0]
@@ -626,7 +659,7 @@ def test_a_stopped_build_says_so_and_leaves_nothing(tmp_path, signum):
     assert proc.returncode in (128 + signum, 130), err
     assert "is unchanged" in err and "Traceback" not in err
     assert files_state(db_path) == before
-    assert sorted(p.name for p in db_path.parent.iterdir()) == ["ptm_reuse.db", "ptm_reuse_cards.db"]
+    assert sorted(p.name for p in db_path.parent.iterdir()) == ["ptm_reuse.db", "ptm_reuse_cards.db", "ptm_reuse_observations.db"]
 
 
 def test_the_next_build_removes_what_a_killed_build_left(tmp_path):
@@ -640,4 +673,4 @@ def test_the_next_build_removes_what_a_killed_build_left(tmp_path):
     result = run_cli(FIXTURE, db_path)
     assert result.returncode == 0, result.stderr
     assert f"removed {left}" in result.stderr
-    assert sorted(p.name for p in db_path.parent.iterdir()) == ["ptm_reuse.db", "ptm_reuse_cards.db"]
+    assert sorted(p.name for p in db_path.parent.iterdir()) == ["ptm_reuse.db", "ptm_reuse_cards.db", "ptm_reuse_observations.db"]

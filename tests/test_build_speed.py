@@ -8,7 +8,6 @@
 No timing is asserted here: the figures are in docs/benchmarks.md, from scripts/bench_scale.py.
 """
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from build import cards
-from build.db import build, cards_db_path
+from build.db import build, cards_db_path, connect
 from build.snapshot import SnapshotWriter
 
 FIXTURE_CARDS = Path(__file__).parent / "fixtures" / "cards"
@@ -24,7 +23,7 @@ TOKEN = "hf_" + "Q" * 34
 
 
 def dump(path: Path) -> list[str]:
-    conn = sqlite3.connect(path)
+    conn = connect(path)
     try:
         return list(conn.iterdump())
     finally:
@@ -73,7 +72,7 @@ def test_records_handled_in_worker_processes_give_the_same_databases(inline_buil
     build(snap, db, progress=False)
     assert len(main) > 100 and dump(db) == main
     assert dump(cards_db_path(db)) == texts
-    conn = sqlite3.connect(db)
+    conn = connect(db)
     assert conn.execute("SELECT count(*) FROM cards").fetchone()[0] > 20  # the case variants merged
     assert conn.execute("SELECT redacted FROM redactions WHERE table_name = 'card_texts'").fetchone() == (9,)
 
@@ -141,6 +140,7 @@ def test_the_fixture_snapshot_built_with_workers_is_the_same(tmp_path, monkeypat
     build(fixture, tmp_path / "b.db", progress=False)
     assert dump(tmp_path / "a.db") == dump(tmp_path / "b.db")
     assert dump(tmp_path / "a_cards.db") == dump(tmp_path / "b_cards.db")
+    assert dump(tmp_path / "a_observations.db") == dump(tmp_path / "b_observations.db")
 
 
 @pytest.mark.parametrize("case", ["truncated", "invalid JSON", "missing field", "unknown source", "lone surrogate",

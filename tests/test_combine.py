@@ -8,13 +8,12 @@ on another day).
 
 import json
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
 import sqlite_utils
 
-from build.db import build
+from build.db import build, connect
 from build.findings import load_queries, run
 from build.snapshot import SnapshotError
 from scripts.hub.context import today
@@ -53,7 +52,7 @@ def moved_back(folder: Path, dest: Path, day: str = EARLIER) -> Path:
 
 
 def rows_of(db_path, name, **params):
-    conn = sqlite3.connect(db_path)
+    conn = connect(db_path)
     try:
         return run(conn, QUERIES[name], params)
     finally:
@@ -69,7 +68,7 @@ def mined_db(mined, tmp_path_factory) -> Path:
 
 def test_a_mining_run_is_a_population(mined, mined_db):
     _, listing = mined
-    db = sqlite_utils.Database(mined_db)
+    db = sqlite_utils.Database(connect(mined_db))
     [pop] = list(db["populations"].rows)
     assert (pop["population"], pop["date"]) == ("hub", today())
     assert pop["models"] == len(listing)
@@ -89,7 +88,7 @@ def test_a_mining_run_is_a_population(mined, mined_db):
 
 
 def test_findings_follow_a_mined_snapshot(mined_db):
-    findings = {r["id"]: r["answer"] for r in sqlite_utils.Database(mined_db)["findings"].rows}
+    findings = {r["id"]: r["answer"] for r in sqlite_utils.Database(connect(mined_db))["findings"].rows}
     for finding in ("F1", "F3", "F4", "F6", "F11"):
         assert "n/a" not in findings[finding], (finding, findings[finding])
     assert findings["F1"].startswith("Over the ") and "models of hub (" in findings["F1"] and "No source in this database gives GitHub reuse links" in findings["F1"]
@@ -111,7 +110,7 @@ def test_several_snapshots_in_one_database(mined, tmp_path):
     db_path = tmp_path / "all.db"
     # the replication, two mining runs (both call their source `hub`), and one of them again
     build([small, earlier, folder, folder], db_path, progress=False)
-    db = sqlite_utils.Database(db_path)
+    db = sqlite_utils.Database(connect(db_path))
     later = f"hub-{today()}"
     pops = {r["population"]: r["date"] for r in db["populations"].rows}
     assert pops == {"icse23": "2022-08-15", "huggingfacer": "2022-07-02", "liang2024": "2022-10-01",
@@ -142,7 +141,7 @@ def test_one_source_in_two_snapshots_is_read_once(tmp_path):
     (copy / "snapshot.json").write_text(json.dumps(manifest))
     build([small, copy], tmp_path / "ab.db", progress=False)
     build(small, tmp_path / "a.db", progress=False)
-    both, one = sqlite_utils.Database(tmp_path / "ab.db"), sqlite_utils.Database(tmp_path / "a.db")
+    both, one = sqlite_utils.Database(connect(tmp_path / "ab.db")), sqlite_utils.Database(connect(tmp_path / "a.db"))
     for table in ("model_observations", "dependents", "cards", "lineage", "populations", "trends"):
         assert both[table].count == one[table].count, table
 
@@ -212,7 +211,7 @@ def test_each_trend_measure_is_a_line_over_the_population_dates(mined, real_snap
     assert set(QUERIES["trends"].params) == {"measure"}
     expected = expected_trend_populations([real_snapshot, folder], {})
     assert expected["models"] >= {"icse23", "huggingfacer", "liang2024", "hub"}
-    dates = dict(sqlite3.connect(db_path).execute("SELECT population, date FROM populations"))
+    dates = dict(connect(db_path).execute("SELECT population, date FROM populations"))
     assert dates["hub"] == today() and all(d.startswith("2022") for p, d in dates.items() if p != "hub")
     for measure in MEASURES:
         rows = rows_of(db_path, "trends", measure=measure)

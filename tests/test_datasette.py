@@ -2,18 +2,18 @@
 driven in-process; and metadata.yml's completeness. Every test runs on the database built from the
 import fixture (tests/fixtures/import: no real sources needed) and again on the real one."""
 
-import sqlite3
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pytest
 import yaml
 from conftest import on_served_db
+from build.db import connect
 
 ROOT = Path(__file__).resolve().parent.parent
 METADATA = yaml.safe_load((ROOT / "metadata.yml").read_text())
 TABLES_META = METADATA["databases"]["ptm_reuse"]["tables"]
-CARDS_META = METADATA["databases"]["ptm_reuse_cards"]["tables"]
+DATABASES = ["ptm_reuse", "ptm_reuse_cards", "ptm_reuse_observations"]  # the main one and its siblings
 
 
 
@@ -29,12 +29,22 @@ async def visible(served):
 
 
 @pytest.fixture(scope="session")
-async def visible_cards(served):
-    """The same for the cards database the build writes beside the main one (ptm_reuse_cards)."""
-    db = served.ds.get_database("ptm_reuse_cards")
-    hidden = set(await db.hidden_table_names())
-    names = [t for t in await db.table_names() if t not in hidden] + await db.view_names()
-    return {name: [c for c in await db.table_columns(name)] for name in names}
+async def visible_siblings(served):
+    """The same for the databases the build writes beside the main one (ptm_reuse_cards,
+    ptm_reuse_observations): {database: {table: [columns]}}."""
+    out = {}
+    for name in DATABASES[1:]:
+        db = served.ds.get_database(name)
+        hidden = set(await db.hidden_table_names())
+        names = [t for t in await db.table_names() if t not in hidden] + await db.view_names()
+        out[name] = {t: [c for c in await db.table_columns(t)] for t in names}
+    return out
+
+
+def visible_in(database, visible, visible_siblings):
+    """({table: [columns]} Datasette shows, {table: metadata}) of one database."""
+    shown = visible if database == "ptm_reuse" else visible_siblings[database]
+    return shown, METADATA["databases"][database]["tables"]
 
 
 @on_served_db
@@ -46,7 +56,7 @@ async def test_home_page_shows_the_title(served):
 
 @on_served_db
 async def test_every_table_and_view_page_renders(served, visible):
-    assert {"models", "cards", "dependents", "sources", "findings"} <= set(visible)
+    assert {"models", "dependents", "sources", "findings"} <= set(visible)
     failed = {}
     for name in visible:
         response = await served.ds.client.get(f"/ptm_reuse/{quote(name)}?_size=5")
@@ -64,23 +74,25 @@ async def test_database_download(served):
     assert response.status_code == 200, "download forbidden: Datasette must open the database immutable (-i)"
     assert response.content[:16] == b"SQLite format 3\x00"
     assert len(response.content) == db_path.stat().st_size
-    # the cards database beside it is served and downloadable the same way
-    cards_path = db_path.with_name("ptm_reuse_cards.db")
-    response = await ds.client.get("/ptm_reuse_cards.db")
-    assert response.status_code == 200 and response.content == cards_path.read_bytes()
-    response = await ds.client.get("/ptm_reuse_cards/card_texts?_size=5")
-    assert response.status_code == 200
+    # the databases beside it are served and downloadable the same way
+    for name, table in [("cards", "card_texts"), ("cards", "cards"), ("cards", "card_sections"),
+                        ("observations", "model_observations")]:
+        path = db_path.with_name(f"ptm_reuse_{name}.db")
+        response = await ds.client.get(f"/ptm_reuse_{name}.db")
+        assert response.status_code == 200 and response.content == path.read_bytes()
+        response = await ds.client.get(f"/ptm_reuse_{name}/{table}?_size=5")
+        assert response.status_code == 200
 
 
 @on_served_db
 async def test_the_two_databases_hold_the_same_cards(served):
     """One card text per card row, the same keys, from the same build (input_hash)."""
-    main = sqlite3.connect(served.db_path)
-    main.execute("ATTACH DATABASE ? AS c", [str(served.db_path.with_name("ptm_reuse_cards.db"))])
+    main = connect(served.db_path)  # the cards and observations databases attached
     keys = main.execute("SELECT model_id, source FROM cards ORDER BY 1, 2").fetchall()
-    assert keys and keys == main.execute("SELECT model_id, source FROM c.card_texts ORDER BY 1, 2").fetchall()
-    assert main.execute("SELECT value FROM snapshot WHERE key = 'input_hash'").fetchone() == \
-        main.execute("SELECT value FROM c.build WHERE key = 'input_hash'").fetchone()
+    assert keys and keys == main.execute("SELECT model_id, source FROM card_texts ORDER BY 1, 2").fetchall()
+    for name in ("cards", "observations"):
+        assert main.execute("SELECT value FROM snapshot WHERE key = 'input_hash'").fetchone() == \
+            main.execute(f"SELECT value FROM {name}.build WHERE key = 'input_hash'").fetchone()
     main.close()
 
 
@@ -90,16 +102,16 @@ async def test_json_query(served):
     sql = "SELECT pipeline_tag, count(*) AS n FROM models WHERE in_paper_snapshot = 1 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5"
     response = await ds.client.get("/ptm_reuse.json?" + urlencode({"sql": sql, "_shape": "array"}))
     assert response.status_code == 200
-    conn = sqlite3.connect(db_path)
+    conn = connect(db_path)
     expected = [{"pipeline_tag": t, "n": n} for t, n in conn.execute(sql)]
     conn.close()
     assert response.json() == expected and len(expected) >= 2
 
 
 @on_served_db
-@pytest.mark.parametrize("database", ["ptm_reuse", "ptm_reuse_cards"])
-async def test_every_table_and_column_is_described(visible, visible_cards, database):
-    visible, tables_meta = (visible, TABLES_META) if database == "ptm_reuse" else (visible_cards, CARDS_META)
+@pytest.mark.parametrize("database", DATABASES)
+async def test_every_table_and_column_is_described(visible, visible_siblings, database):
+    visible, tables_meta = visible_in(database, visible, visible_siblings)
     missing = [f"database {database}: no {key}" for key in ("description", "source", "license")
                if not METADATA["databases"][database].get(key)]
     for name, columns in sorted(visible.items()):
@@ -114,9 +126,9 @@ async def test_every_table_and_column_is_described(visible, visible_cards, datab
 
 
 @on_served_db
-@pytest.mark.parametrize("database", ["ptm_reuse", "ptm_reuse_cards"])
-async def test_metadata_describes_nothing_that_does_not_exist(visible, visible_cards, database):
-    visible, tables_meta = (visible, TABLES_META) if database == "ptm_reuse" else (visible_cards, CARDS_META)
+@pytest.mark.parametrize("database", DATABASES)
+async def test_metadata_describes_nothing_that_does_not_exist(visible, visible_siblings, database):
+    visible, tables_meta = visible_in(database, visible, visible_siblings)
     stale = []
     for name, meta in tables_meta.items():
         if name not in visible:

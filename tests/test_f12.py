@@ -10,7 +10,7 @@ import sqlite3
 
 import pytest
 
-from build.db import build
+from build.db import build, connect
 from build.findings import NOT_MEASURABLE, compute, load_queries, run
 from scripts.mine_hub import main
 from tests.fakehub import FakeHub, synthetic_models
@@ -59,7 +59,7 @@ def test_f12_shares_are_wilson_intervals_over_the_random_sample(mined):
     x_flag, n_flag = sum(bool(r.get("files_with_issues")) for r in done), len(done)
     assert len(authors) == 60 and len(scans) == 60 and 0 < x_org < n_org and 0 < x_flag < n_flag < 60
 
-    conn = sqlite3.connect(mined / "hub.db")
+    conn = connect(mined / "hub.db")
     conn.row_factory = sqlite3.Row
     rows = {r["defense"]: r for r in run(conn, load_queries()["f12_defenses"])}
     org, flag = rows["verified organizations"], rows["malware-scan flags"]
@@ -93,8 +93,8 @@ def test_without_a_mining_run_f12_says_what_is_not_measurable(tmp_path):
     conn.row_factory = sqlite3.Row
     from build import schema, summaries
     import sqlite_utils
-    schema.create_tables(sqlite_utils.Database(conn))
-    summaries.write(sqlite_utils.Database(conn))  # every build writes them; f12 reads gated_counts
+    schema.create_tables(sqlite_utils.Database(connect(conn)))
+    summaries.write(sqlite_utils.Database(connect(conn)))  # every build writes them; f12 reads gated_counts
     rows = {r["defense"]: r for r in run(conn, load_queries()["f12_defenses"])}
     assert rows["verified organizations"]["value"] is None
     assert rows["verified organizations"]["summary"].startswith("not measurable from these sources")

@@ -17,7 +17,7 @@ import pytest
 import sqlite_utils
 from datasette.app import Datasette
 
-from build.db import build
+from build.db import build, connect
 from build.findings import FINDINGS, NOT_MEASURABLE, Query, claim_row, context, load_queries
 from build.snapshot import SnapshotWriter
 
@@ -69,7 +69,7 @@ def small_db(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def tables(small_db):
-    db = sqlite_utils.Database(small_db)
+    db = sqlite_utils.Database(connect(small_db))
     return ({r["id"]: r for r in db["findings"].rows}, {r["id"]: r for r in db["paper_claims"].rows})
 
 
@@ -126,7 +126,7 @@ def named_columns(template: str) -> set[str]:
 def test_answers_and_claims_name_columns_their_query_returns(small_db):
     """A misspelt column would print "n/a" or mark a claim not measurable: the columns must exist
     (which rows exist depends on the snapshot; which columns, only on the SQL)."""
-    conn = sqlite3.connect(small_db)
+    conn = connect(small_db)
     for name, query in load_queries().items():
         returned = {d[0] for d in conn.execute(query.sql, {p: "" for p in query.params}).description}
         named = named_columns(query.answer or "")

@@ -5,12 +5,11 @@ recording sleep function, so no test waits.
 """
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 
-from build.db import build
+from build.db import build, connect
 from build.snapshot import read_manifest
 from fakegithub import FakeGitHub
 from scripts.github.client import GitHubClient, GitHubError
@@ -71,7 +70,7 @@ def test_mining_finds_what_the_scanner_finds_in_a_checkout(api, tmp_path):
     assert api.counter["repo"] == len(repos)
     # the snapshot builds, and the links are marked with their method
     build(out, tmp_path / "gh.db", progress=False)
-    conn = sqlite3.connect(tmp_path / "gh.db")
+    conn = connect(tmp_path / "gh.db")
     assert conn.execute("SELECT DISTINCT method, kind FROM dependents").fetchall() == [("github-code-search", "github")]
     assert conn.execute("SELECT stars, fork FROM repositories WHERE repo = 'acme/sentiment-app'").fetchone() == (42, 1)
 

@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from conftest import make_datasette
 
-from build.db import build
+from build.db import build, connect
 from build.findings import FINDINGS, load_queries
 from plugins.ptm_findings import chart_spec, label, measured_sentences, quoted_marks
 
@@ -89,7 +89,7 @@ async def test_home_page_shows_each_finding_with_its_chart(ds):
     # every finding but F12 has a chart, unless this database answers nothing of it (no chart of zeros)
     import sqlite3
 
-    conn = sqlite3.connect(ds.get_database("ptm_reuse").path)
+    conn = connect(ds.get_database("ptm_reuse").path)
     rows = conn.execute("SELECT id, answer, chart FROM findings").fetchall()
     conn.close()
     drawn = {f for f, answer, chart in rows if chart and measured_sentences(answer) != ([], True)}

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from build.db import build
+from build.db import build, connect
 from build.snapshot import KINDS, SnapshotError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -117,7 +117,7 @@ def test_a_hostile_snapshot_gets_a_clear_error_or_builds(good, changes, at_start
     else:
         import sqlite3
 
-        conn = sqlite3.connect(db_path)
+        conn = connect(db_path)
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         conn.close()
     assert sorted(p.name for p in db_path.parent.iterdir()) == ["ptm_reuse.db", "ptm_reuse_cards.db"]  # nothing half-written

@@ -8,7 +8,6 @@ import json
 import os
 import shlex
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ from scripts.hub.records import base_models
 from scripts.hub.defenses import draw
 from scripts.mine_hub import EXIT_FAILURES, EXIT_STOPPED, main
 from tests.fakehub import FakeHub, models_from_model_info_csv, sample_hub, synthetic_models
+from build.db import connect
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST = ["--no-progress", "--budget", "0", "--resolve-budget", "0", "--retry-wait", "0.01", "--workers", "4"]
@@ -171,7 +171,7 @@ def test_builder_accepts_the_snapshot(monkeypatch, hub, tmp_path):
 
     assert mine(monkeypatch, hub, tmp_path / "snap") == 0
     db_module.build(tmp_path / "snap", tmp_path / "hub.db", progress=False)
-    db = sqlite_utils.Database(tmp_path / "hub.db")
+    db = sqlite_utils.Database(connect(tmp_path / "hub.db"))
     assert db["models"].count == len(hub.models)
     assert db["lineage"].count == len(records(tmp_path / "snap", "lineage"))
 
@@ -385,7 +385,7 @@ def test_no_cards(monkeypatch, hub, tmp_path):
 
 def test_aliases_from_a_previous_database(monkeypatch, hub, tmp_path):
     db_path = tmp_path / "old.db"
-    with sqlite3.connect(db_path) as db:
+    with connect(db_path) as db:
         db.execute("create table models (model_id text primary key)")
         db.executemany("insert into models values (?)",
                        [("bert-base-uncased",), ("gpt2",), ("mistralai/Mistral-7B-v0.1",)])
@@ -629,7 +629,7 @@ def test_defenses_are_mined_as_huggingface_hub_reads_them(monkeypatch, hub, tmp_
     from build.db import build
     import sqlite_utils
     build(tmp_path / "next", tmp_path / "hub.db", progress=False)
-    db = sqlite_utils.Database(tmp_path / "hub.db")
+    db = sqlite_utils.Database(connect(tmp_path / "hub.db"))
     assert db["security_scans"].count == 12 and db["authors"].count == len(authors)
 
 

@@ -18,7 +18,7 @@ import pytest
 import yaml
 from conftest import make_datasette
 
-from build.db import build
+from build.db import build, cards_db_path, connect
 from plugins.ptm_models import MODEL_PARTS, fts_query, marked_snippet, render_card
 
 FIXTURE = Path(__file__).parent / "fixtures" / "snapshot"
@@ -93,7 +93,7 @@ async def ds(db_path):
 
 
 def rows(db_path: Path, sql: str, params: dict) -> list[dict]:
-    conn = sqlite3.connect(db_path)
+    conn = connect(db_path)
     conn.row_factory = sqlite3.Row
     try:
         return [dict(r) for r in conn.execute(sql, params)]
@@ -258,20 +258,50 @@ async def test_model_without_a_card(ds):
     assert "No dated observation gives this model" in html
 
 
-async def test_card_text_when_the_cards_database_is_not_served(ds, db_path, tmp_path):
-    """The card texts are in the cards database: served, the page renders the text; not served,
-    it says where the text lives instead of showing an empty card."""
+async def test_a_model_page_when_its_sibling_databases_are_not_served(ds, db_path, tmp_path):
+    """The cards (texts, scores, sections) and the observations are in the databases beside the main
+    one: served, the page shows them; not served, it says which file holds them (never an error)."""
     served = (await ds.client.get("/models/" + XSS_ID)).text
     assert '<div class="ptm-card-text">' in served and "Real words about the training data" in served
-    assert "not served here" not in served
+    assert "completeness" in served and "not served here" not in served
     alone = tmp_path / "ptm_reuse.db"
-    shutil.copy(db_path, alone)  # without ptm_reuse_cards.db beside it
+    shutil.copy(db_path, alone)  # without ptm_reuse_cards.db and ptm_reuse_observations.db beside it
     datasette = make_datasette(alone)
-    assert "ptm_reuse_cards" not in datasette.databases
-    html = (await datasette.client.get("/models/" + XSS_ID)).text
-    assert ("The card text lives in the cards database (ptm_reuse_cards.db), which is not served here" in html)
+    assert "ptm_reuse_cards" not in datasette.databases and "ptm_reuse_observations" not in datasette.databases
+    response = await datasette.client.get("/models/" + XSS_ID)
+    assert response.status_code == 200
+    html = response.text
+    assert ("This model's cards (texts, scores and sections) live in the cards database (ptm_reuse_cards.db), "
+            "which is not served here") in html
+    assert "What each source recorded of this model lives in the observations database " \
+        "(ptm_reuse_observations.db), which is not served here" in html
     assert '<div class="ptm-card-text">' not in html and "Real words about the training data" not in html
-    assert "completeness" in html  # its score and sections are in the main database: still shown
+    assert "completeness score 0.45 of 1" in html and "<h3>Card from" not in html  # models.card_score is in the main one
+    # the JSON of the page: the parts it could not read are empty
+    parts = (await datasette.client.get("/models/" + XSS_ID + ".json")).json()["parts"]
+    assert parts["cards"] == parts["card_sections"] == parts["observations"] == []
+    # with the cards database served but not the observations one: the cards are back
+    shutil.copy(cards_db_path(db_path), cards_db_path(alone))
+    html = (await make_datasette(alone).client.get("/models/" + XSS_ID)).text
+    assert '<div class="ptm-card-text">' in html and "completeness" in html
+    assert "(ptm_reuse_observations.db), which is not served here" in html
+
+
+async def test_a_query_that_needs_a_sibling_not_served_says_which_file(ds, db_path, tmp_path):
+    """A canned query reading cards or model_observations, served without their file: a client
+    error whose page names the file to attach, not a 500."""
+    alone = tmp_path / "ptm_reuse.db"
+    shutil.copy(db_path, alone)
+    datasette = make_datasette(alone)
+    for query, name in [("f03_card_sections", "cards"), ("f11_practices_by_cohort", "observations"),
+                        ("model_profile", "cards")]:
+        served = await ds.client.get(f"/ptm_reuse/{query}")
+        assert served.status_code == 200 and "not served here" not in served.text, query
+        response = await datasette.client.get(f"/ptm_reuse/{query}")
+        assert response.status_code == 400, (query, response.status_code)
+        assert (f"lives in the {name} database (ptm_reuse_{name}.db), which is not served here. With the "
+                f"downloaded files, attach it to ptm_reuse.db (ATTACH &#39;ptm_reuse_{name}.db&#39; AS {name})"
+                in response.text), query
 
 
 async def test_untrusted_model_id_and_card_never_become_markup(ds):
@@ -363,9 +393,9 @@ def test_lookups_and_search_walk_indexes_not_the_models_table(db_path, tmp_path)
               "words": '"GPT2"', "walk": 10, "limit": 5}
     big = tmp_path / "no-stats.db"
     shutil.copy(db_path, big)
-    with sqlite3.connect(big) as conn:
+    with connect(big) as conn:
         conn.execute("DROP TABLE IF EXISTS sqlite_stat1")
-    conn = sqlite3.connect(big)
+    conn = connect(big)
     try:
         for sql in [s for _, s in RESOLVE_SQL] + [SEARCH_COUNT_SQL, SEARCH_MANY_MODELS_SQL, SEARCH_ALL_MATCHES_SQL,
                                                   SEARCH_WALK_COUNT_SQL]:
@@ -453,7 +483,7 @@ async def test_facet_counts_table_answers_as_datasettes_own_facets(db_path, tmp_
     assert tuple(metadata["databases"]["ptm_reuse"]["tables"]["models"]["facets"]) == MODEL_FACETS
     plain = tmp_path / "ptm_reuse.db"
     shutil.copy(db_path, plain)
-    with sqlite3.connect(plain) as conn:
+    with connect(plain) as conn:
         conn.execute("DROP TABLE facet_counts")
     counted, own = make_datasette(db_path), make_datasette(plain)
     serving = next(p for p in pm.get_plugins() if getattr(p, "__name__", "") == "ptm_serving.py")

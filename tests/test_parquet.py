@@ -11,7 +11,7 @@ import sqlite3
 import pytest
 
 from build.findings import load_queries
-from build.db import cards_db_path
+from build.db import cards_db_path, connect
 from build.parquet import NOT_ON_DUCKDB, ExportError, duckdb_sql, duckdb_views, export, exported_tables
 
 duckdb = pytest.importorskip("duckdb")
@@ -103,7 +103,7 @@ def _answer(rows):
 def test_canned_query_on_duckdb(name, real_db, exported, duck):
     query = load_queries()[name]
     params = {k: str(v) for k, v in query.params.items()}  # Datasette passes every parameter as text
-    conn = sqlite3.connect(real_db)
+    conn = connect(real_db)
     expected = conn.execute(query.sql, params).fetchall()
     published = (exported / "queries" / f"{name}.sql").read_text()
     assert published.strip() == query.sql.strip()
@@ -123,7 +123,7 @@ def test_canned_query_on_duckdb(name, real_db, exported, duck):
 
 def test_a_value_that_does_not_fit_its_type_is_named(tmp_path):
     db = tmp_path / "bad.db"
-    conn = sqlite3.connect(db)
+    conn = connect(db)
     conn.execute("CREATE TABLE models (model_id TEXT, downloads INTEGER)")
     conn.executemany("INSERT INTO models VALUES (?, ?)", [("a", 1), ("b", "many")])
     conn.commit()
@@ -138,7 +138,7 @@ def test_a_value_that_does_not_fit_its_type_is_named(tmp_path):
 
 def test_small_database_round_trip(tmp_path):
     db = tmp_path / "small.db"
-    conn = sqlite3.connect(db)
+    conn = connect(db)
     conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, score REAL, raw BLOB)")
     conn.execute("CREATE TABLE empty (x INTEGER)")
     conn.execute("CREATE VIEW v AS SELECT name, score * 2 AS double_score FROM t")
@@ -157,7 +157,7 @@ def test_small_database_round_trip(tmp_path):
 
 def test_the_cards_database_beside_it_is_exported_too(tmp_path):
     db = tmp_path / "small.db"
-    conn = sqlite3.connect(db)
+    conn = connect(db)
     conn.execute("CREATE TABLE models (model_id TEXT)")
     conn.execute("INSERT INTO models VALUES ('gpt2')")
     conn.commit()

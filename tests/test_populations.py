@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from build.db import build
+from build.db import build, connect
 from build.findings import load_queries, run
 from build.identity import MIN_MOVED_NAMES
 from build.snapshot import SnapshotWriter
@@ -27,7 +27,7 @@ PEATMOSS_MAPPING = "PurdueDualityLab+PeaTMOSS-Artifact/License-Analysis/analyzeI
 
 
 def rows_of(db_path: Path, name: str, **params) -> list[dict]:
-    conn = sqlite3.connect(db_path)
+    conn = connect(db_path)
     try:
         return run(conn, QUERIES[name], params)
     finally:
@@ -94,7 +94,7 @@ def identity_db(tmp_path_factory) -> sqlite_utils.Database:
         {"id": "notes", "snapshot_date": "unknown", "coverage": "sample"}])
     path = tmp_path_factory.mktemp("db") / "identity.db"
     build(folder, path, progress=False)
-    return sqlite_utils.Database(path)
+    return sqlite_utils.Database(connect(path))
 
 
 def test_aliases_of_moves_and_case(identity_db):
@@ -126,7 +126,7 @@ def test_a_one_name_move_needs_the_models_family(tmp_path):
         {"id": "old", "snapshot_date": "2022-08-01", "coverage": "registry"},
         {"id": "new", "snapshot_date": "2024-05-01", "coverage": "registry"}])
     build(folder, tmp_path / "family.db", progress=False)
-    aliases = {r["old_id"]: r for r in sqlite_utils.Database(tmp_path / "family.db")["model_aliases"].rows}
+    aliases = {r["old_id"]: r for r in sqlite_utils.Database(connect(tmp_path / "family.db"))["model_aliases"].rows}
     assert {old: a["new_id"] for old, a in aliases.items()} == {"camembert-base": "team/camembert-base"}
     assert "team also holds camembert-bio-base of the camembert family, which copy" in aliases["camembert-base"]["evidence"]
 
@@ -195,7 +195,7 @@ def test_trends_hand_worked(identity_db):
 @pytest.mark.real_sources
 def test_liang_population_from_the_parquet(real_db, sources_dir):
     liang = liang_rows(sources_dir)
-    db = sqlite_utils.Database(real_db)
+    db = sqlite_utils.Database(connect(real_db))
     pop = db["populations"].get("liang2024")
     assert pop["date"] == "2022-10-01"
     assert pop["models"] == len(liang) == 74_969
@@ -224,7 +224,7 @@ def test_liang_population_from_the_parquet(real_db, sources_dir):
 
 @pytest.mark.real_sources
 def test_population_defaults_and_identity_on_the_real_db(real_db, real_snapshot):
-    db = sqlite_utils.Database(real_db)
+    db = sqlite_utils.Database(connect(real_db))
     assert {r["population"] for r in db["populations"].rows} == {"icse23", "liang2024", "huggingfacer"}
     # Case variants and legacy moves, recomputed in Python from the importer's records.
     ids = defaultdict(set)  # id -> sources
@@ -315,7 +315,7 @@ def test_namespace_moves_recomputed_from_the_raw_files(real_db, sources_dir):
                 if old.lower() == name.lower():
                     twins[old].add(m)
     assert len(twins) == 50
-    aliases = {r["old_id"]: r for r in sqlite_utils.Database(real_db)["model_aliases"].rows
+    aliases = {r["old_id"]: r for r in sqlite_utils.Database(connect(real_db))["model_aliases"].rows
                if r["reason"] == "namespace move"}
     assert set(aliases) == set(twins)  # every one merged, nothing else
     for old, alias in aliases.items():
@@ -327,7 +327,7 @@ def test_namespace_moves_recomputed_from_the_raw_files(real_db, sources_dir):
     assert twins["camembert-base"] == {"almanach/camembert-base", "aniryou/camembert-base"}
     assert "camembert-bio-base" in aliases["camembert-base"]["evidence"]
     # the successors carry what the legacy id had: Liang et al.'s downloads and card
-    moved = sqlite_utils.Database(real_db)["models"].get("almanach/camembert-base")
+    moved = sqlite_utils.Database(connect(real_db))["models"].get("almanach/camembert-base")
     assert "liang2024" in json.loads(moved["seen_in"])
 
 
@@ -378,7 +378,7 @@ def test_f4_and_f11_say_plainly_when_no_population_answers(tmp_path):
         {"source": "notes", "model_id": "a/b", "downloads_30d": 3, "has_card": True, "created_at": "2023-01-02"}]},
         [{"id": "notes", "snapshot_date": "unknown", "coverage": "sample"}])
     build(folder, tmp_path / "s.db", progress=False)
-    findings = {r["id"]: r["answer"] for r in sqlite_utils.Database(tmp_path / "s.db")["findings"].rows}
+    findings = {r["id"]: r["answer"] for r in sqlite_utils.Database(connect(tmp_path / "s.db"))["findings"].rows}
     assert findings["F4"] == ("No registry population of this database gives download counts and card presence, "
                               "so how many of the most downloaded models lack a model card is not measured.")
     assert findings["F11"] == ("No registry population of this database gives both creation dates and card "
@@ -415,7 +415,7 @@ def test_f4_and_f11_sentences_from_the_parquet(real_db, sources_dir):
     without = sum(r["has_modelcard"] is False for r in counted[:100])
     [spanbert] = [r for r in liang if r["modelId"] == "SpanBERT/spanbert-large-cased"]
     rank = 1 + sum(r["downloads"] > spanbert["downloads"] for r in counted)
-    findings = {r["id"]: r["answer"] for r in sqlite_utils.Database(real_db)["findings"].rows}
+    findings = {r["id"]: r["answer"] for r in sqlite_utils.Database(connect(real_db))["findings"].rows}
     assert findings["F4"] == (
         f"{without} of the 100 most downloaded models of liang2024 (2022-10-01; ranked among its "
         f"{len(counted):,} models with a 30-day download count) have no model card. The paper's example "
@@ -460,7 +460,7 @@ def test_case_twins_names_and_lineage_recomputed_from_the_raw_files(real_db, sou
         by_lower[m.lower()].add(m)
     twins = {k: v for k, v in by_lower.items() if len(v) > 1}
     assert sum(len(v) - 1 for v in twins.values()) == 9
-    db = sqlite_utils.Database(real_db)
+    db = sqlite_utils.Database(connect(real_db))
     aliases = {r["old_id"]: r["new_id"] for r in db["model_aliases"].rows}
     model_ids = {r["model_id"] for r in db.query("SELECT model_id FROM models")}
     for spellings in twins.values():
@@ -490,10 +490,10 @@ def test_f3_combined_figure_is_not_computed_across_populations(real_db, sources_
     [f3] = rows_of(real_db, "f03_card_completeness")
     assert (f3["population"], f3["models"], f3["with_card"]) == ("liang2024", len(known), sum(known))
     assert f3["cards_source"] != f3["population"] and f3["missing_or_low_share"] is None
-    claims = {r["id"]: r for r in sqlite_utils.Database(real_db)["paper_claims"].rows}
+    claims = {r["id"]: r for r in sqlite_utils.Database(connect(real_db))["paper_claims"].rows}
     assert claims["F3-inadequate-documentation"]["status"] == "not measurable from these sources"
     assert claims["F3-inadequate-documentation"]["computed_value"] is None
-    answer = sqlite_utils.Database(real_db)["findings"].get("F3")["answer"]
+    answer = sqlite_utils.Database(connect(real_db))["findings"].get("F3")["answer"]
     assert "90.6" not in answer and f"{sum(known):,} of {len(known):,} models" in answer
 
 
@@ -501,7 +501,7 @@ def test_f3_combined_figure_is_not_computed_across_populations(real_db, sources_
 def test_every_claim_says_what_it_is_computed_over(real_db, sources_dir):
     """paper_claims.computed_over: population or named sample, date, denominator, from the data.
     The denominators are recounted from the raw files."""
-    claims = {r["id"]: r for r in sqlite_utils.Database(real_db)["paper_claims"].rows}
+    claims = {r["id"]: r for r in sqlite_utils.Database(connect(real_db))["paper_claims"].rows}
     assert [c for c, r in claims.items() if r["computed_value"] is not None and not r["computed_over"]] == []
     with open(sources_dir / "farach+huggingfaceR/derived/models_with_downloads.csv", newline="", encoding="utf-8") as f:
         counted = sum(r["downloads"] != "" for r in csv.DictReader(f))
@@ -539,5 +539,5 @@ def test_f7_dataset_fanout_counts_one_sample_from_the_raw_file(real_db, sources_
     assert {r["source"] for r in got} == {"hfco2"}
     assert [(r["dataset"], r["models"]) for r in got] == expected
     assert expected[0] == ("gsarti/change_it", 15) and expected[1][1] == 15  # a tie, listed in name order
-    claims = {r["id"]: r for r in sqlite_utils.Database(real_db)["paper_claims"].rows}
+    claims = {r["id"]: r for r in sqlite_utils.Database(connect(real_db))["paper_claims"].rows}
     assert claims["F7-dataset-fanout"]["computed_over"] == claims["F7-top-dataset"]["computed_over"] == "hfco2 (2023-04)"

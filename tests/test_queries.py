@@ -17,6 +17,7 @@ import pytest
 import yaml
 from conftest import on_real_db, on_served_db
 
+from build.db import connect
 from build.findings import (CONSISTENT, FINDINGS, REPRODUCED, STATUSES, QueryFileError, format_answer,
                             load_queries, params_cte, parse_query, run)
 
@@ -197,7 +198,7 @@ async def test_parameters_change_the_answer(real_ds, real_db):
     assert [r["models"] for r in await rows_of(real_ds, "f01_reuse_concentration", population="huggingfacer")] == [55524]
     chosen = await rows_of(real_ds, "choose_model", task="fill-mask", top_n="7", sort="dependents")
     assert len(chosen) == 7
-    conn = sqlite3.connect(real_db)
+    conn = connect(real_db)
     tasks = {conn.execute("SELECT pipeline_tag FROM model_observations WHERE model_id = ? AND source = ?",
                           (r["model_id"], r["population"])).fetchone()[0] for r in chosen}
     assert tasks == {"fill-mask"}

@@ -6,11 +6,11 @@ Some read build-time summary tables (build/summaries.py) instead of grouping the
 every request; their plain definitions below are the queries as they were before, over the base
 tables only, so the summaries and the rewritten queries are both checked against them."""
 
-import sqlite3
 
 import pytest
 
 from build.findings import _with_params, load_queries
+from build.db import connect
 
 # The plain definitions: group every reuse link / every lineage edge, then rank.
 REFERENCE = {
@@ -59,7 +59,7 @@ def test_fast_query_gives_the_plain_answer(real_db, name, top_n):
     params = {k: str(v) for k, v in query.params.items()}
     if top_n:
         params["top_n"] = top_n
-    conn = sqlite3.connect(real_db)
+    conn = connect(real_db)
     got = conn.execute(query.sql, params).fetchall()
     expected = conn.execute(REFERENCE[name], params).fetchall()
     assert got == expected
@@ -975,7 +975,7 @@ def test_summary_query_gives_the_plain_answer(real_db, name):
     query = load_queries()[name]
     assert set(PARAMS[name][0]) == set(query.params)
     plain = _with_params(PLAIN[name].strip(), query.params)
-    conn = sqlite3.connect(real_db)
+    conn = connect(real_db)
     answered = 0
     for values in PARAMS[name]:
         got = _rows_in_order(conn.execute(query.sql, values), TIES.get(name, []))
@@ -989,7 +989,7 @@ def test_summary_query_gives_the_plain_answer(real_db, name):
 def test_summaries_recomputed_in_python(real_db):
     """Two summaries recomputed without SQL from the rows they summarise: the lineage depths by a
     walk of the lineage graph from its roots, the card evaluations by counting card rows."""
-    conn = sqlite3.connect(real_db)
+    conn = connect(real_db)
     children: dict[str, set] = {}
     has_base = set()
     for child, base in conn.execute("SELECT model_id, base_model_id FROM lineage"):

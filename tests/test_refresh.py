@@ -5,7 +5,6 @@ Expected changes and measures come from the fake Hub's own data, not from the re
 
 import json
 import re
-import sqlite3
 import statistics
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import pytest
 from build.snapshot import SnapshotWriter
 from scripts import mine_hub, refresh
 from tests.fakehub import api_model, readme_for, sample_hub
+from build.db import connect
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST = ["--no-progress", "--budget", "0", "--resolve-budget", "0", "--retry-wait", "0.01", "--workers", "4",
@@ -50,7 +50,7 @@ def base_snapshot(folder: Path) -> Path:
 
 
 def trends(db: Path) -> dict[str, dict[str, float]]:
-    conn = sqlite3.connect(db)
+    conn = connect(db)
     try:
         out: dict[str, dict[str, float]] = {}
         for date, measure, value in conn.execute("SELECT date, measure, value FROM trends"):
@@ -188,7 +188,7 @@ def test_measures_come_from_the_trends_table_when_the_database_has_one(tmp_path)
     import sqlite3
 
     db = tmp_path / "t.db"
-    conn = sqlite3.connect(db)
+    conn = connect(db)
     conn.execute("CREATE TABLE model_observations (model_id TEXT, source TEXT, downloads_30d INTEGER, "
                  "has_card INTEGER, pipeline_tag TEXT, license TEXT)")
     conn.execute("CREATE TABLE lineage (model_id TEXT, source TEXT)")

@@ -5,7 +5,6 @@ precision and recall must stay above the figures docs/dependents.md reports (rou
 """
 
 import json
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from build import signatures
-from build.db import build
+from build.db import build, connect
 from build.findings import load_queries, run
 from build.snapshot import read_manifest
 from scripts.scan.ids import classify
@@ -91,7 +90,7 @@ def test_every_record_has_source_method_and_date_and_the_snapshot_builds(corpus,
         assert records and all(r["method"] == "scanner" and r["observed"] == "2026-01-01" for r in records)
     db_path = tmp_path / "scan.db"
     build(snapshot, db_path, progress=False)
-    conn = sqlite3.connect(db_path)
+    conn = connect(db_path)
     one = lambda sql: conn.execute(sql).fetchone()[0]
     assert one("SELECT count(*) FROM code_calls") == len(corpus["calls"])
     assert one("SELECT count(*) FROM reuse_signatures") == len(signatures.SIGNATURES)
@@ -580,7 +579,7 @@ def test_pipeline_task_check_counts_mismatches_against_declared_tasks(tmp_path):
                                **({"task": task} if task else {})})
     w.finish({"name": "t", "producer": "test", "sources": [{"id": "s"}]})
     build(tmp_path / "snap", tmp_path / "t.db", progress=False)
-    rows = run(sqlite3.connect(tmp_path / "t.db"), load_queries()["f09_pipeline_task_check"])
+    rows = run(connect(tmp_path / "t.db"), load_queries()["f09_pipeline_task_check"])
     got = {(r["asked_task"], r["declared_task"]): (r["verdict"], r["calls"], r["files"]) for r in rows}
     assert got == {
         ("token-classification", "text-generation"): ("mismatch", 1, 1),
@@ -606,7 +605,7 @@ def test_methods_are_compared_where_they_overlap(tmp_path):
                                **({"method": method} if method else {})})
     w.finish({"name": "t", "producer": "test", "sources": [{"id": "pub"}, {"id": "gh"}]})
     build(tmp_path / "snap", tmp_path / "t.db", progress=False)
-    rows = run(sqlite3.connect(tmp_path / "t.db"), load_queries()["f09_dependents_by_method"])
+    rows = run(connect(tmp_path / "t.db"), load_queries()["f09_dependents_by_method"])
     got = {(r["found_by"], r["compared_with"]): (r["links"], r["common_dependents"], r["links_on_common"],
                                                  r["confirmed"], r["confirmed_share"]) for r in rows}
     assert got == {
@@ -619,7 +618,7 @@ def test_methods_are_compared_where_they_overlap(tmp_path):
 @pytest.mark.real_sources
 def test_the_published_links_carry_the_method_that_found_them(real_db):
     """PeaTMOSS's links are labelled with the study's method, so F9's comparison names it."""
-    db = sqlite3.connect(real_db)
+    db = connect(real_db)
     assert db.execute("SELECT DISTINCT method FROM dependents WHERE source = 'peatmoss'").fetchall() == [
         ("sourcegraph-code-search",)]
     rows = run(db, load_queries()["f09_dependents_by_method"])

@@ -1,12 +1,11 @@
 """The Spaces miner (scripts/mine_spaces.py) against a local fake Hub (tests/fakespaces.py)."""
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 
-from build.db import build
+from build.db import build, connect
 from build.snapshot import SnapshotWriter, read_manifest
 from fakespaces import SHA, FakeSpaces
 from scripts import mine_spaces
@@ -77,7 +76,7 @@ def test_spaces_listed_by_the_hub_miner_get_evidence(hub, tmp_path, monkeypatch)
     assert stats["spaces_listed"] == 4 and stats["spaces_scanned"] == 3 and stats["spaces_with_calls"] == 2
     assert stats["skipped"] == {"space not found": 1}
     build(out, tmp_path / "s.db", progress=False)
-    conn = sqlite3.connect(tmp_path / "s.db")
+    conn = connect(tmp_path / "s.db")
     assert conn.execute("SELECT space_dependents FROM models WHERE model_id = 'spacy/en_core_web_sm'").fetchone() == (1,)
 
 
@@ -119,7 +118,7 @@ def test_several_snapshots_in_one_database_compare_the_methods(hub, tmp_path):
 
     def by_method(folders, db):
         build(folders, db, progress=False)
-        rows = run(sqlite3.connect(db), load_queries()["f09_dependents_by_method"])
+        rows = run(connect(db), load_queries()["f09_dependents_by_method"])
         return {(r["found_by"], r["compared_with"]):
                 (r["links"], r["common_dependents"], r["links_on_common"], r["confirmed"]) for r in rows}
 
@@ -130,7 +129,7 @@ def test_several_snapshots_in_one_database_compare_the_methods(hub, tmp_path):
         # the code scan finds 3 links (a SentenceTransformer the Hub does not list); the Hub has 2
         ("space-code-scan / space-code-scan", "hub-live / published list"): (3, 2, 3, 2),
     }
-    conn = sqlite3.connect(tmp_path / "both.db")
+    conn = connect(tmp_path / "both.db")
     assert conn.execute("SELECT count(*) FROM dependents WHERE source = 'hub-live'").fetchone() == (3,)
     got = by_method([listed, scanned, clash], tmp_path / "three.db")
     assert ("hub-live-2026-02-01 / published list", "space-code-scan / space-code-scan") in got

@@ -7,14 +7,13 @@ read with csv / json / pyarrow, never through the builder or its SQL.
 
 import csv
 import math
-import sqlite3
 from pathlib import Path
 
 import pytest
 import yaml
 from scipy import stats
 
-from build.db import build
+from build.db import build, connect
 from build.findings import load_queries, run
 from build.snapshot import SnapshotWriter
 
@@ -24,7 +23,7 @@ LIANG = "Weixin-Liang+AI-model-card-analysis-HuggingFace/data/model_info.parquet
 
 
 def first_row(db_path: Path, name: str, **params) -> dict:
-    conn = sqlite3.connect(db_path)
+    conn = connect(db_path)
     try:
         return run(conn, QUERIES[name], params)[0]
     finally:
@@ -32,7 +31,7 @@ def first_row(db_path: Path, name: str, **params) -> dict:
 
 
 def first_rows(db_path: Path, name: str, **params) -> list[dict]:
-    conn = sqlite3.connect(db_path)
+    conn = connect(db_path)
     try:
         return run(conn, QUERIES[name], params)
     finally:
@@ -127,7 +126,7 @@ def competition_ranks(counts: dict[str, int]) -> dict[str, int]:
 
 @pytest.mark.real_sources
 def test_f10_ranks_come_from_the_download_counts(real_db, sources_dir):
-    conn = sqlite3.connect(real_db)
+    conn = connect(real_db)
     rows = run(conn, QUERIES["f10_registry_top20"])
     comparison = {r["registry"]: r for r in run(conn, QUERIES["f10_registry_comparison"])}
     conn.close()
@@ -390,7 +389,7 @@ def test_f5_claims_and_prose_evaluation_from_the_raw_cards(real_db, sources_dir)
     assert (tok["machine_readable_low"], tok["machine_readable_high"]) == pytest.approx(
         wilson(token_k, len(token)), abs=1e-4)
 
-    conn = sqlite3.connect(real_db)
+    conn = connect(real_db)
     claims = {r[0]: r for r in conn.execute("SELECT id, status, computed_value FROM paper_claims")}
     conn.close()
     assert claims["F5-token-classification"][1] == TOO_FEW
@@ -442,7 +441,7 @@ def test_f12_says_what_is_not_measurable_and_counts_gating_from_the_raw_file(rea
     assert (g["value"], g["models"]) == (k, len(known)) == (4, 67)
     assert (g["ci_low"], g["ci_high"]) == pytest.approx(wilson(k, len(known)), abs=1e-4)
     assert "mistral-family-2025, one model family picked by hand" in g["summary"]
-    conn = sqlite3.connect(real_db)
+    conn = connect(real_db)
     answer = conn.execute("SELECT answer FROM findings WHERE id = 'F12'").fetchone()[0]
     conn.close()
     assert "not measurable from these sources" in answer and g["summary"] in answer
@@ -464,7 +463,7 @@ def test_f6_adekunle_sample_share_is_compared_through_its_interval(real_db, sour
               newline="", encoding="utf-8") as f:
         answers = [row["Dataset"] for row in csv.DictReader(f) if row["Dataset"]]
     k, n = answers.count("Yes"), len(answers)
-    conn = sqlite3.connect(real_db)
+    conn = connect(real_db)
     status, computed = conn.execute(
         "SELECT status, computed_value FROM paper_claims WHERE id = 'F6-datasets-adekunle'").fetchone()
     conn.close()

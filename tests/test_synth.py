@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from scripts.synth import MAX_DEPTH, POPULATIONS, generate
+from build.db import connect
 
 pytestmark = pytest.mark.real_sources  # the shapes and card texts come from the real sources
 
@@ -103,7 +104,7 @@ def test_it_builds(snap, tmp_path):
     from build.db import build
 
     build(snap, tmp_path / "synth.db", progress=False)
-    conn = sqlite3.connect(tmp_path / "synth.db")
+    conn = connect(tmp_path / "synth.db")
     assert conn.execute("SELECT count(*) FROM models").fetchone()[0] == N
     assert conn.execute("SELECT count(*) FROM cards").fetchone()[0] == len(records(snap, "cards"))
     assert conn.execute("SELECT count(DISTINCT source) FROM model_observations").fetchone()[0] == 1 + len(POPULATIONS)

@@ -266,13 +266,16 @@ def storage_type(column_type) -> type:
 WITHOUT_ROWID = {"card_sections"}
 
 
-def _create(db: sqlite_utils.Database, name: str, spec: dict, foreign_keys=()) -> None:
+def _create(db: sqlite_utils.Database, name: str, spec: dict, foreign_keys=(), where: str | None = None) -> None:
+    """CREATE TABLE name, in the attached schema `where` if given (sqlite-utils writes the SQL)."""
     columns = {column: storage_type(t) for column, t in spec["columns"].items()}
-    if name in WITHOUT_ROWID:
-        sql = db.create_table_sql(name, columns, pk=spec["pk"], foreign_keys=list(foreign_keys)).strip()
-        db.execute(sql.rstrip(";").rstrip() + " WITHOUT ROWID")
-    else:
+    if name not in WITHOUT_ROWID and where is None:
         db[name].create(columns, pk=spec["pk"], foreign_keys=list(foreign_keys))
+        return
+    sql = db.create_table_sql(name, columns, pk=spec["pk"], foreign_keys=list(foreign_keys)).strip().rstrip(";")
+    if where is not None:
+        sql = sql.replace(sql.split("(", 1)[0], f"CREATE TABLE [{where}].[{name}] ", 1)  # CREATE TABLE "x" (
+    db.execute(sql + (" WITHOUT ROWID" if name in WITHOUT_ROWID else ""))
 
 
 def create_tables(db: sqlite_utils.Database, indexes: bool = True) -> None:
@@ -287,11 +290,12 @@ def create_tables(db: sqlite_utils.Database, indexes: bool = True) -> None:
         create_indexes(db, tables=set(TABLES) - set(TABLE_FILE))
 
 
-def create_sibling_tables(db: sqlite_utils.Database, name: str) -> None:
-    """Create the tables of one sibling file (sibling_tables()), empty, on its own connection (no
+def create_sibling_tables(db: sqlite_utils.Database, name: str, attached: bool = False) -> None:
+    """Create the tables of one sibling file (sibling_tables()), empty, on its own connection, or
+    (attached=True) in the database attached to db's connection under the sibling's name (no
     foreign keys: SQLite keeps them within one file)."""
     for table, spec in sibling_tables(name).items():
-        _create(db, table, spec)
+        _create(db, table, spec, where=name if attached else None)
 
 
 def create_indexes(db: sqlite_utils.Database, tables=None) -> None:

@@ -126,7 +126,7 @@ def prepare_connection(conn, database, datasette):
 def siblings(datasette, database: str) -> dict[str, str]:
     """name -> path of the sibling databases (build/schema.py SIBLINGS) of `database` that are
     served by this Datasette (the files beside it, e.g. ptm_reuse_cards.db beside ptm_reuse.db)."""
-    db = datasette.databases.get(database)
+    db = datasette.databases.get(database) if datasette is not None else None
     if db is None or not db.path or database.startswith("_"):
         return {}
     served = {os.path.realpath(d.path) for d in datasette.databases.values() if d.path}

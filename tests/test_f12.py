@@ -93,8 +93,12 @@ def test_without_a_mining_run_f12_says_what_is_not_measurable(tmp_path):
     conn.row_factory = sqlite3.Row
     from build import schema, summaries
     import sqlite_utils
-    schema.create_tables(sqlite_utils.Database(connect(conn)))
-    summaries.write(sqlite_utils.Database(connect(conn)))  # every build writes them; f12 reads gated_counts
+    db = sqlite_utils.Database(conn)
+    schema.create_tables(db)
+    for name in schema.SIBLINGS:  # the cards and observations databases, attached as in a build
+        conn.execute(f"ATTACH DATABASE ':memory:' AS {name}")
+        schema.create_sibling_tables(db, name, attached=True)
+    summaries.write(db)  # every build writes them; f12 reads gated_counts
     rows = {r["defense"]: r for r in run(conn, load_queries()["f12_defenses"])}
     assert rows["verified organizations"]["value"] is None
     assert rows["verified organizations"]["summary"].startswith("not measurable from these sources")

@@ -230,7 +230,7 @@ async def test_the_findings_table_links_to_the_queries(ds):
 async def test_untrusted_text_is_never_live_html(ds, small_db):
     conn = sqlite3.connect(small_db.with_name("ptm_reuse_cards.db"))  # the card texts' database
     assert conn.execute("SELECT count(*) FROM card_texts WHERE text LIKE ?", (f"%{SCRIPT}%",)).fetchone() == (1,)
-    for path in ["/ptm_reuse/cards", "/ptm_reuse/cards/evil~2Fxss,hn5318-cards"]:  # the text is not in cards
+    for path in ["/ptm_reuse_cards/cards", "/ptm_reuse_cards/cards/evil~2Fxss,hn5318-cards"]:  # the text is not in cards
         response = await ds.client.get(path)
         assert response.status_code == 200 and SCRIPT not in response.text and IMG not in response.text, path
     pages = ["/", "/ptm_reuse_cards/card_texts", "/ptm_reuse_cards/card_texts/evil~2Fxss,hn5318-cards",

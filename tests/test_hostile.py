@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from build.db import build, connect
+from build.db import build, connect, sibling_paths
 from build.snapshot import KINDS, SnapshotError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,7 +82,7 @@ def good(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile")
     db_path = root / "out" / "ptm_reuse.db"
     build(FIXTURE, db_path, progress=False)
-    return root, (db_path.read_bytes(), db_path.with_name("ptm_reuse_cards.db").read_bytes())
+    return root, tuple(p.read_bytes() for p in (db_path, *sibling_paths(db_path).values()))
 
 
 @settings(max_examples=40, deadline=None, database=None,
@@ -101,9 +101,9 @@ def test_a_hostile_snapshot_gets_a_clear_error_or_builds(good, changes, at_start
         else:
             path.write_bytes(data + path.read_bytes() if at_start else path.read_bytes() + data)
     db_path = root / "out" / "ptm_reuse.db"
-    cards_path = db_path.with_name("ptm_reuse_cards.db")
-    db_path.write_bytes(good_bytes[0])
-    cards_path.write_bytes(good_bytes[1])
+    paths = (db_path, *sibling_paths(db_path).values())  # the main database, the cards and observations ones
+    for path, data in zip(paths, good_bytes):
+        path.write_bytes(data)
     try:
         build(snap, db_path, progress=False, force=True)
     except SnapshotError as e:  # anything else fails the test: a traceback
@@ -113,14 +113,13 @@ def test_a_hostile_snapshot_gets_a_clear_error_or_builds(good, changes, at_start
         assert Path(file).parent == snap, message  # names the file
         if file.endswith(".jsonl"):  # and the line of a record; the manifest is one document
             assert line.isdigit(), message
-        assert (db_path.read_bytes(), cards_path.read_bytes()) == good_bytes  # the good databases are kept
+        assert tuple(p.read_bytes() for p in paths) == good_bytes  # the good databases are kept
     else:
-        import sqlite3
-
         conn = connect(db_path)
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         conn.close()
-    assert sorted(p.name for p in db_path.parent.iterdir()) == ["ptm_reuse.db", "ptm_reuse_cards.db"]  # nothing half-written
+    assert sorted(p.name for p in db_path.parent.iterdir()) == \
+        ["ptm_reuse.db", "ptm_reuse_cards.db", "ptm_reuse_observations.db"]  # nothing half-written
 
 
 # ---------------------------------------------------------------- the same through the command line

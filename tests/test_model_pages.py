@@ -535,7 +535,7 @@ async def test_model_ids_in_tables_link_to_their_pages(ds):
     assert '<a href="/models/owner/undated-only">owner/undated-only</a>' in view
     aliases = (await ds.client.get("/ptm_reuse/model_aliases")).text
     assert '<a href="/models/gpt2">gpt2</a>' in aliases  # new_id
-    observations = (await ds.client.get("/ptm_reuse/model_observations?source=beta")).text
+    observations = (await ds.client.get("/ptm_reuse_observations/model_observations?source=beta")).text
     assert "<img src=x" not in observations and '<a href="/models/evil/%3Cscript%3E' in observations
 
 

@@ -11,7 +11,7 @@ import sqlite3
 import pytest
 
 from build.findings import load_queries
-from build.db import cards_db_path, connect
+from build.db import cards_db_path, connect, sibling_paths
 from build.parquet import NOT_ON_DUCKDB, ExportError, duckdb_sql, duckdb_views, export, exported_tables
 
 duckdb = pytest.importorskip("duckdb")
@@ -34,9 +34,12 @@ def duck(exported):
 
 
 def _tables(real_db):
-    """(table, its SQLite connection) for every table of the main and the cards database."""
-    main, cards = sqlite3.connect(real_db), sqlite3.connect(cards_db_path(real_db))
-    return [(table, main) for table in exported_tables(main)] + [(table, cards) for table in exported_tables(cards)]
+    """(table, its SQLite connection) for every table of the main database and of its siblings (the
+    cards and observations databases; not their `build` table, which only pairs them with the main one)."""
+    main = sqlite3.connect(real_db)
+    siblings = [sqlite3.connect(p) for p in sibling_paths(real_db).values()]
+    return [(table, main) for table in exported_tables(main)] + \
+        [(table, conn) for conn in siblings for table in exported_tables(conn) if table != "build"]
 
 
 def _cell(value):
@@ -48,14 +51,16 @@ def test_every_table_is_exported_with_its_rows_and_types(real_db, exported):
     pairs = _tables(real_db)
     tables = [table for table, _ in pairs]
     assert {"models", "model_observations", "cards", "dependents", "lineage", "sources"} <= set(tables)
-    assert "card_texts" in tables  # from the cards database beside the main one
+    assert {"card_texts", "card_sections"} <= set(tables)  # from the databases beside the main one
     assert len(set(tables)) == len(tables)
     assert not any(t.startswith("sqlite_") or "_fts" in t for t in tables)
     assert "facet_counts" not in tables  # mixed-type values (build/facets.py): not a Parquet column
     manifest = json.loads((exported / "manifest.json").read_text())
     assert set(manifest["tables"]) == set(tables)
-    assert manifest["databases"] == [real_db.name, cards_db_path(real_db).name]
+    assert manifest["databases"] == [real_db.name, *(p.name for p in sibling_paths(real_db).values())]
     assert manifest["tables"]["card_texts"]["database"] == cards_db_path(real_db).name
+    assert manifest["tables"]["cards"]["database"] == cards_db_path(real_db).name
+    assert manifest["tables"]["model_observations"]["database"] == sibling_paths(real_db)["observations"].name
     assert manifest["tables"]["models"]["database"] == real_db.name
     d = duckdb.connect()
     for table, conn in pairs:

@@ -68,7 +68,7 @@ def test_heavy_requests_fail_fast_and_a_plain_page_stays_live(server, real_db):
             "select randomblob(4000000) as b from models limit 1000")),
         "head download": lambda: request(server, "HEAD", "/ptm_reuse.db"),
         "get download": lambda: request(server, "GET", "/ptm_reuse.db", read="count"),
-        "csv stream": lambda: request(server, "GET", "/ptm_reuse/model_observations.csv?_stream=on"),
+        "csv stream": lambda: request(server, "GET", "/ptm_reuse_observations/model_observations.csv?_stream=on"),
         "post canned query": lambda: request(server, "POST", "/ptm_reuse/f01_most_reused_models"),
         "sort unknown column": lambda: request(server, "GET", "/ptm_reuse/models?_sort=no_such_column"),
         "sort_desc unknown column": lambda: request(server, "GET", "/ptm_reuse/models.json?_sort_desc=nope"),
@@ -162,7 +162,7 @@ def test_result_budget_and_length_limit_on_a_connection():
     import sqlite3
 
     conn = sqlite3.connect(":memory:")
-    ptm_serving.prepare_connection(conn)
+    ptm_serving.prepare_connection(conn, "_memory", None)
     with pytest.raises(sqlite3.DataError, match="too big"):
         conn.execute("select randomblob(?)", [ptm_serving.MAX_VALUE_BYTES + 1]).fetchall()
     n = ptm_serving.MAX_RESULT_BYTES // 2**20

@@ -112,11 +112,18 @@ MEASURES: dict[str, tuple[tuple[str, ...], str, str]] = {
         "models created in the last full calendar month before the population's date"),
 }
 
+# The population's observations of Hub models, written once per population to a temp table that
+# every measure reads (at 2,000,000 models, joining them again for each of the 12 measures took
+# most of this step).
+OBS_SQL = """
+CREATE TEMP TABLE trend_obs AS
+SELECT o.* FROM model_observations o JOIN models m ON m.model_id = o.model_id AND m.is_hub_id = 1
+WHERE o.source = :population
+"""
+
 TRENDS_SQL = """
 WITH pop AS (SELECT * FROM populations WHERE population = :population),
-obs AS MATERIALIZED (
-  SELECT o.* FROM model_observations o JOIN models m ON m.model_id = o.model_id AND m.is_hub_id = 1
-  WHERE o.source = :population)
+obs AS (SELECT * FROM temp.trend_obs)
 {measure}
 """
 
@@ -129,6 +136,8 @@ def write(db: sqlite_utils.Database) -> None:
     for population, date, fields in db.execute(
             "SELECT population, date, fields FROM populations ORDER BY date, population").fetchall():
         carried = {v for (v,) in db.execute("SELECT value FROM json_each(?)", [fields])}
+        db.execute("DROP TABLE IF EXISTS temp.trend_obs")
+        db.execute(OBS_SQL, {"population": population})
         for measure, (needs, sql, note) in MEASURES.items():
             if not set(needs) <= carried:
                 continue
@@ -141,4 +150,5 @@ def write(db: sqlite_utils.Database) -> None:
                 note = f"models created in {month}, the last full month before {date}"
             rows.append({"population": population, "date": date, "measure": measure, "value": value,
                          "numerator": numerator, "denominator": denominator, "note": note})
+        db.execute("DROP TABLE temp.trend_obs")
     db["trends"].insert_all(rows, pk=("population", "measure"), replace=True)

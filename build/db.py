@@ -523,6 +523,11 @@ def _say(progress: bool, message: str) -> None:
 
 # ---------------------------------------------------------------- records -> rows
 
+# json.dumps(value, ensure_ascii=False[, sort_keys=True]) without building an encoder per call
+_JSON_TEXT = json.JSONEncoder(ensure_ascii=False).encode
+_JSON_SORTED = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+
+
 def _value(column_type, value):
     """One checked field as SQLite stores it (JSON text for lists/objects, 0/1 for bools)."""
     if column_type is bool:
@@ -530,10 +535,14 @@ def _value(column_type, value):
     if column_type is BOOL_OR_TEXT and isinstance(value, bool):
         return "true" if value else "false"
     if column_type is list or column_type is MODEL_IDS:
-        return json.dumps(value, ensure_ascii=False)
+        return _JSON_TEXT(value)
     if column_type is dict:
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+        return _JSON_SORTED(value)
     return value
+
+
+# The column types _value() changes a value of; any other value is stored as it is.
+_CONVERTED_TYPES = frozenset({bool, BOOL_OR_TEXT, list, MODEL_IDS, dict})
 
 
 def _convert(table: str, record: dict) -> dict:
@@ -544,14 +553,20 @@ def _convert(table: str, record: dict) -> dict:
     for field, value in record.items():
         column = renamed.get(field, field)
         if value is not None and column in columns:
-            row[column] = _value(columns[column], value)
+            column_type = columns[column]
+            row[column] = _value(column_type, value) if column_type in _CONVERTED_TYPES else value
     return row
+
+
+_PLAIN_TYPES = frozenset({str, int, float, type(None)})  # not bool: type(True) is bool
 
 
 def _jsonable(value):
     """A card field as SQLite stores it: lists and objects as JSON text, bools as 0/1."""
+    if type(value) in _PLAIN_TYPES:  # most values: checked first
+        return value
     if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+        return _JSON_SORTED(value)
     if isinstance(value, bool):
         return int(value)
     return value

@@ -273,7 +273,15 @@ def check_record(kind: str, record, where: str, source_ids: set[str] | None = No
             if field.required:
                 raise SnapshotError(f"{where}: missing required field {name!r}")
             continue
-        problem = _field_problem(field.type, value)
+        # The common cases, with the answer _field_problem() gives them (most fields of most records)
+        field_type, value_type = field.type, type(value)
+        if value_type is str and (field_type is str or field_type is BOOL_OR_TEXT) and value.isascii():
+            continue
+        if value_type is int and (field_type is int or field_type is float) and MIN_INT <= value <= MAX_INT:
+            continue
+        if value_type is bool and (field_type is bool or field_type is BOOL_OR_TEXT):
+            continue
+        problem = _field_problem(field_type, value)
         if problem:
             raise SnapshotError(f"{where}: field {name!r} {problem}")
     if source_ids is not None and record["source"] not in source_ids:

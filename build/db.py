@@ -387,7 +387,7 @@ def _line_rows(context: _Context, lineno: int, line: bytes) -> tuple[str, list, 
         record = {**record, "source": rename[record["source"]]}
     redactor = Redactor()
     rows = [(table, redactor.row(table, row)) for table, row in _rows(kind, record, 0, where)]
-    return record["source"], rows, redactor.counts
+    return record["source"], rows, redactor.counts or None  # None: nothing to send back (most records)
 
 
 def _lines_rows(context: _Context, items: list[tuple[int, bytes]]) -> list:
@@ -732,13 +732,14 @@ def _write_signatures(writer: _Writer) -> None:
 def _write_redactions(db: sqlite_utils.Database, redactor: Redactor) -> None:
     """Counts per (table, column): those the writer made, plus the marks `models` inherited."""
     counts = Counter(redactor.counts)
-    for column, column_type in schema.TABLES["models"]["columns"].items():
-        if schema.storage_type(column_type) is str:
-            n = db.execute(
-                f"SELECT coalesce(sum((length([{column}]) - length(replace([{column}], :m, ''))) / length(:m)), 0) "
-                "FROM models", {"m": REPLACEMENT}).fetchone()[0]
-            if n:
-                counts["models", column] += n
+    columns = [column for column, column_type in schema.TABLES["models"]["columns"].items()
+               if schema.storage_type(column_type) is str]
+    marks = db.execute(  # every text column in one pass over the table
+        "SELECT " + ", ".join(f"coalesce(sum((length([{column}]) - length(replace([{column}], :m, ''))) / length(:m)), 0)"
+                              for column in columns) + " FROM models", {"m": REPLACEMENT}).fetchone()
+    for column, n in zip(columns, marks):
+        if n:
+            counts["models", column] += n
     db["redactions"].insert_all(
         [{"table_name": t, "column_name": c, "redacted": n} for (t, c), n in sorted(counts.items())])
 
@@ -822,17 +823,19 @@ LICENSES_SQL = [
 MODELS_SQL = f"""
 WITH mentions AS (
   SELECT model_id, source FROM model_observations
-  UNION SELECT model_id, source FROM cards
-  UNION SELECT model_id, source FROM lineage
-  UNION SELECT base_model_id, source FROM lineage
-  UNION SELECT model_id, source FROM dependents
-  UNION SELECT cm.model_id, cu.source FROM code_usage_models cm JOIN code_usages cu ON cu.id = cm.usage_id
-  UNION SELECT model_id, source FROM code_calls WHERE model_id IS NOT NULL
-  UNION SELECT model_id, source FROM extracted_metadata
+  UNION ALL SELECT model_id, source FROM cards
+  UNION ALL SELECT model_id, source FROM lineage
+  UNION ALL SELECT base_model_id, source FROM lineage
+  UNION ALL SELECT model_id, source FROM dependents
+  UNION ALL SELECT cm.model_id, cu.source FROM code_usage_models cm JOIN code_usages cu ON cu.id = cm.usage_id
+  UNION ALL SELECT model_id, source FROM code_calls WHERE model_id IS NOT NULL
+  UNION ALL SELECT model_id, source FROM extracted_metadata
 ),
+-- each (model, source) once: GROUP BY sorts (sequential passes over temp files), where UNION
+-- inserted every mention into a temp b-tree with a 2 MiB cache (13 GB of reads at 2,000,000 models)
 g AS (
   SELECT model_id, json_group_array(source) AS seen_in, count(*) AS n_sources
-  FROM (SELECT model_id, source FROM mentions ORDER BY model_id, source)
+  FROM (SELECT model_id, source FROM mentions GROUP BY model_id, source ORDER BY model_id, source)
   GROUP BY model_id
 ),
 card_facts AS (

@@ -734,8 +734,9 @@ def _write_redactions(db: sqlite_utils.Database, redactor: Redactor) -> None:
     counts = Counter(redactor.counts)
     columns = [column for column, column_type in schema.TABLES["models"]["columns"].items()
                if schema.storage_type(column_type) is str]
-    marks = db.execute(  # every text column in one pass over the table
-        "SELECT " + ", ".join(f"coalesce(sum((length([{column}]) - length(replace([{column}], :m, ''))) / length(:m)), 0)"
+    marks = db.execute(  # every text column in one pass; replace() only where a mark is
+        "SELECT " + ", ".join(f"coalesce(sum(CASE WHEN instr([{column}], :m) THEN "
+                              f"(length([{column}]) - length(replace([{column}], :m, ''))) / length(:m) ELSE 0 END), 0)"
                               for column in columns) + " FROM models", {"m": REPLACEMENT}).fetchone()
     for column, n in zip(columns, marks):
         if n:

@@ -32,6 +32,7 @@ import sqlite3
 import sys
 import threading
 import time
+import traceback
 from collections import Counter, defaultdict, namedtuple
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -189,7 +190,14 @@ def build(snapshot_dir: str | os.PathLike | list, db_path: str | os.PathLike,
     tmps = {name: path.with_name(f"{path.name}.tmp-{os.getpid()}") for name, path in paths.items()}
     try:
         with sqlite_utils.Database(tmp) as db:
-            _fill(db, tmps, parts, digest, progress)
+            try:
+                _fill(db, tmps, parts, digest, progress)
+            except BaseException as e:
+                # Ctrl-C can land after a `db.atomic()` ran BEGIN and before its body: that transaction's
+                # generator is then kept alive by this traceback, and would roll back once the
+                # connection is closed ("Exception ignored ... closed database"). Finish it now.
+                traceback.clear_frames(e.__traceback__)
+                raise
             counts = table_counts(db)
         for path in (*tmps.values(), tmp):
             with open(path, "rb+") as f:

@@ -58,7 +58,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if ROOT not in sys.path:  # `datasette serve` does not run from the project's folder on sys.path
     sys.path.insert(0, ROOT)
 
-from build.db import attach_siblings, sibling_paths  # noqa: E402
+from build.db import attach_siblings, sibling_path, sibling_paths  # noqa: E402
 from build.schema import TABLE_FILE as SIBLING_TABLES  # noqa: E402
 
 MAX_VALUE_BYTES = 8 * 2**20        # longest string or blob SQLite may build (longest real card: ~120 KB)
@@ -142,8 +142,9 @@ def siblings_note(datasette, database: str, error: str) -> str | None:
     db = datasette.databases.get(database)
     if name is None or db is None or not db.path or name in siblings(datasette, database):
         return None
-    return (f"The table {m.group(1)} lives in the {name} database ({database}_{name}.db), which is not served "
-            f"here. With the downloaded files, attach it to {database}.db (ATTACH '{database}_{name}.db' AS "
+    main_file, sibling_file = os.path.basename(db.path), sibling_path(db.path, name).name
+    return (f"The table {m.group(1)} lives in the {name} database ({sibling_file}), which is not served "
+            f"here. With the downloaded files, attach it to {main_file} (ATTACH '{sibling_file}' AS "
             f"{name}) and run the query there.")
 
 

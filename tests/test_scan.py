@@ -624,3 +624,82 @@ def test_the_published_links_carry_the_method_that_found_them(real_db):
     rows = run(db, load_queries()["f09_dependents_by_method"])
     github = [(r["found_by"], r["compared_with"]) for r in rows if r["kind"] == "github"]
     assert github == [("peatmoss / sourcegraph-code-search", None)]  # no other GitHub method in the default db
+
+
+# ---------------------------------------------------------------- speed-ups that must not change results
+
+def _modules_by_definition(data: bytes) -> list[str]:
+    """What the byte pre-filter must return: the modules the file names with one of their called names."""
+    import re
+
+    called = {m: [s.function for s in signatures.PYTHON_SIGNATURES if s.module == m] for m in signatures.PYTHON_MODULES}
+    return [m for m in signatures.PYTHON_MODULES if m.encode() in data
+            and any(re.search(name.encode(), data) for name in called[m])]
+
+
+def test_the_prefilter_finds_what_its_definition_finds():
+    """The pre-filter searches each word once a file, the rarest first (a file without
+    `from_pretrained` rules out six modules at once); the modules it returns are those of the definition."""
+    import random
+
+    from scripts.scan.python import _modules
+
+    words = [*signatures.PYTHON_MODULES, *{s.function for s in signatures.PYTHON_SIGNATURES},
+             "TransformerWordEmbeddings", "sentence_transformer", "transformer", "from_pretrain", "spac", "x"]
+    rng = random.Random(12)
+    cases = [b"", b"import os\n"] + [" ".join(rng.sample(words, rng.randint(1, 6))).encode() for _ in range(3000)]
+    cases += [b"import sentence_transformers\nSentenceTransformer('x')", b"from peft import PeftModel\nPeftModel.load('x')",
+              b"import flair\nTransformerDocumentEmbeddings('roberta-base')", b"import transformers\npipeline('ner')"]
+    for data in cases:
+        assert _modules(data) == _modules_by_definition(data), data
+    assert _modules(b"import transformers\npipeline('ner')") == ["transformers"]
+    assert _modules(b"import sentence_transformers\nSentenceTransformer(x)") == ["sentence_transformers"]
+    assert _modules(b"import sentence_transformers\nmodel.from_pretrained(x)") == ["transformers"]  # a substring
+
+
+def test_a_statement_repeated_in_a_file_is_parsed_once(monkeypatch):
+    """Test files load one model the same way many times: the same text, at the same indentation,
+    is parsed once a file, and every copy is still read at its own line."""
+    import ast
+
+    from scripts.scan import python
+
+    data = b'''from transformers import AutoModel
+
+def test_one():
+    model = AutoModel.from_pretrained("org/same")
+    assert model
+
+def test_two():
+    model = AutoModel.from_pretrained("org/same")
+    assert model
+
+
+def test_three():
+        model = AutoModel.from_pretrained("org/same")
+'''
+    parsed = []
+    real = ast.parse
+    monkeypatch.setattr(python.ast, "parse", lambda code, *a, **k: parsed.append(code) or real(code, *a, **k))
+    calls = fragment_calls(data)
+    assert [(c.line, c.model_id) for c in calls] == [(4, "org/same"), (8, "org/same"), (13, "org/same")]
+    assert _key(calls) == _key(full_calls(data))
+    statements = [code for code in parsed if isinstance(code, str) and "org/same" in code]
+    assert len(statements) == 2  # four spaces (twice: parsed once) and eight
+    # a statement that does not parse is not parsed again either: both copies send the file to a whole parse
+    bad = b"from transformers import AutoModel\nif x:\n    AutoModel.from_pretrained('org/a'\nif y:\n    AutoModel.from_pretrained('org/a'\n"
+    assert fragment_calls(bad) is None
+
+
+def test_the_minified_check_counts_only_what_it_needs():
+    from scripts.scan.repo import MINIFIED_LINE, MINIFIED_MIN_BYTES, _long_lines
+
+    def by_definition(data):
+        return len(data) > MINIFIED_LINE * (data.count(b"\n") + 1)
+
+    size = 3 * MINIFIED_MIN_BYTES
+    cases = [b"x" * size, b"x = 1\n" * (size // 6), b"\n" * 50 + b"x" * size, b"x" * size + b"\n" * 100,
+             b"x" * size + b"\n" * (size // MINIFIED_LINE), b"\n" * (size // MINIFIED_LINE - 2) + b"x" * size,
+             (b"y" * 999 + b"\n") * 60, (b"y" * 1000 + b"\n") * 60, (b"y" * 998 + b"\n") * 60]
+    for data in cases:
+        assert _long_lines(data) == by_definition(data), (len(data), data.count(b"\n"))

@@ -27,34 +27,37 @@ from .ids import classify
 # Per module, the names its signatures call: a file is parsed only if it names a module and one
 # of that module's called names (in a call, or in the import that aliases it). A literal name is
 # looked for as bytes (`in`: several times faster than a regular expression), a pattern as one.
-# A module's name may hold another's (sentence_transformers, transformers): the third element is the
-# longest such other name, searched first (a file without it cannot hold the module's name).
-_TRIGGERS = tuple(
-    (module.encode(), [name.encode() if re.escape(name) == name else re.compile(name.encode())
-                       for name in sorted({s.function for s in PYTHON_SIGNATURES if s.module == module})],
-     max((m.encode() for m in PYTHON_MODULES if m != module and m in module), key=len, default=None))
-    for module in PYTHON_MODULES)
-# Per module, its called names (str.find is several times faster than a regular expression).
+# Per module: (module, the words the file must hold, its called names). Each word is searched at
+# most once a file, and the words that rule out most modules first: a file without
+# "from_pretrained" (most files) cannot name six of the modules through it; a file without
+# "transformers" has no "sentence_transformers" either.
 _CALLED = {module: sorted({s.function for s in PYTHON_SIGNATURES if s.module == module}) for module in PYTHON_MODULES}
+_TRIGGERS = tuple(
+    (module,
+     (*([b"from_pretrained"] if _CALLED[module] == ["from_pretrained"] else []),
+      *[m.encode() for m in PYTHON_MODULES if m != module and m in module], module.encode()),
+     [name.encode() if re.escape(name) == name else re.compile(name.encode()) for name in _CALLED[module]])
+    for module in PYTHON_MODULES)
 _CALL_TAIL = re.compile(r"\s*\(")                          # a name followed by this is called
 _ASSIGN_TAIL = re.compile(r"[ \t]*(?::[^=\n]*)?=(?!=)")    # `name = `, `name: type = `, `name=`
 
 
-def _find(text: str, name: str, tail: re.Pattern | None = None):
+def _find(text: str, name: str, tail: re.Pattern | None = None) -> list[int]:
     """Offsets where `name` (a literal, or a regular expression) starts a word (and `tail` follows)."""
     literal = _LITERAL.get(name)
     if literal is None:
         literal = _LITERAL[name] = re.escape(name) == name
     if not literal:
         pattern = re.compile(name + (tail.pattern if tail else r"\b"))
-        yield from (m.start() for m in pattern.finditer(text) if _word_start(text, m.start()))
-        return
-    at = text.find(name)
+        return [m.start() for m in pattern.finditer(text) if _word_start(text, m.start())]
+    found = []
+    at, size = text.find(name), len(name)
     while at != -1:
-        end = at + len(name)
-        if _word_start(text, at) and (tail.match(text, end) if tail else not _word_start(text, end)):
-            yield at
-        at = text.find(name, end)
+        if not at or not ((before := text[at - 1]).isalnum() or before == "_"):  # _word_start, inline
+            if tail is None or tail.match(text, at + size):
+                found.append(at)
+        at = text.find(name, at + size)
+    return found
 
 
 _LITERAL: dict[str, bool] = {}  # name -> whether it is a literal (not a regular expression)
@@ -62,6 +65,8 @@ _LITERAL: dict[str, bool] = {}  # name -> whether it is a literal (not a regular
 
 def _word_start(text: str, at: int) -> bool:
     return not at or not (text[at - 1].isalnum() or text[at - 1] == "_")
+
+
 _PY2 = re.compile(rb"^\s*(print\s+[\"'\w]|exec\s+[\"'\w]|except\s+[\w.]+\s*,\s*\w+\s*:)", re.M)
 # The same marks, each led by a literal (several times faster to search than _PY2); a match counts
 # when only blanks precede it on its line.
@@ -94,17 +99,21 @@ def may_match(data: bytes) -> bool:
 def _modules(data: bytes) -> list[str]:
     """The signature modules the file names together with one of their called names."""
     found = []
-    named: dict = {}  # called name -> whether the file holds it (several modules share from_pretrained)
-    for module, names, within in _TRIGGERS:
-        if within is not None and within not in data:
-            continue  # a file without "transformers" has no "sentence_transformers" either
-        if module in data:
+    present: dict = {}  # word or called name -> whether the file holds it (each searched once)
+    for module, words, names in _TRIGGERS:
+        for word in words:
+            hit = present.get(word)
+            if hit is None:
+                hit = present[word] = word in data
+            if not hit:
+                break
+        else:
             for name in names:
-                hit = named.get(name)
+                hit = present.get(name)
                 if hit is None:
-                    hit = named[name] = name in data if type(name) is bytes else bool(name.search(data))
+                    hit = present[name] = name in data if type(name) is bytes else bool(name.search(data))
                 if hit:
-                    found.append(module.decode())
+                    found.append(module)
                     break
     return found
 
@@ -144,12 +153,19 @@ def fragment_calls(data: bytes, modules: list[str] | None = None) -> list[Call] 
         return None
     facts = Facts()
     covered = bytearray(len(source.lines))  # 1: the line is in a statement already parsed
+    # Statements the same to the character recur in a file (test files load one model the same way
+    # many times): each text is parsed once (nothing changes a parsed tree; None: does not parse)
+    trees: dict[str, ast.AST | None] = {}
 
     def parse(span: tuple[int, int]) -> bool:
         code, offset = source.fragment(*span)
-        try:
-            tree = ast.parse(code)
-        except (SyntaxError, ValueError):
+        tree = trees.get(code, trees)
+        if tree is trees:
+            try:
+                tree = trees[code] = ast.parse(code)
+            except (SyntaxError, ValueError):
+                tree = trees[code] = None
+        if tree is None:
             return False
         facts.add(tree, offset)
         covered[span[0]:span[1]] = b"\1" * (span[1] - span[0])
@@ -408,9 +424,25 @@ class Facts:
     def add(self, tree: ast.AST, offset: int = 0) -> None:
         """Gather from one parsed tree; `offset` is added to its line numbers (a fragment)."""
         aliases, strings = self.aliases, self.strings
-        for node in _walk(tree):
+        # _walk, inline (a generator costs a resumption a node), in the same order
+        todo = [tree]
+        pop, append = todo.pop, todo.append
+        AST, fields, leaves, gathered = ast.AST, _FIELDS, _LEAF_TYPES, _GATHERED
+        while todo:
+            node = pop()
             kind = type(node)
-            if kind not in _GATHERED:
+            names = fields.get(kind)
+            if names is None:
+                names = fields[kind] = tuple(f for f in kind._fields if f not in _SCALARS)
+            for field in names:
+                value = getattr(node, field, None)
+                if type(value) is list:
+                    for v in reversed(value):
+                        if type(v) not in leaves and isinstance(v, AST):
+                            append(v)
+                elif value is not None and type(value) not in leaves and isinstance(value, AST):
+                    append(value)
+            if kind not in gathered:
                 continue
             if kind is ast.Call:
                 self.calls.setdefault((node.lineno + offset, node.col_offset, node.end_lineno + offset,

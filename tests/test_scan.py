@@ -703,3 +703,72 @@ def test_the_minified_check_counts_only_what_it_needs():
              (b"y" * 999 + b"\n") * 60, (b"y" * 1000 + b"\n") * 60, (b"y" * 998 + b"\n") * 60]
     for data in cases:
         assert _long_lines(data) == by_definition(data), (len(data), data.count(b"\n"))
+
+
+def _imports_by_ast(code: str):
+    """What Facts.add gathers from the import statements of a fragment; 'error' / 'other' otherwise."""
+    import ast
+
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError):
+        return "error"
+    body = tree.body[0].body if code.startswith("if 1:\n") and len(tree.body) == 1 else tree.body
+    found = []
+    for node in body:
+        if isinstance(node, ast.Import):
+            found.append((None, [(a.name, a.asname) for a in node.names]))
+        elif isinstance(node, ast.ImportFrom):
+            if node.module and not node.level:
+                found.append((node.module, [(a.name, a.asname) for a in node.names]))
+        else:
+            return "other"
+    return found
+
+
+IMPORTS_READ = [
+    "import os", "import os.path as p, sys", "import\ttransformers  # the library",
+    "from transformers import AutoModel as AM, pipeline",
+    "from transformers import (\n    AutoModel,  # the model\n    AutoTokenizer as Tok,\n)",
+    "from transformers import (AutoModel)", "from transformers import *", "from . import x", "from ..models import y",
+    "from __future__ import annotations\n\n# a comment\nimport peft\n",
+    "if 1:\n    import transformers\n\n# a comment at another indentation\n    from peft import PeftModel",
+    "from transformers import AutoModel\r\nimport peft\r\n", "import match, case, type as _",  # soft keywords are names
+]
+IMPORTS_DECLINED = [
+    "import os; import sys", "from x import a,", "from x import a \\\n    as b", "from x import (a\n    as b)",
+    "import", "from x import", "import a as", "from x import ()", "import class", "from x import (a, b",
+    "from x import a as None", "from True import a", "import x\nprint(x)", "import x\n  import y", "if 1:\nimport x",
+    "import os  # caf\u00e9", "import caf\u00e9", "import x\0", "x = 'import y'", "import x.", "from . . import x",
+    "import x as y as z", "from x import (a,, b)", "from x import *, a", "@decorator\nimport x",
+    "import x  \\\n", "from x import (a, # comment )", "import x\n\timport y", "(import x)",
+]
+
+
+@pytest.mark.parametrize("code", IMPORTS_READ + IMPORTS_DECLINED)
+def test_import_statements_are_read_as_ast_reads_them(code):
+    """A fragment of import statements only (the most common the scanner parses) is read without ast:
+    the same names and aliases as ast.parse, or None (then ast.parse reads it) for anything else."""
+    from scripts.scan.fragments import imports_only
+
+    got = imports_only(code)
+    if code in IMPORTS_READ:
+        assert got is not None and got == _imports_by_ast(code)
+    else:
+        assert got is None
+
+
+def test_imports_read_without_ast_resolve_calls(monkeypatch):
+    import ast
+
+    from scripts.scan import python
+
+    data = (b"import os\nfrom transformers import (\n    AutoModel as AM,  # aliased\n    pipeline,\n)\n"
+            b"from . import local\n\nm = AM.from_pretrained('org/a')\np = pipeline('ner', model='org/b')\n")
+    parsed = []
+    real = ast.parse
+    monkeypatch.setattr(python.ast, "parse", lambda code, *a, **k: parsed.append(code) or real(code, *a, **k))
+    calls = fragment_calls(data)
+    assert parsed and not any("import" in code for code in parsed)  # the imports were not given to ast
+    assert [(c.line, c.model_id) for c in calls] == [(8, "org/a"), (9, "org/b")]
+    assert _key(calls) == _key(full_calls(data))

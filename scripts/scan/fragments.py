@@ -12,11 +12,17 @@ caller parses the whole file. Lines inside triple-quoted strings are never state
 example in a docstring is not code. Where the text cannot be read this way exactly (tabs in the
 indentation, form feeds, lone carriage returns, triple quotes after a quote or a hash on their
 line) `Unsure` is raised and the caller parses the whole file.
+
+`imports_only(fragment)` reads a fragment made of import statements only (the most common one the
+scanner parses, and the one with the most text) into the names it imports, with regular
+expressions instead of `ast.parse`; it returns None, and `ast` reads the fragment, for anything
+it does not read exactly.
 """
 
 from __future__ import annotations
 
 import re
+from keyword import iskeyword
 from bisect import bisect_right
 from itertools import accumulate, repeat
 from operator import add
@@ -222,3 +228,84 @@ def _escaped(text: str, position: int) -> bool:
         backslashes += 1
         position -= 1
     return backslashes % 2 == 1
+
+
+# Import statements, read without `ast` (a fragment of imports is the most common one the scanner
+# parses, and the one with the most text: `from x import (` and a name a line).
+_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+_DOTTED = rf"{_NAME}(?:\.{_NAME})*"
+_AS = rf"(?:[ \t]+as[ \t]+{_NAME})?"
+_INSIDE = r"(?:[ \t\n]|#[^\n]*\n)*"  # blanks, line ends and comments inside brackets
+_IMPORT = re.compile(
+    r"(?:[ \t]*(?:#[^\n]*)?\n)*"  # blank and comment lines
+    rf"(?P<indent> *)(?:import[ \t]+(?P<import>{_DOTTED}{_AS}(?:[ \t]*,[ \t]*{_DOTTED}{_AS})*)"
+    rf"|from[ \t]+(?P<dots>\.*)[ \t]*(?P<module>{_DOTTED})?[ \t]+import[ \t]+(?:(?P<star>\*)"
+    rf"|(?P<names>{_NAME}{_AS}(?:[ \t]*,[ \t]*{_NAME}{_AS})*)"
+    rf"|\((?P<bracketed>{_INSIDE}{_NAME}{_AS}(?:{_INSIDE},{_INSIDE}{_NAME}{_AS})*{_INSIDE},?{_INSIDE})\)))"
+    r"[ \t]*(?:#[^\n]*)?(?:\n|\Z)")
+_TRAILING = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*(?:#[^\n]*)?\Z")  # blank and comment lines to the end
+_COMMENT = re.compile(r"#[^\n]*")
+
+
+def imports_only(code: str) -> list[tuple] | None:
+    """The import statements of a fragment (Source.fragment's text) made of nothing else, as
+    (module, [(name, asname)]) in order, module None for `import a.b as c, ...`: what `ast.parse`
+    reads from it (a relative import, which the scanner does not follow, is read and left out).
+    None when it holds anything else, or anything this does not read exactly (a backslash, a
+    semicolon, a non-ASCII character, a NUL, a keyword as a name, ...): parse it then."""
+    if not code.isascii() or "\\" in code or "\0" in code or "import" not in code:
+        return None
+    code = code.replace("\r\n", "\n")
+    at, indent = 0, None
+    if code.startswith("if 1:\n"):  # an indented statement, as fragment() wraps it
+        at = 6
+    found, read = [], 0
+    while True:
+        m = _IMPORT.match(code, at)
+        if m is None:
+            break
+        if indent is None:
+            indent = m["indent"]
+            if (len(indent) > 0) != (at == 6):
+                return None
+        elif m["indent"] != indent:
+            return None
+        if m["import"] is not None:
+            module, names = None, _items(m["import"])
+        else:
+            module, level = m["module"], len(m["dots"])
+            if module is None and not level:
+                return None
+            if module is not None and any(iskeyword(part) for part in module.split(".")):
+                return None
+            if m["star"] is not None:
+                names = [("*", None)]
+            else:
+                names = _items(m["names"] if m["names"] is not None else _COMMENT.sub("", m["bracketed"]))
+            if level:
+                module = ""  # read, not followed
+        if names is None:
+            return None
+        if module != "":
+            found.append((module, names))
+        read += 1
+        at = m.end()
+        if at == len(code):
+            break
+    if not read or not _TRAILING.match(code, at):
+        return None
+    return found
+
+
+def _items(text: str) -> list[tuple[str, str | None]] | None:
+    """`a.b as c, d` -> [("a.b", "c"), ("d", None)]; None when a name is a keyword."""
+    items = []
+    for item in text.split(","):
+        words = item.split()
+        if not words:
+            continue  # the comma that may end a bracketed list
+        name, asname = words[0], (words[2] if len(words) == 3 else None)
+        if any(iskeyword(part) for part in name.split(".")) or (asname is not None and iskeyword(asname)):
+            return None
+        items.append((name, asname))
+    return items

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from build.signatures import PYTHON_MODULES, PYTHON_SIGNATURES, Signature
 
-from .fragments import Source, Unsure
+from .fragments import Source, Unsure, imports_only
 from .ids import classify
 
 # Per module, the names its signatures call: a file is parsed only if it names a module and one
@@ -161,13 +161,18 @@ def fragment_calls(data: bytes, modules: list[str] | None = None) -> list[Call] 
         code, offset = source.fragment(*span)
         tree = trees.get(code, trees)
         if tree is trees:
-            try:
-                tree = trees[code] = ast.parse(code)
-            except (SyntaxError, ValueError):
-                tree = trees[code] = None
+            tree = trees[code] = imports_only(code)  # import statements only: read without ast
+            if tree is None:
+                try:
+                    tree = trees[code] = ast.parse(code)
+                except (SyntaxError, ValueError):
+                    tree = trees[code] = None
         if tree is None:
             return False
-        facts.add(tree, offset)
+        if type(tree) is list:
+            facts.add_imports(tree)
+        else:
+            facts.add(tree, offset)
         covered[span[0]:span[1]] = b"\1" * (span[1] - span[0])
         return True
 
@@ -256,6 +261,12 @@ def fragment_calls(data: bytes, modules: list[str] | None = None) -> list[Call] 
         needed, attributes = set(), set()
         for node, _, sig in facts.matched():
             for part in _passed(node, sig):
+                kind = type(part)
+                if kind is ast.Constant:  # the most common: nothing to look up
+                    continue
+                if kind is ast.Name:
+                    needed.add(part.id)
+                    continue
                 for sub in ast.walk(part):
                     if isinstance(sub, ast.Name):
                         needed.add(sub.id)
@@ -474,6 +485,25 @@ class Facts:
                 for target in targets:
                     if isinstance(target, ast.Name):
                         strings.setdefault(target.id, set()).add(_value(node.value))
+
+    def add_imports(self, statements: list[tuple]) -> None:
+        """Gather from import statements read by imports_only(): what add() gathers from their nodes."""
+        aliases = self.aliases
+        for module, names in statements:
+            if module is None:  # import a.b [as c], ...
+                for name, asname in names:
+                    if asname:
+                        aliases[asname] = name
+                    else:
+                        top = name.split(".")[0]
+                        aliases.setdefault(top, top)
+            else:  # from a.b import x [as y], ...
+                for name, asname in names:
+                    if name == "*":
+                        if module not in self.star_modules:
+                            self.star_modules.append(module)
+                    else:
+                        aliases[asname or name] = f"{module}.{name}"
 
     def matched(self) -> list[tuple[ast.Call, int, Signature]]:
         """The calls whose callee resolves to a signature: (call, line offset, signature)."""

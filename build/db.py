@@ -269,17 +269,16 @@ def _fill(db: sqlite_utils.Database, tmps: dict[str, Path], parts: list, digest:
                            disable=not progress, file=sys.stderr, mininterval=1)
                 context = _Context(kind, str(path), frozenset(s["id"] for s in manifest["sources"]),
                                    frozenset(part.skip), dict(part.rename))
+                add = writer.add_values
                 for source, rows, redactions in pool.rows(context, bar, path):
                     n += 1
                     counts[source, kind] += 1
                     if redactions:
                         writer.redactor.counts.update(redactions)
                     for name, row in rows:
-                        if numbered and name == table:
-                            row["id"] = n
-                        elif name == "code_usage_models":
-                            row["usage_id"] = n
-                        writer.add(name, row, redacted=True)
+                        if (numbered and name == table) or name == "code_usage_models":
+                            row[0] = n  # the id (usage_id) column comes first
+                        add(name, row)
                 writer.flush()
             clock.lap(f"loaded {kind}")
 
@@ -386,7 +385,8 @@ _Context = namedtuple("_Context", "kind path source_ids skip rename")
 
 
 def _line_rows(context: _Context, lineno: int, line: bytes) -> tuple[str, list, Counter] | None:
-    """(source, [(table, row)], redactions) of one line, its rows redacted (build/redact.py) and
+    """(source, [(table, row)], redactions) of one line, its rows (lists of values in COLUMNS[table]
+    order: no column names to pickle back to the main process) redacted (build/redact.py) and
     the redactions counted per (table, column); None for a record of a source an earlier snapshot
     gave (build/combine.py). Rows of numbered tables get their id (and code_usage_models their
     usage_id) from the main process, which counts the records."""
@@ -398,7 +398,7 @@ def _line_rows(context: _Context, lineno: int, line: bytes) -> tuple[str, list, 
     if record["source"] in rename:
         record = {**record, "source": rename[record["source"]]}
     redactor = Redactor()
-    rows = [(table, redactor.row(table, row)) for table, row in _rows(kind, record, 0, where)]
+    rows = [(table, redactor.values(table, COLUMNS[table], row)) for table, row in _rows(kind, record, 0, where)]
     return record["source"], rows, redactor.counts or None  # None: nothing to send back (most records)
 
 
@@ -584,21 +584,75 @@ def _jsonable(value):
     return value
 
 
-def _rows(kind: str, record: dict, n: int, where: str, analysis: tuple | None = None) -> Iterator[tuple[str, dict]]:
-    """The (table, row) pairs one snapshot record becomes. `n` numbers the records of a kind;
-    `analysis` is a card's (ok, build.cards.analyze() result or error), see _analyse()."""
+# Every table's columns in the order of its rows' values: the rows travel from the workers and into
+# the INSERTs as lists of values in this order (no column names repeated in each row).
+COLUMNS = {table: tuple(spec["columns"]) for table, spec in {**schema.TABLES, **schema.CARDS_TABLES}.items()}
+_POSITIONS = {table: {column: i for i, column in enumerate(columns)} for table, columns in COLUMNS.items()}
+
+
+def _layout(kind: str) -> dict[str, tuple[int, object]]:
+    """field -> (position in the row, the column's type if _value() converts it, else None) of
+    each field of a kind's records that its table stores: _convert() for a checked record."""
     table = schema.KIND_TABLES[kind]
+    columns, renamed = schema.TABLES[table]["columns"], schema.RENAMED.get(table, {})
+    layout = {}
+    for field in KINDS[kind]:
+        column = renamed.get(field, field)
+        if column in columns:
+            layout[field] = (_POSITIONS[table][column], columns[column] if columns[column] in _CONVERTED_TYPES else None)
+    assert len({i for i, _ in layout.values()}) == len(layout), f"two fields of {kind} share a column"
+    return layout
+
+
+_LAYOUTS = {kind: _layout(kind) for kind in KINDS}
+
+
+def _values(kind: str, record: dict) -> list:
+    """The row of a kind's table a checked record becomes, as values in COLUMNS order (None where
+    the record has nothing): what _convert() gives, without the column names."""
+    layout = _LAYOUTS[kind]
+    row = [None] * len(COLUMNS[schema.KIND_TABLES[kind]])
+    for field, value in record.items():
+        if value is not None:
+            spot = layout.get(field)
+            if spot is not None:
+                i, column_type = spot
+                row[i] = value if column_type is None else _value(column_type, value)
+    return row
+
+
+def _card_section(model_id: str, source: str, section: dict) -> list:
+    positions = _POSITIONS["card_sections"]
+    row = [None] * len(positions)
+    row[0], row[1] = model_id, source
+    for name, value in section.items():
+        row[positions[name]] = _jsonable(value)
+    return row
+
+
+_CARD = _POSITIONS["cards"]
+assert COLUMNS["cards"][:2] == COLUMNS["card_sections"][:2] == COLUMNS["card_texts"][:2] == ("model_id", "source")
+assert COLUMNS["card_texts"] == ("model_id", "source", "observed", "text")
+assert all(COLUMNS[table][0] == "id" for table, spec in schema.TABLES.items() if spec["pk"] == "id")
+assert COLUMNS["code_usage_models"][0] == "usage_id"
+
+
+def _rows(kind: str, record: dict, n: int, where: str, analysis: tuple | None = None) -> Iterator[tuple[str, list]]:
+    """The (table, row) pairs one snapshot record becomes, each row its values in COLUMNS[table]
+    order. `n` numbers the records of a kind (the first value of a numbered table's row and of
+    code_usage_models'); `analysis` is a card's (ok, build.cards.analyze() result or error), see _analyse()."""
+    table = schema.KIND_TABLES[kind]
+    row = _values(kind, record)
     if schema.TABLES[table]["pk"] == "id":
-        record = {**record, "id": n}  # no natural key: the record's position is its id
-    row = _convert(table, record)
+        row[0] = n  # no natural key: the record's position is its id
     if kind == "code_calls":  # the Hub pipeline_tag the task a call names stands for
-        row["task_tag"] = signatures.canonical_task(record.get("task"))
+        row[_POSITIONS[table]["task_tag"]] = signatures.canonical_task(record.get("task"))
     if kind != "cards":
         yield table, row
     if kind == "code_usages":
         for model_id in dict.fromkeys(record.get("model_ids") or ()):
             if model_id:
-                yield "code_usage_models", {"usage_id": n, "model_id": model_id}
+                yield "code_usage_models", [n, model_id]
     elif kind == "cards":
         ok, result = analysis if analysis is not None else _analyse(record["text"], record.get("tags") or ())
         if not ok:
@@ -609,19 +663,21 @@ def _rows(kind: str, record: dict, n: int, where: str, analysis: tuple | None = 
                                "build/schema.py CARD_FIELDS does not declare")
         # The row is complete before it is handed over: the writer may redact and write it at once.
         text = record["text"]
-        yield table, {**row, **{name: _jsonable(v) for name, v in result["card"].items()},
-                      # lower() folds ASCII letters as LIKE does; no other letter folds into this phrase's letters
-                      "trainer_results_list": int(schema.TRAINER_RESULTS_PHRASE in text.lower())}
-        yield "card_texts", {"model_id": row["model_id"], "source": row["source"],
-                             "observed": row["observed"], "text": text}
+        for name, value in result["card"].items():
+            row[_CARD[name]] = _jsonable(value)
+        # lower() folds ASCII letters as LIKE does; no other letter folds into this phrase's letters
+        row[_CARD["trainer_results_list"]] = int(schema.TRAINER_RESULTS_PHRASE in text.lower())
+        model_id, source = row[_CARD["model_id"]], row[_CARD["source"]]
+        yield table, row
+        yield "card_texts", [model_id, source, row[_CARD["observed"]], text]
         for section in result["sections"]:
-            yield "card_sections", {"model_id": row["model_id"], "source": row["source"],
-                                    **{name: _jsonable(v) for name, v in section.items()}}
+            yield "card_sections", _card_section(model_id, source, section)
 
 
 class _Writer:
-    """Buffers rows per table and writes them in batches: plain executemany of INSERT OR REPLACE,
-    one transaction a batch (the rows are complete and typed already, nothing to convert).
+    """Buffers rows per table and writes them in batches: plain executemany of INSERT OR REPLACE of
+    every column, one transaction a batch (the rows are complete and typed already, their values
+    in COLUMNS order: nothing to convert).
 
     Rows of a key already written are replaced (the later record wins), except model
     observations, which are merged: a later record of the same model and source fills in or
@@ -631,18 +687,28 @@ class _Writer:
     def __init__(self, db: sqlite_utils.Database, redactor: Redactor):
         self.db = db
         self.redactor = redactor
-        self.pending: dict[str, list[dict]] = defaultdict(list)
+        self.pending: dict[str, list[list]] = defaultdict(list)
         self.card_keys: set[tuple[str, str]] = set()
-        self.statements: dict[tuple, str] = {}
 
     def add(self, table: str, row: dict, redacted: bool = False) -> None:
+        """Add a row given as a dict of columns (those it lacks are NULL)."""
+        unknown = set(row) - set(COLUMNS[table])
+        if unknown:
+            raise ValueError(f"table {table} has no column(s) {sorted(unknown)}")
+        if not redacted:
+            row = self.redactor.row(table, row)
+        self.add_values(table, [row.get(column) for column in COLUMNS[table]])
+
+    def add_values(self, table: str, row: list) -> None:
+        """Add a row given as its values in COLUMNS[table] order, redacted already."""
         if table == "cards":
-            key = (row["model_id"], row["source"])
+            key = (row[0], row[1])  # (model_id, source)
             if key in self.card_keys:  # a repeated card: write the first before taking the second
                 self.flush()
             self.card_keys.add(key)
-        self.pending[table].append(row if redacted else self.redactor.row(table, row))
-        if len(self.pending[table]) >= (CARD_BATCH_SIZE if table in ("cards", "card_texts") else BATCH_SIZE):
+        rows = self.pending[table]
+        rows.append(row)
+        if len(rows) >= (CARD_BATCH_SIZE if table in ("cards", "card_texts") else BATCH_SIZE):
             self.flush()
 
     def flush(self) -> None:
@@ -651,32 +717,21 @@ class _Writer:
             # In TABLES order: a card is written (and its old sections deleted) before its sections.
             for table in sorted(self.pending, key=_TABLE_ORDER.index):
                 rows = self.pending[table]
-                if table == "model_observations":
-                    conn.executemany(OBSERVATIONS_SQL, [[row[c] for c in _OBSERVATION_COLUMNS] for row in rows])
-                    continue
                 if table == "cards":  # a replaced card's old sections go with it
                     conn.executemany("DELETE FROM card_sections WHERE model_id = ? AND source = ?",
-                                     [(r["model_id"], r["source"]) for r in rows])
-                start = 0
-                while start < len(rows):  # runs of rows with the same columns (usually all of them)
-                    columns = tuple(rows[start])
-                    end = start + 1
-                    while end < len(rows) and tuple(rows[end]) == columns:
-                        end += 1
-                    conn.executemany(self._insert(table, columns), [tuple(r.values()) for r in rows[start:end]])
-                    start = end
+                                     [(r[0], r[1]) for r in rows])
+                conn.executemany(_INSERTS[table], rows)
         self.pending.clear()
         self.card_keys.clear()
 
-    def _insert(self, table: str, columns: tuple) -> str:
-        sql = self.statements.get((table, columns))
-        if sql is None:
-            where = CARDS_SCHEMA if table in schema.CARDS_TABLES else schema.TABLE_FILE.get(table)
-            name = f"[{where}].[{table}]" if where else f"[{table}]"
-            sql = self.statements[table, columns] = (
-                f"INSERT OR REPLACE INTO {name} ({', '.join(f'[{c}]' for c in columns)}) "
-                f"VALUES ({', '.join('?' for _ in columns)})")
-        return sql
+
+def _insert_sql(table: str) -> str:
+    if table == "model_observations":
+        return OBSERVATIONS_SQL
+    where = CARDS_SCHEMA if table in schema.CARDS_TABLES else schema.TABLE_FILE.get(table)
+    name = f"[{where}].[{table}]" if where else f"[{table}]"
+    return (f"INSERT OR REPLACE INTO {name} ({', '.join(f'[{c}]' for c in COLUMNS[table])}) "
+            f"VALUES ({', '.join('?' for _ in COLUMNS[table])})")
 
 
 _TABLE_ORDER = list(dict.fromkeys([*schema.TABLES, *schema.CARDS_TABLES]))
@@ -690,6 +745,7 @@ OBSERVATIONS_SQL = (
     + ", extra = CASE WHEN excluded.extra IS NULL THEN extra WHEN extra IS NULL THEN excluded.extra"
       " ELSE json_patch(extra, excluded.extra) END"
 )
+_INSERTS = {table: _insert_sql(table) for table in COLUMNS}
 
 
 # ---------------------------------------------------------------- sources, snapshot, redactions

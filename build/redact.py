@@ -57,3 +57,13 @@ class Redactor:
                     row[column] = new
                     self.counts[table, column] += n
         return row
+
+    def values(self, table: str, columns: tuple, values: list) -> list:
+        """Redact every string of a row given as a list of values (`columns` names them) in place, and return it."""
+        for i, value in enumerate(values):
+            if isinstance(value, str) and "_" in value:
+                new, n = redact(value)
+                if n:
+                    values[i] = new
+                    self.counts[table, columns[i]] += n
+        return values

@@ -44,7 +44,7 @@ from tqdm import tqdm
 from build import cards, combine, findings, identity, populations, schema, signatures, summaries
 from build import facets
 from build.redact import REPLACEMENT, Redactor
-from build.snapshot import BOOL_OR_TEXT, KINDS, MODEL_IDS, SnapshotError, iter_lines, parse_line, remove_stale
+from build.snapshot import BOOL_OR_TEXT, KINDS, MODEL_IDS, SnapshotError, iter_line_spans, parse_line, remove_stale
 
 BUILDER_VERSION = "1"
 ROOT = Path(__file__).resolve().parent.parent
@@ -264,7 +264,7 @@ def _fill(db: sqlite_utils.Database, tmps: dict[str, Path], parts: list, digest:
                 folder, manifest = part.folder, part.manifest
                 total = manifest.get("stats") or {}
                 path = folder / f"{kind}.jsonl"
-                bar = tqdm(iter_lines(folder, kind), desc=f"{kind:<18}", unit=" records",
+                bar = tqdm(iter_line_spans(folder, kind), desc=f"{kind:<18}", unit=" records",
                            total=total.get(kind) if isinstance(total.get(kind), int) else None,
                            disable=not progress, file=sys.stderr, mininterval=1)
                 context = _Context(kind, str(path), frozenset(s["id"] for s in manifest["sources"]),
@@ -415,6 +415,18 @@ def _lines_rows(context: _Context, items: list[tuple[int, bytes]]) -> list:
     return out
 
 
+def _spans_rows(context: _Context, spans: list[tuple[int, int, int]]) -> list:
+    """_lines_rows() of the lines given as (line number, offset, length) in context.path, read
+    here, in the worker: cheaper than pickling them over from the main process, which has read
+    them once already (to number and check them: build.snapshot.iter_line_spans())."""
+    start = spans[0][1]
+    with open(context.path, "rb") as f:
+        f.seek(start)
+        data = f.read(spans[-1][1] + spans[-1][2] - start)
+    return _lines_rows(context, [(lineno, data[offset - start:offset - start + length])
+                                 for lineno, offset, length in spans])
+
+
 class _Failed:
     def __init__(self, error: BaseException):
         self.error = error
@@ -463,9 +475,10 @@ class _RecordPool:
             self.pool = None
 
     def rows(self, context: _Context, lines, path: Path) -> Iterator[tuple[str, list, Counter]]:
-        """(source, redacted rows, redactions) of each kept line, in file order."""
+        """(source, redacted rows, redactions) of each kept line (of `lines`, iter_line_spans() of
+        `path`), in file order."""
         if WORKERS < 2 or not path.exists() or path.stat().st_size < POOL_MIN_BYTES:
-            for lineno, line in lines:
+            for lineno, _, line in lines:
                 result = _line_rows(context, lineno, line)
                 if result is not None:
                     yield result
@@ -475,11 +488,11 @@ class _RecordPool:
                                             initializer=_worker_init)
         size, task = (CARD_CHUNK, CARD_TASK) if context.kind == "cards" else (CHUNK, TASK)
         pending = None
-        chunk: list[tuple[int, bytes]] = []
+        chunk: list[tuple[int, int, int]] = []  # (line number, offset, length): the workers read the lines
         read_error = None
         try:
-            for item in lines:
-                chunk.append(item)
+            for lineno, offset, line in lines:
+                chunk.append((lineno, offset, len(line)))
                 if len(chunk) >= size:
                     # the workers turn this chunk into rows while the main process writes the one before
                     started = self._start(context, chunk, task)
@@ -497,7 +510,7 @@ class _RecordPool:
             raise read_error
 
     def _start(self, context, chunk, task) -> list:
-        return [self.pool.submit(_lines_rows, context, chunk[i:i + task]) for i in range(0, len(chunk), task)]
+        return [self.pool.submit(_spans_rows, context, chunk[i:i + task]) for i in range(0, len(chunk), task)]
 
     @staticmethod
     def _finish(futures: list) -> Iterator[tuple[str, list, Counter]]:

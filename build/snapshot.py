@@ -381,6 +381,12 @@ def iter_records(folder: str | os.PathLike, kind: str, manifest: dict | None = N
 def iter_lines(folder: str | os.PathLike, kind: str) -> Iterator[tuple[int, bytes]]:
     """The (line number, bytes) of each non-blank line of one kind's file, unparsed (parse_line()
     reads one); checks the length of each line and that the file ends with a newline."""
+    for lineno, _, line in iter_line_spans(folder, kind):
+        yield lineno, line
+
+
+def iter_line_spans(folder: str | os.PathLike, kind: str) -> Iterator[tuple[int, int, bytes]]:
+    """iter_lines() with the byte offset of each line in the file: (line number, offset, bytes)."""
     if kind not in KINDS:
         raise ValueError(f"unknown record kind {kind!r}")
     path = Path(folder) / f"{kind}.jsonl"
@@ -389,12 +395,13 @@ def iter_lines(folder: str | os.PathLike, kind: str) -> Iterator[tuple[int, byte
     if not path.is_file():  # a folder, or a device such as /dev/zero that never ends
         raise SnapshotError(f"{path}: not a regular file")
     with open(path, "rb") as f:
-        lineno = 0
+        lineno = offset = 0
         while True:
             line = f.readline(MAX_LINE_BYTES + 1)
             if not line:
                 break
             lineno += 1
+            start, offset = offset, offset + len(line)
             if len(line) > MAX_LINE_BYTES:
                 raise SnapshotError(f"{path}:{lineno}: a record longer than {MAX_LINE_BYTES:,} bytes")
             if not line.strip():
@@ -403,7 +410,7 @@ def iter_lines(folder: str | os.PathLike, kind: str) -> Iterator[tuple[int, byte
                 # A producer always ends a record with a newline; a missing one
                 # means the file was cut off mid-record.
                 raise SnapshotError(f"{path}:{lineno}: truncated record (no newline at end of file)")
-            yield lineno, line
+            yield lineno, start, line
 
 
 def parse_line(kind: str, line: bytes, where: str, source_ids: set[str] | None = None) -> dict:

@@ -264,29 +264,54 @@ def check_record(kind: str, record, where: str, source_ids: set[str] | None = No
     if not isinstance(record, dict):
         raise SnapshotError(f"{where}: expected a JSON object, got {_json_type(record)}")
     fields = KINDS[kind]
-    unknown = [f for f in record if f not in fields]
-    if unknown:
+    if not record.keys() <= fields.keys():
+        unknown = [f for f in record if f not in fields]
         raise SnapshotError(f"{where}: unknown field(s) {_short(sorted(unknown))} for kind {kind!r}")
-    for name, field in fields.items():
+    if not _fields_fine(kind, record):  # else name the first problem, in the order KINDS declares the fields
+        _raise_field_problem(fields, record, where)
+    if source_ids is not None and record["source"] not in source_ids:
+        raise SnapshotError(
+            f"{where}: field 'source' is {_short(record['source'])}, which snapshot.json does not list")
+
+
+_REQUIRED = {kind: [name for name, field in fields.items() if field.required] for kind, fields in KINDS.items()}
+
+
+def _fields_fine(kind: str, record: dict) -> bool:
+    """True if no required field of a record (whose fields KINDS[kind] all declares) is missing and
+    no field has a wrong value: the common case, answered in one pass over the fields it has."""
+    for name in _REQUIRED[kind]:
         value = record.get(name)
         if value is None or value == "":
-            if field.required:
-                raise SnapshotError(f"{where}: missing required field {name!r}")
+            return False
+    fields = KINDS[kind]
+    for name, value in record.items():
+        if value is None or value == "":
             continue
         # The common cases, with the answer _field_problem() gives them (most fields of most records)
-        field_type, value_type = field.type, type(value)
+        field_type, value_type = fields[name].type, type(value)
         if value_type is str and (field_type is str or field_type is BOOL_OR_TEXT) and value.isascii():
             continue
         if value_type is int and (field_type is int or field_type is float) and MIN_INT <= value <= MAX_INT:
             continue
         if value_type is bool and (field_type is bool or field_type is BOOL_OR_TEXT):
             continue
-        problem = _field_problem(field_type, value)
+        if _field_problem(field_type, value):
+            return False
+    return True
+
+
+def _raise_field_problem(fields: dict[str, Field], record: dict, where: str) -> None:
+    """Raise SnapshotError for the first field (in declaration order) that is missing or wrong."""
+    for name, field in fields.items():
+        value = record.get(name)
+        if value is None or value == "":
+            if field.required:
+                raise SnapshotError(f"{where}: missing required field {name!r}")
+            continue
+        problem = _field_problem(field.type, value)
         if problem:
             raise SnapshotError(f"{where}: field {name!r} {problem}")
-    if source_ids is not None and record["source"] not in source_ids:
-        raise SnapshotError(
-            f"{where}: field 'source' is {_short(record['source'])}, which snapshot.json does not list")
 
 
 def _json_type(value) -> str:

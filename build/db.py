@@ -321,10 +321,17 @@ def _fill(db: sqlite_utils.Database, tmps: dict[str, Path], parts: list, digest:
         for name in ["main", *(n for n in tmps if n != CARDS_SCHEMA)]:
             db.execute(f"ANALYZE [{name}]")
         clock.lap("models_fts, views, analyze")
-        populations.write(db)
-        clock.lap("populations")
-        summaries.write(db)  # build-time summary tables the canned queries read (build/summaries.py)
-        clock.lap("summaries")
+        # The populations and the summary tables the canned queries read (build/summaries.py), on
+        # two connections at once: a helper thread's reads the main file while this one writes it,
+        # so the main file is in WAL mode for the while (back to no journal after).
+        db.conn.commit()
+        db.execute("PRAGMA main.journal_mode = WAL")
+        db_file = Path(db.execute("PRAGMA main.database_list").fetchone()[2])  # the file being built
+        summaries.write(db, connect=lambda: _connection(db_file, tmps),
+                        alongside=lambda: populations.write(db))
+        db.conn.commit()
+        db.execute("PRAGMA main.journal_mode = OFF")
+        clock.lap("populations, summaries")
         facets.write(db)  # build-time facet counts of the models table (build/facets.py)
         findings.write(db)
         clock.lap("facet counts, findings")
@@ -335,6 +342,18 @@ def _fill(db: sqlite_utils.Database, tmps: dict[str, Path], parts: list, digest:
         db.execute(f"DETACH DATABASE [{name}]")
     with sqlite_utils.Database(tmps[CARDS_SCHEMA]) as cards_db:
         cards_db.execute("PRAGMA journal_mode = DELETE")  # the WAL written into the file, and removed
+
+
+def _connection(db_file: Path, tmps: dict[str, Path]) -> sqlite3.Connection:
+    """Another connection to the database being built, its siblings attached as on the build's,
+    with a smaller page cache (64 MiB a file): for reading (build/summaries.py's helper)."""
+    conn = sqlite3.connect(db_file)
+    conn.execute("PRAGMA cache_size = -65536")
+    conn.execute("PRAGMA temp.cache_size = -65536")
+    for name, path in tmps.items():
+        conn.execute(f"ATTACH DATABASE ? AS [{name}]", [str(path)])
+        conn.execute(f"PRAGMA [{name}].cache_size = -65536")
+    return conn
 
 
 def _finish_cards_db(cards_tmp: Path) -> None:

@@ -458,7 +458,8 @@ def _pid_alive(pid: int) -> bool:
 
 
 def remove_stale(pattern_dir: Path, prefix: str) -> list[Path]:
-    """Remove `<prefix><pid>` files or folders in pattern_dir whose process is gone (kill -9, SIGTERM)."""
+    """Remove `<prefix><pid>` files or folders in pattern_dir whose process is gone (kill -9, SIGTERM),
+    and the `-wal`, `-shm` and `-journal` files SQLite keeps beside such a database."""
     removed = []
     if not pattern_dir.is_dir():
         return removed
@@ -466,6 +467,8 @@ def remove_stale(pattern_dir: Path, prefix: str) -> list[Path]:
         if not path.name.startswith(prefix):
             continue
         pid = path.name[len(prefix):]
+        for suffix in ("-wal", "-shm", "-journal"):
+            pid = pid.removesuffix(suffix)
         if not pid.isdigit() or (int(pid) != os.getpid() and _pid_alive(int(pid))):
             continue
         if path.is_dir() and not path.is_symlink():

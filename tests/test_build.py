@@ -695,7 +695,12 @@ def test_the_next_build_removes_what_a_killed_build_left(tmp_path):
     proc.wait()
     left = db_path.with_name(f"{db_path.name}.tmp-{proc.pid}")
     assert left.exists()  # kill -9 cannot be caught: the file stays until the next build
+    # a build killed while a file is in WAL mode (the cards one, or the main one during the
+    # summaries) also leaves SQLite's -wal and -shm files
+    for suffix in ("-wal", "-shm"):
+        left.with_name(left.name + suffix).write_bytes(b"")
     result = run_cli(FIXTURE, db_path)
     assert result.returncode == 0, result.stderr
     assert f"removed {left}" in result.stderr
+    assert f"removed {left}-wal" in result.stderr
     assert sorted(p.name for p in db_path.parent.iterdir()) == ["ptm_reuse.db", "ptm_reuse_cards.db", "ptm_reuse_observations.db"]

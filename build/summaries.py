@@ -493,20 +493,20 @@ def _run(conn: sqlite3.Connection, job: list[str], made: set[str], temp: bool) -
 class _Helper:
     """A second connection (opened by `connect()`, in its own thread) that fills summaries into its
     temp schema while the first runs populations and summaries of its own; SQLite runs a statement
-    without holding Python's lock, so the two use both cores. rows() hands its tables over."""
+    without holding Python's lock, so the two use both cores. join() hands its tables over."""
 
     def __init__(self, connect, take):
         self.tables: dict[str, list[tuple]] = {}
         self.error: BaseException | None = None
         self.conn: sqlite3.Connection | None = None
-        self.ready = threading.Event()
+        self.ready, self.stopped = threading.Event(), threading.Event()
 
         def run():
             made: set[str] = set()
             try:
                 self.conn = connect()
                 self.ready.set()
-                while (job := take()) is not None:
+                while not self.stopped.is_set() and (job := take()) is not None:
                     _run(self.conn, job, made, temp=True)
                     for name in job:
                         self.tables[name] = self.conn.execute(f"SELECT * FROM temp.[{name}]").fetchall()
@@ -522,14 +522,18 @@ class _Helper:
         self.thread.start()
 
     def stop(self) -> None:
-        """Interrupt the statement the helper runs (the build failed or was stopped) and wait."""
+        """Stop the helper (the build failed or was stopped): it takes no more jobs, and the
+        statement it runs is interrupted (again until it ends: an interrupt that lands between two
+        statements is lost); then wait for it."""
+        self.stopped.set()
         self.ready.wait()
-        if self.thread.is_alive() and self.conn is not None:
+        while self.thread.is_alive():
             try:
-                self.conn.interrupt()
+                if self.conn is not None:
+                    self.conn.interrupt()
             except sqlite3.ProgrammingError:  # closed meanwhile
                 pass
-        self.thread.join()
+            self.thread.join(0.05)
 
     def join(self) -> dict[str, list[tuple]]:
         self.thread.join()

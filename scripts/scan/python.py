@@ -435,7 +435,8 @@ class Facts:
     def add(self, tree: ast.AST, offset: int = 0) -> None:
         """Gather from one parsed tree; `offset` is added to its line numbers (a fragment)."""
         aliases, strings = self.aliases, self.strings
-        # _walk, inline (a generator costs a resumption a node), in the same order
+        # every node that can hold what this gathers (ast.walk, skipping the leaves), walked inline:
+        # a generator would cost a resumption a node
         todo = [tree]
         pop, append = todo.pop, todo.append
         AST, fields, leaves, gathered = ast.AST, _FIELDS, _LEAF_TYPES, _GATHERED
@@ -531,28 +532,6 @@ class Facts:
 # Nodes that hold no call, import, definition or assignment: not walked into.
 _LEAVES = (ast.expr_context, ast.Constant, ast.Name, ast.operator, ast.boolop, ast.unaryop, ast.cmpop,
            ast.Pass, ast.Break, ast.Continue, ast.alias, ast.arg)
-
-
-def _walk(tree: ast.AST):
-    """Every node of the tree that can hold what Facts gathers (ast.walk, skipping the leaves)."""
-    todo = [tree]
-    pop, append = todo.pop, todo.append
-    AST, fields, leaves = ast.AST, _FIELDS, _LEAF_TYPES
-    while todo:
-        node = pop()
-        yield node
-        kind = type(node)
-        names = fields.get(kind)
-        if names is None:
-            names = fields[kind] = tuple(f for f in kind._fields if f not in _SCALARS)
-        for field in names:
-            value = getattr(node, field, None)
-            if type(value) is list:
-                for v in reversed(value):
-                    if type(v) not in leaves and isinstance(v, AST):
-                        append(v)
-            elif value is not None and type(value) not in leaves and isinstance(value, AST):
-                append(value)
 
 
 def _subclasses(cls: type) -> set[type]:

@@ -348,10 +348,7 @@ def _connection(db_file: Path, tmps: dict[str, Path]) -> sqlite3.Connection:
     """Another connection to the database being built, its siblings attached as on the build's,
     with a smaller page cache (64 MiB a file): for reading (build/summaries.py's helper)."""
     conn = sqlite3.connect(db_file)
-    conn.execute("PRAGMA cache_size = -65536")
-    conn.execute("PRAGMA temp.cache_size = -65536")
-    for name, path in tmps.items():
-        conn.execute(f"ATTACH DATABASE ? AS [{name}]", [str(path)])
+    for name in ["main", "temp", *attach_siblings(conn, db_file, paths=tmps, mode="rw")]:
         conn.execute(f"PRAGMA [{name}].cache_size = -65536")
     return conn
 

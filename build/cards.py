@@ -32,6 +32,8 @@ import re
 import sys
 from collections import OrderedDict
 from functools import lru_cache
+from itertools import repeat
+from operator import sub
 from typing import Iterable
 
 import yaml
@@ -520,6 +522,19 @@ def _metadata(meta: dict, tags: list[str]) -> tuple[dict, bool, list[str]]:
     return fields, "model-index" in tags, errors
 
 
+def _tags_metadata(tags: tuple[str, ...]) -> tuple[dict, bool, list[str]]:
+    """_metadata({}, tags): the metadata of a card without front matter fields, which its tags alone
+    give (a copy of the cached answer: callers may change what they get)."""
+    fields, model_index_tag, errors = _tags_metadata_cached(tags)
+    return ({key: value.copy() if type(value) is list else value for key, value in fields.items()}, model_index_tag,
+            list(errors))
+
+
+@lru_cache(maxsize=16384)  # most cards have no front matter, and tag lists repeat from card to card
+def _tags_metadata_cached(tags: tuple[str, ...]) -> tuple[dict, bool, list[str]]:
+    return _metadata({}, list(tags))
+
+
 def _tag_fields(tags: list[str]) -> dict:
     """Metadata fields as the Hub encodes them in a model's tags."""
     hub = parse_tags(tags)
@@ -634,11 +649,14 @@ def _block_tokens(lines: list[str]) -> list[tuple]:
     n = len(lines)
     if n and not lines[-1].strip(" \t"):  # markdown-it gives a last line of spaces and tabs no line
         n -= 1
-    rests = [line.lstrip(" \t") for line in lines[:n]]
-    cols = [len(line) - len(rest) for line, rest in zip(lines, rests)]
-    for i, line in enumerate(lines[:n]):
-        if cols[i] and "\t" in line[:cols[i]]:
-            cols[i] = _columns(line[:cols[i]])
+    head = lines[:n]
+    # each line's text after its indent, and the indent's width (lines and the maps run in C)
+    rests = list(map(str.lstrip, head, repeat(" \t", n)))
+    cols = list(map(sub, map(len, head), map(len, rests)))
+    if "\t" in "".join(head):  # an indent with a tab: its width is not its length
+        for i, line in enumerate(head):
+            if cols[i] and "\t" in line[:cols[i]]:
+                cols[i] = _columns(line[:cols[i]])
     out = []
     line = 0
     while line < n:
@@ -961,7 +979,7 @@ def analyze(text: str, tags: Iterable[str] = ()) -> dict:
 
     meta, body, has_front_matter, fm_errors = _front_matter(text)
     errors += fm_errors
-    fields, model_index_tag, meta_errors = _metadata(meta, tags)
+    fields, model_index_tag, meta_errors = _metadata(meta, tags) if meta else _tags_metadata(tuple(tags))
     errors += meta_errors
 
     truncated = len(body) > MAX_BODY_CHARS

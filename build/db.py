@@ -414,7 +414,7 @@ def _line_rows(context: _Context, lineno: int, line: bytes) -> tuple[str, list, 
     if record["source"] in rename:
         record = {**record, "source": rename[record["source"]]}
     redactor = Redactor()
-    rows = [(table, redactor.values(table, COLUMNS[table], row)) for table, row in _rows(kind, record, 0, where)]
+    rows = redactor.rows(list(_rows(kind, record, 0, where)), COLUMNS)
     return record["source"], rows, redactor.counts or None  # None: nothing to send back (most records)
 
 
@@ -600,12 +600,20 @@ def _convert(table: str, record: dict) -> dict:
 
 
 _PLAIN_TYPES = frozenset({str, int, float, type(None)})  # not bool: type(True) is bool
+_JSON_STRING = json.encoder.encode_basestring  # the C function the encoder above uses for a str
 
 
 def _jsonable(value):
     """A card field as SQLite stores it: lists and objects as JSON text, bools as 0/1."""
     if type(value) in _PLAIN_TYPES:  # most values: checked first
         return value
+    if type(value) is list:
+        # A list of strings (every list a card has), written as the encoder writes it without the
+        # encoder's own Python calls; encode_basestring raises TypeError on anything not a str.
+        try:
+            return f"[{', '.join(map(_JSON_STRING, value))}]"
+        except TypeError:
+            return _JSON_SORTED(value)
     if isinstance(value, (list, dict)):
         return _JSON_SORTED(value)
     if isinstance(value, bool):
@@ -651,17 +659,23 @@ def _values(kind: str, record: dict) -> list:
 
 
 def _card_section(model_id: str, source: str, section: dict) -> list:
-    positions = _POSITIONS["card_sections"]
-    row = [None] * len(positions)
-    row[0], row[1] = model_id, source
-    for name, value in section.items():
-        row[positions[name]] = _jsonable(value)
-    return row
+    """The card_sections row of one section of build.cards.analyze() (its fields' types are fixed:
+    the one bool, is_filler, is stored as 0/1)."""
+    return [model_id, source, section["position"], section["canonical"], section["heading"], section["level"],
+            section["words"], int(section["is_filler"])]
 
 
 _CARD = _POSITIONS["cards"]
+# CARD_FIELDS are consecutive columns of `cards`: an analysis that gives exactly them, in their
+# order, fills that span of the row in one step.
+_CARD_FIELD_SPAN_START = _CARD[next(iter(schema.CARD_FIELDS))]
+_CARD_FIELD_SPAN_END = _CARD_FIELD_SPAN_START + len(schema.CARD_FIELDS)
+_CARD_FIELD_ORDER = COLUMNS["cards"][_CARD_FIELD_SPAN_START:_CARD_FIELD_SPAN_END]
+assert _CARD_FIELD_ORDER == tuple(schema.CARD_FIELDS)
 assert COLUMNS["cards"][:2] == COLUMNS["card_sections"][:2] == COLUMNS["card_texts"][:2] == ("model_id", "source")
 assert COLUMNS["card_texts"] == ("model_id", "source", "observed", "text")
+assert COLUMNS["card_sections"] == ("model_id", "source", "position", "canonical", "heading", "level", "words",
+                                    "is_filler")
 assert all(COLUMNS[table][0] == "id" for table, spec in schema.TABLES.items() if spec["pk"] == "id")
 assert COLUMNS["code_usage_models"][0] == "usage_id"
 
@@ -686,14 +700,18 @@ def _rows(kind: str, record: dict, n: int, where: str, analysis: tuple | None = 
         ok, result = analysis if analysis is not None else _analyse(record["text"], record.get("tags") or ())
         if not ok:
             raise RuntimeError(f"{where}: build.cards.analyze() failed on this card: {result}")
-        undeclared = set(result["card"]) - set(schema.CARD_FIELDS)
-        if undeclared:
-            raise RuntimeError(f"build.cards.analyze() returns field(s) {sorted(undeclared)} that "
-                               "build/schema.py CARD_FIELDS does not declare")
+        card = result["card"]
+        if tuple(card) == _CARD_FIELD_ORDER:  # the fields in COLUMNS order (analyze() gives them so)
+            row[_CARD_FIELD_SPAN_START:_CARD_FIELD_SPAN_END] = map(_jsonable, card.values())
+        else:
+            undeclared = set(card) - set(schema.CARD_FIELDS)
+            if undeclared:
+                raise RuntimeError(f"build.cards.analyze() returns field(s) {sorted(undeclared)} that "
+                                   "build/schema.py CARD_FIELDS does not declare")
+            for name, value in card.items():
+                row[_CARD[name]] = _jsonable(value)
         # The row is complete before it is handed over: the writer may redact and write it at once.
         text = record["text"]
-        for name, value in result["card"].items():
-            row[_CARD[name]] = _jsonable(value)
         # lower() folds ASCII letters as LIKE does; no other letter folds into this phrase's letters
         row[_CARD["trainer_results_list"]] = int(schema.TRAINER_RESULTS_PHRASE in text.lower())
         model_id, source = row[_CARD["model_id"]], row[_CARD["source"]]

@@ -59,6 +59,15 @@ class Redactor:
         row.update(zip(columns, self.values(table, columns, list(row.values()))))
         return row
 
+    def rows(self, rows: list[tuple[str, list]], columns: dict[str, tuple]) -> list[tuple[str, list]]:
+        """values() of each (table, values) of `rows` (one record's: a card's row, text and sections), in
+        place; `columns` names each table's values. Returns `rows`."""
+        # One check of every text of them all first (see values()): most records hold no token.
+        if _may_hold_token("\n".join([value for _, row in rows for value in row if isinstance(value, str)])):
+            for table, row in rows:
+                self.values(table, columns[table], row)
+        return rows
+
     def values(self, table: str, columns: tuple, values: list) -> list:
         """Redact every string of a row given as a list of values (`columns` names them) in place, and return it."""
         # Most rows hold no token: one check of all their texts at once (joined by a newline, which no

@@ -108,6 +108,17 @@ def test_the_body_cache_gives_what_the_parse_gives():
     assert cards._parse_body_cached(body) == cards._parse_body(body)
 
 
+@pytest.mark.parametrize("tags", [(), ("license:mit", "dataset:squad", "en", "text-classification", "peft",
+                                       "transformers", "base_model:finetune:org/base", "model-index"),
+                                  ("license:MIT", "license:apache-2.0", "vit", "no")])
+def test_the_tags_metadata_cache_gives_what_the_tags_give(tags):
+    # A card without front matter takes its metadata from its tags alone: cached by the tags.
+    got = cards._tags_metadata(tags)
+    assert got == cards._metadata({}, list(tags))
+    got[0]["tags"].append("changed")  # a caller changing its copy changes nothing cached
+    assert cards._tags_metadata(tags) == cards._metadata({}, list(tags))
+
+
 PROSE = [
     "It achieves the following results on the evaluation set:\n- Loss: 0.61\n- Accuracy: 0.9",
     "It ACHIEVES the following results on the evaluation set:\n- Loss: nan",

@@ -36,7 +36,7 @@ import traceback
 from collections import Counter, defaultdict, namedtuple
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 import sqlite_utils
 from tqdm import tqdm
@@ -53,11 +53,13 @@ CARD_BATCH_SIZE = 2000  # card rows carry whole README texts
 # Records are parsed, checked and turned into rows (cards analysed by build/cards.py, the costliest
 # step) in worker processes when a kind's file is at least POOL_MIN_BYTES: CHUNK lines at a time,
 # in TASK pieces (fewer for cards), results taken in file order, so the rows are the same as with
-# one process. The main process reads the lines and writes the rows.
+# one process. The main process reads the lines and writes the rows: a worker sends a task's rows
+# as one serialized in-memory SQLite database (_Shard), which the main process copies into the
+# tables by SQL, a transaction a task (so tasks are large: at 256 records the commits cost more).
 POOL_MIN_BYTES = 4 * 2**20
 WORKERS = max(1, min(4, os.cpu_count() or 1))
-CHUNK, TASK = 4096, 256
-CARD_CHUNK, CARD_TASK = 512, 32
+CHUNK, TASK = 4096, 1024
+CARD_CHUNK, CARD_TASK = 512, 128
 
 
 # ---------------------------------------------------------------- inputs and the skip check
@@ -257,8 +259,7 @@ def _fill(db: sqlite_utils.Database, tmps: dict[str, Path], parts: list, digest:
     counts: Counter[tuple[str, str]] = Counter()  # (source, kind) -> records
     with pool:
         for kind in KINDS:
-            table = schema.KIND_TABLES[kind]
-            numbered = schema.TABLES[table]["pk"] == "id"  # the record's position is the row's id
+            numbered = _numbered(kind)
             n = 0  # numbers the records of a kind across every snapshot (the id of keyless tables)
             for part in parts:
                 folder, manifest = part.folder, part.manifest
@@ -270,13 +271,23 @@ def _fill(db: sqlite_utils.Database, tmps: dict[str, Path], parts: list, digest:
                 context = _Context(kind, str(path), frozenset(s["id"] for s in manifest["sources"]),
                                    frozenset(part.skip), dict(part.rename))
                 add = writer.add_values
-                for source, rows, redactions in pool.rows(context, bar, path):
+                for item in pool.rows(context, bar, path):
+                    if isinstance(item, _Shard):  # a worker's rows, many records at once
+                        if item.failure is not None:
+                            raise item.failure
+                        writer.add_shard(item, n, numbered)
+                        n += item.records
+                        for source, records in item.sources.items():
+                            counts[source, kind] += records
+                        writer.redactor.counts.update(item.redactions)
+                        continue
+                    source, rows, redactions = item
                     n += 1
                     counts[source, kind] += 1
                     if redactions:
                         writer.redactor.counts.update(redactions)
                     for name, row in rows:
-                        if (numbered and name == table) or name == "code_usage_models":
+                        if name in numbered:
                             row[0] = n  # the id (usage_id) column comes first
                         add(name, row)
                 writer.flush()
@@ -448,6 +459,69 @@ class _Failed:
         self.error = error
 
 
+def _numbered(kind: str) -> frozenset[str]:
+    """The tables of a kind's rows whose first column is the record's number among the kind's
+    records (from 1, across every snapshot): the id of a keyless kind's table, and the usage_id
+    of code_usage_models."""
+    table = schema.KIND_TABLES[kind]
+    return frozenset([table] if schema.TABLES[table]["pk"] == "id" else []) | {"code_usage_models"}
+
+
+class _Shard(NamedTuple):
+    """A worker's rows of one task (the lines of _spans_rows()), in an in-memory SQLite database
+    serialized into one bytes object: each table named and ordered as COLUMNS says, its rows in
+    file order, numbered from 1 within the task. The main process copies them into the tables by
+    SQL (_Writer.add_shard()), which costs it far less than receiving and binding each row."""
+    data: bytes | None  # None: no rows
+    tables: tuple[str, ...]
+    records: int  # the records kept (those of a source an earlier snapshot gave are not)
+    sources: Counter  # source -> records
+    redactions: Counter  # (table, column) -> values redacted
+    failure: BaseException | None  # the first bad line's error; the rows are those before it
+
+
+def _spans_shard(context: _Context, spans: list[tuple[int, int, int]]) -> _Shard:
+    """_spans_rows() of the lines, as a _Shard."""
+    results = _spans_rows(context, spans)
+    failure = results.pop().error if results and isinstance(results[-1], _Failed) else None
+    numbered = _numbered(context.kind)
+    tables: dict[str, list[list]] = {}
+    sources: Counter = Counter()
+    redactions: Counter = Counter()
+    records = 0
+    card_keys = set()
+    for result in results:
+        if result is None:
+            continue
+        source, rows, counts = result
+        records += 1
+        sources[source] += 1
+        if counts:
+            redactions.update(counts)
+        for name, row in rows:
+            if name in numbered:
+                row[0] = records
+            elif name == "cards":
+                key = (row[0], row[1])  # (model_id, source)
+                if key in card_keys:  # a repeated card: its sections replace the earlier one's (_Writer)
+                    tables["card_sections"] = [r for r in tables.get("card_sections", ()) if (r[0], r[1]) != key]
+                card_keys.add(key)
+            tables.setdefault(name, []).append(row)
+    if not tables:
+        return _Shard(None, (), records, sources, redactions, failure)
+    conn = sqlite3.connect(":memory:")
+    try:
+        for name, rows in tables.items():
+            columns = COLUMNS[name]
+            conn.execute(f"CREATE TABLE [{name}] ({', '.join(f'[{c}]' for c in columns)})")
+            conn.executemany(f"INSERT INTO [{name}] VALUES ({', '.join('?' * len(columns))})", rows)
+        conn.commit()
+        data = conn.serialize()
+    finally:
+        conn.close()
+    return _Shard(data, tuple(tables), records, sources, redactions, failure)
+
+
 def _analyse(text: str, tags) -> tuple[bool, object]:
     """(True, cards.analyze() result) or (False, the error's repr): errors are reported by the
     main process, with the record's file and line."""
@@ -490,9 +564,10 @@ class _RecordPool:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
 
-    def rows(self, context: _Context, lines, path: Path) -> Iterator[tuple[str, list, Counter]]:
-        """(source, redacted rows, redactions) of each kept line (of `lines`, iter_line_spans() of
-        `path`), in file order."""
+    def rows(self, context: _Context, lines, path: Path) -> Iterator[tuple[str, list, Counter] | _Shard]:
+        """The rows of `lines` (iter_line_spans() of `path`), in file order: from a small file, each
+        kept line's (source, redacted rows, redactions), made here; from a large one, _Shards of
+        many lines each, made by the worker processes."""
         if WORKERS < 2 or not path.exists() or path.stat().st_size < POOL_MIN_BYTES:
             for lineno, _, line in lines:
                 result = _line_rows(context, lineno, line)
@@ -526,16 +601,12 @@ class _RecordPool:
             raise read_error
 
     def _start(self, context, chunk, task) -> list:
-        return [self.pool.submit(_spans_rows, context, chunk[i:i + task]) for i in range(0, len(chunk), task)]
+        return [self.pool.submit(_spans_shard, context, chunk[i:i + task]) for i in range(0, len(chunk), task)]
 
     @staticmethod
-    def _finish(futures: list) -> Iterator[tuple[str, list, Counter]]:
+    def _finish(futures: list) -> Iterator[_Shard]:
         for future in futures:
-            for result in future.result():
-                if isinstance(result, _Failed):
-                    raise result.error
-                if result is not None:
-                    yield result
+            yield future.result()
 
 
 CARDS_SCHEMA = "cards"  # the cards database's schema name, attached to the main one (schema.SIBLINGS)
@@ -758,6 +829,29 @@ class _Writer:
         if len(rows) >= (CARD_BATCH_SIZE if table in ("cards", "card_texts") else BATCH_SIZE):
             self.flush()
 
+    def add_shard(self, shard: _Shard, before: int, numbered: frozenset[str]) -> None:
+        """Copy a worker's rows into their tables by SQL, in TABLES order as flush() writes them
+        (a card's old sections deleted before its sections go in), the numbered tables' numbers
+        offset by `before`, the kind's records before the shard's. Committed at once."""
+        if self.pending:  # rows given one by one go first (a small file of the same kind before)
+            self.flush()
+        if shard.data is None:
+            return
+        conn = self.db.conn
+        # Attached afresh for each shard: SQLite would keep the schema it read from the last one
+        # when the new one has the same schema version (tables in another order, other root pages).
+        conn.execute(f"ATTACH DATABASE ':memory:' AS {_SHARD}")
+        conn.deserialize(shard.data, name=_SHARD)
+        for table in sorted(shard.tables, key=_TABLE_ORDER.index):
+            columns = ", ".join(f"[{c}] + {int(before)}" if i == 0 and table in numbered else f"[{c}]"
+                                for i, c in enumerate(COLUMNS[table]))
+            if table == "cards":  # a replaced card's old sections go with it
+                conn.execute(f"DELETE FROM card_sections WHERE (model_id, source) IN "
+                             f"(SELECT model_id, source FROM {_SHARD}.cards)")
+            conn.execute(_insert_sql(table, f"SELECT {columns} FROM {_SHARD}.[{table}] WHERE true ORDER BY rowid"))
+        conn.commit()
+        conn.execute(f"DETACH DATABASE {_SHARD}")
+
     def flush(self) -> None:
         conn = self.db.conn
         with self.db.atomic():
@@ -772,26 +866,35 @@ class _Writer:
         self.card_keys.clear()
 
 
-def _insert_sql(table: str) -> str:
+def _insert_sql(table: str, rows: str | None = None) -> str:
+    """The INSERT of a table's rows: given as parameters (VALUES (?, ...), in COLUMNS order), or
+    by `rows`, a SELECT of them (with a WHERE clause: SQLite's rule for an upsert's SELECT)."""
+    rows = rows or f"VALUES ({', '.join('?' for _ in COLUMNS[table])})"
     if table == "model_observations":
-        return OBSERVATIONS_SQL
+        return _observations_sql(rows)
     where = CARDS_SCHEMA if table in schema.CARDS_TABLES else schema.TABLE_FILE.get(table)
     name = f"[{where}].[{table}]" if where else f"[{table}]"
-    return (f"INSERT OR REPLACE INTO {name} ({', '.join(f'[{c}]' for c in COLUMNS[table])}) "
-            f"VALUES ({', '.join('?' for _ in COLUMNS[table])})")
+    return f"INSERT OR REPLACE INTO {name} ({', '.join(f'[{c}]' for c in COLUMNS[table])}) {rows}"
+
+
+_SHARD = "shard"  # the schema name a worker's rows (_Shard) are read from
 
 
 _TABLE_ORDER = list(dict.fromkeys([*schema.TABLES, *schema.CARDS_TABLES]))
 _OBSERVATION_COLUMNS = list(schema.TABLES["model_observations"]["columns"])
-OBSERVATIONS_SQL = (
-    f"INSERT INTO model_observations ({', '.join(f'[{c}]' for c in _OBSERVATION_COLUMNS)}) "
-    f"VALUES ({', '.join('?' for _ in _OBSERVATION_COLUMNS)}) "
-    "ON CONFLICT (model_id, source) DO UPDATE SET "
-    + ", ".join(f"[{c}] = coalesce(excluded.[{c}], [{c}])"
-                for c in _OBSERVATION_COLUMNS if c not in ("model_id", "source", "extra"))
-    + ", extra = CASE WHEN excluded.extra IS NULL THEN extra WHEN extra IS NULL THEN excluded.extra"
-      " ELSE json_patch(extra, excluded.extra) END"
-)
+
+
+def _observations_sql(rows: str) -> str:
+    return (
+        f"INSERT INTO model_observations ({', '.join(f'[{c}]' for c in _OBSERVATION_COLUMNS)}) {rows} "
+        "ON CONFLICT (model_id, source) DO UPDATE SET "
+        + ", ".join(f"[{c}] = coalesce(excluded.[{c}], [{c}])"
+                    for c in _OBSERVATION_COLUMNS if c not in ("model_id", "source", "extra"))
+        + ", extra = CASE WHEN excluded.extra IS NULL THEN extra WHEN extra IS NULL THEN excluded.extra"
+          " ELSE json_patch(extra, excluded.extra) END"
+    )
+
+
 _INSERTS = {table: _insert_sql(table) for table in COLUMNS}
 
 

@@ -22,7 +22,7 @@ it does not read exactly.
 from __future__ import annotations
 
 import re
-from keyword import iskeyword
+from keyword import kwlist
 from bisect import bisect_right
 from itertools import accumulate, repeat
 from operator import add
@@ -245,6 +245,7 @@ _IMPORT = re.compile(
     r"[ \t]*(?:#[^\n]*)?(?:\n|\Z)")
 _TRAILING = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*(?:#[^\n]*)?\Z")  # blank and comment lines to the end
 _COMMENT = re.compile(r"#[^\n]*")
+_KEYWORDS = frozenset(kwlist)  # keyword.iskeyword's set (soft keywords such as `match` are names)
 
 
 def imports_only(code: str) -> list[tuple] | None:
@@ -264,24 +265,26 @@ def imports_only(code: str) -> list[tuple] | None:
         m = _IMPORT.match(code, at)
         if m is None:
             break
+        spaces, imported, dots, module, star, listed, bracketed = m.group(
+            "indent", "import", "dots", "module", "star", "names", "bracketed")
         if indent is None:
-            indent = m["indent"]
+            indent = spaces
             if (len(indent) > 0) != (at == 6):
                 return None
-        elif m["indent"] != indent:
+        elif spaces != indent:
             return None
-        if m["import"] is not None:
-            module, names = None, _items(m["import"])
+        if imported is not None:
+            module, names = None, _items(imported)
         else:
-            module, level = m["module"], len(m["dots"])
+            level = len(dots)
             if module is None and not level:
                 return None
-            if module is not None and any(iskeyword(part) for part in module.split(".")):
+            if module is not None and not _KEYWORDS.isdisjoint(module.split(".")):
                 return None
-            if m["star"] is not None:
+            if star is not None:
                 names = [("*", None)]
             else:
-                names = _items(m["names"] if m["names"] is not None else _COMMENT.sub("", m["bracketed"]))
+                names = _items(listed if listed is not None else _COMMENT.sub("", bracketed))
             if level:
                 module = ""  # read, not followed
         if names is None:
@@ -305,7 +308,7 @@ def _items(text: str) -> list[tuple[str, str | None]] | None:
         if not words:
             continue  # the comma that may end a bracketed list
         name, asname = words[0], (words[2] if len(words) == 3 else None)
-        if any(iskeyword(part) for part in name.split(".")) or (asname is not None and iskeyword(asname)):
+        if not _KEYWORDS.isdisjoint(name.split(".")) or asname in _KEYWORDS:
             return None
         items.append((name, asname))
     return items

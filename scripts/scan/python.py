@@ -30,13 +30,23 @@ from .ids import classify
 # Per module: (module, the words the file must hold, its called names). Each word is searched at
 # most once a file, and the words that rule out most modules first: a file without
 # "from_pretrained" (most files) cannot name six of the modules through it; a file without
-# "transformers" has no "sentence_transformers" either.
+# "transformers" has no "sentence_transformers" either. The called names are searched in the order
+# build/signatures.py lists them (the most used first: SentenceTransformer before CrossEncoder), less
+# any literal name that holds another (a file with create_model_and_transforms has create_model).
 _CALLED = {module: sorted({s.function for s in PYTHON_SIGNATURES if s.module == module}) for module in PYTHON_MODULES}
+
+
+def _searched(module: str) -> list[str]:
+    names = list(dict.fromkeys(s.function for s in PYTHON_SIGNATURES if s.module == module))
+    literal = [name for name in names if re.escape(name) == name]
+    return [name for name in names if name not in literal or not any(o != name and o in name for o in literal)]
+
+
 _TRIGGERS = tuple(
     (module,
      (*([b"from_pretrained"] if _CALLED[module] == ["from_pretrained"] else []),
       *[m.encode() for m in PYTHON_MODULES if m != module and m in module], module.encode()),
-     [name.encode() if re.escape(name) == name else re.compile(name.encode()) for name in _CALLED[module]])
+     [name.encode() if re.escape(name) == name else re.compile(name.encode()) for name in _searched(module)])
     for module in PYTHON_MODULES)
 _CALL_TAIL = re.compile(r"\s*\(")                          # a name followed by this is called
 _ASSIGN_TAIL = re.compile(r"[ \t]*(?::[^=\n]*)?=(?!=)")    # `name = `, `name: type = `, `name=`
@@ -241,10 +251,13 @@ def fragment_calls(data: bytes, modules: list[str] | None = None) -> list[Call] 
             if line != last:
                 last = line
                 words = source.lines[line]
-                words = words.split() if any(m in words for m in modules) else ()
-                if words and words[0] in ("import", "from") and any(
-                        w.split(".")[0].strip(",()") in modules for w in words[1:]):
-                    imports.append(line)
+                for module in modules:
+                    if module in words:
+                        words = words.split()
+                        if words[0] in ("import", "from") and any(
+                                w.split(".")[0].strip(",()") in modules for w in words[1:]):
+                            imports.append(line)
+                        break
             at = text.find("import", at + 6)
         if not parse_lines(imports):
             return None
@@ -431,6 +444,8 @@ class Facts:
         self.star_modules: list[str] = []
         self.strings: dict[str, set] = {}    # name -> the values assigned to it (a string or a marker)
         self.calls: dict[tuple, tuple[ast.Call, int]] = {}  # position -> (call, line offset)
+        # matched() as last computed, with the number of calls then; None when an import changed since
+        self._matched: tuple[int, list] | None = None
 
     def add(self, tree: ast.AST, offset: int = 0) -> None:
         """Gather from one parsed tree; `offset` is added to its line numbers (a fragment)."""
@@ -460,6 +475,7 @@ class Facts:
                 self.calls.setdefault((node.lineno + offset, node.col_offset, node.end_lineno + offset,
                                        node.end_col_offset), (node, offset))
             elif isinstance(node, ast.Import):
+                self._matched = None
                 for a in node.names:
                     if a.asname:
                         aliases[a.asname] = a.name
@@ -467,6 +483,7 @@ class Facts:
                         top = a.name.split(".")[0]
                         aliases.setdefault(top, top)
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                self._matched = None
                 for a in node.names:
                     if a.name == "*":
                         if node.module not in self.star_modules:
@@ -490,6 +507,7 @@ class Facts:
     def add_imports(self, statements: list[tuple]) -> None:
         """Gather from import statements read by imports_only(): what add() gathers from their nodes."""
         aliases = self.aliases
+        self._matched = None
         for module, names in statements:
             if module is None:  # import a.b [as c], ...
                 for name, asname in names:
@@ -507,12 +525,16 @@ class Facts:
                         aliases[asname or name] = f"{module}.{name}"
 
     def matched(self) -> list[tuple[ast.Call, int, Signature]]:
-        """The calls whose callee resolves to a signature: (call, line offset, signature)."""
+        """The calls whose callee resolves to a signature: (call, line offset, signature). Computed
+        again only when calls or imports were gathered since (fragment_calls asks twice)."""
+        if self._matched is not None and self._matched[0] == len(self.calls):
+            return self._matched[1]
         found = []
         for _, (node, offset) in sorted(self.calls.items(), key=lambda item: item[0]):
             sig = self.signature(node)
             if sig is not None:
                 found.append((node, offset, sig))
+        self._matched = (len(self.calls), found)
         return found
 
     def signature(self, node: ast.Call) -> Signature | None:

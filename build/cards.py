@@ -595,8 +595,8 @@ def _is_hr(rest: str) -> bool:
     marker = rest[:1]
     if marker not in ("*", "-", "_"):
         return False
-    body = rest.replace(" ", "").replace("\t", "")
-    return len(body) >= 3 and body.count(marker) == len(body)
+    # only the marker, spaces and tabs (strip() leaves nothing), and three markers or more
+    return not rest.strip(marker + " \t") and rest.count(marker) >= 3
 
 
 def _html_kind(rest: str) -> int:
@@ -1021,13 +1021,23 @@ def analyze(text: str, tags: Iterable[str] = ()) -> dict:
         "has_usage_code": parsed["has_usage_code"],
         "has_intro": parsed["has_intro"],
     }
-    items = explain(card)
-    card["score"] = round(float(sum(i["weight"] for i in items if i["met"])), 2)
-    card["score_reasons"] = [
-        f"+{i['weight']:.2f} {i['item']}: {i['evidence']}" if i["met"] else f"+0.00 {i['item']}: missing"
-        for i in items
-    ]
+    card["score"], reasons = _score(tuple(card["sections_present"]), tuple(card["datasets"][:3]),
+                                    card["eval_reporting"], card["license"], card["has_usage_code"],
+                                    card["has_intro"], card["pipeline_tag"])
+    card["score_reasons"] = list(reasons)
     return {"card": card, "sections": sections}
+
+
+@lru_cache(maxsize=16384)  # the same few facts decide the score of many cards
+def _score(sections_present: tuple, datasets: tuple, eval_reporting: str, license: str | None,
+           has_usage_code: bool, has_intro: bool, pipeline_tag: str | None) -> tuple[float, tuple[str, ...]]:
+    """The score and score_reasons of explain() on the card fields it reads (datasets: the first three)."""
+    items = explain({"sections_present": list(sections_present), "datasets": list(datasets),
+                     "eval_reporting": eval_reporting, "license": license, "has_usage_code": has_usage_code,
+                     "has_intro": has_intro, "pipeline_tag": pipeline_tag})
+    score = round(float(sum(i["weight"] for i in items if i["met"])), 2)
+    return score, tuple(f"+{i['weight']:.2f} {i['item']}: {i['evidence']}" if i["met"] else f"+0.00 {i['item']}: missing"
+                        for i in items)
 
 
 # ---------------------------------------------------------------------------

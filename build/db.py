@@ -679,6 +679,8 @@ def _jsonable(value):
     if type(value) in _PLAIN_TYPES:  # most values: checked first
         return value
     if type(value) is list:
+        if not value:
+            return "[]"  # one string object for them all, as the encoder's: pickled once a batch
         # A list of strings (every list a card has), written as the encoder writes it without the
         # encoder's own Python calls; encode_basestring raises TypeError on anything not a str.
         try:

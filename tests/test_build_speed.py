@@ -119,6 +119,18 @@ def test_the_tags_metadata_cache_gives_what_the_tags_give(tags):
     assert cards._tags_metadata(tags) == cards._metadata({}, list(tags))
 
 
+def test_the_cached_score_is_explains():
+    # analyze() takes the score and its reasons from a cache keyed by the fields explain() reads.
+    for path in sorted(FIXTURE_CARDS.glob("*.md")):
+        for tags in ([], ["license:mit", "dataset:squad", "text-classification"]):
+            card = cards.analyze(path.read_text(encoding="utf-8"), tags)["card"]
+            items = cards.explain(card)
+            assert card["score"] == round(float(sum(i["weight"] for i in items if i["met"])), 2)
+            assert card["score_reasons"] == [
+                f"+{i['weight']:.2f} {i['item']}: {i['evidence']}" if i["met"] else f"+0.00 {i['item']}: missing"
+                for i in items]
+
+
 PROSE = [
     "It achieves the following results on the evaluation set:\n- Loss: 0.61\n- Accuracy: 0.9",
     "It ACHIEVES the following results on the evaluation set:\n- Loss: nan",

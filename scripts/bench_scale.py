@@ -5,7 +5,8 @@ records them. Nothing here asserts a time.
 
   synth-build    generate the synthetic snapshot (scripts.synth, --synth-models, default full size:
                  2,000,000 models), build it in its own process (wall time, peak RSS, rows/s), and
-                 insert the same records with plain sqlite3 executemany in the same run (rows/s)
+                 insert the same records with plain sqlite3 executemany in the same run (rows/s: the
+                 whole build's, and its load phase's kind by kind beside executemany's of that kind)
   synth-queries  every canned query on that database: median of 5 runs (ms), and the query plan
                  (EXPLAIN QUERY PLAN) of the slowest
   serve-load     `datasette serve` as `make serve` runs it, 16 connections for 60 s on loopback with
@@ -20,6 +21,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import socket
 import sqlite3
 import statistics
@@ -50,8 +52,10 @@ def executemany_baseline(snapshot: Path, db: Path, batch: int = 10_000) -> dict:
     conn.execute("PRAGMA journal_mode = OFF")
     conn.execute("PRAGMA synchronous = OFF")
     rows = 0
+    per_kind: dict[str, float] = {}  # kind -> seconds, to set beside the build's load of that kind
     start = time.perf_counter()
     for path in sorted(snapshot.glob("*.jsonl")):
+        kind_start = time.perf_counter()
         columns: list[str] | None = None
         pending: list[tuple] = []
         with open(path, encoding="utf-8") as f:
@@ -72,12 +76,37 @@ def executemany_baseline(snapshot: Path, db: Path, batch: int = 10_000) -> dict:
         if pending:
             conn.executemany(insert, pending)
             rows += len(pending)
+        per_kind[path.stem] = round(time.perf_counter() - kind_start, 1)
     conn.commit()
     seconds = time.perf_counter() - start
     conn.close()
     size = db.stat().st_size
     db.unlink()
-    return {"rows": rows, "seconds": round(seconds, 1), "rows_per_s": round(rows / seconds), "db_mib": round(size / 2**20)}
+    return {"rows": rows, "seconds": round(seconds, 1), "rows_per_s": round(rows / seconds), "db_mib": round(size / 2**20),
+            "seconds_per_kind": per_kind}
+
+
+def load_phase(steps: list[str], records: dict, baseline: dict) -> dict:
+    """The build's load of each kind (its "loaded KIND: N s" step lines) beside the baseline's
+    executemany of the same kind: the like-for-like part of the comparison. The build's later steps
+    (indexes, identity, the models table, full-text indexes, summaries) have no counterpart in the
+    baseline, so the whole build's rows/s is the stricter figure; both are reported."""
+    loaded = {}
+    for line in steps:
+        match = re.match(r"loaded (\w+): ([\d.]+) s", line)
+        if match and records.get(match[1]):
+            loaded[match[1]] = float(match[2])
+    kinds = {kind: {"records": records[kind], "build_s": loaded[kind],
+                    "executemany_s": baseline["seconds_per_kind"].get(kind),
+                    "build_vs_executemany": (round(baseline["seconds_per_kind"][kind] / loaded[kind], 2)
+                                             if loaded[kind] and baseline["seconds_per_kind"].get(kind) else None)}
+             for kind in sorted(loaded)}
+    build_s = sum(loaded.values())
+    base_s = sum(baseline["seconds_per_kind"].get(kind, 0) for kind in loaded)
+    n = sum(records[kind] for kind in loaded)
+    return {"kinds": kinds, "records": n, "build_s": round(build_s, 1), "executemany_s": round(base_s, 1),
+            "build_rows_per_s": round(n / build_s) if build_s else None,
+            "build_vs_executemany": round(base_s / build_s, 2) if build_s else None}
 
 
 def _tree_pss_kib(pid: int) -> int:
@@ -144,6 +173,7 @@ def bench_synth_build(work: Path, n_models: int, sources: Path, run_measured) ->
     files = {p.name: round(p.stat().st_size / 2**20, 1) for p in sorted(work.glob(f"synth-{n_models}*.db"))}
     return {"models": n_models, "generate": gen, "records": records, "records_total": total, "build": build,
             "executemany": baseline, "build_vs_executemany": round(build["rows_per_s"] / baseline["rows_per_s"], 2),
+            "load_phase": load_phase(build["steps"], records, baseline),
             **load,
             "db_mib": files, "snapshot_mib": round(sum(p.stat().st_size for p in snapshot.iterdir()) / 2**20)}
 

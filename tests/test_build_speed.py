@@ -188,3 +188,27 @@ def test_bad_input_through_the_workers_names_the_same_line(tmp_path, monkeypatch
     for part in expected:
         assert part in str(e.value)
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == []
+
+
+def test_the_benchmark_sets_each_kinds_load_beside_executemany(tmp_path):
+    """scripts/bench_scale.py reads the build's own step lines ("loaded KIND: N s") to set each
+    kind's load beside executemany of the same records: a change of that line's format would
+    silently drop kinds from the comparison."""
+    import sys
+
+    from scripts.bench_scale import count_records, executemany_baseline, load_phase, run_build_measured
+
+    fixture = Path(__file__).parent / "fixtures" / "snapshot"
+    build_run = run_build_measured([sys.executable, "-m", "build", str(fixture), str(tmp_path / "f.db"), "--force"],
+                                   tmp_path / "build.log")
+    records = count_records(fixture)
+    baseline = executemany_baseline(fixture, tmp_path / "baseline.db")
+    assert baseline["rows"] == sum(records.values())
+    assert set(baseline["seconds_per_kind"]) == set(records)
+    phase = load_phase(build_run["steps"], records, baseline)
+    present = {kind for kind, n in records.items() if n}
+    assert set(phase["kinds"]) == present
+    assert phase["records"] == sum(records[kind] for kind in present)
+    for kind, figures in phase["kinds"].items():
+        assert figures["records"] == records[kind]
+        assert figures["build_s"] >= 0 and figures["executemany_s"] is not None

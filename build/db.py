@@ -318,7 +318,7 @@ def _fill(db: sqlite_utils.Database, tmps: dict[str, Path], parts: list, digest:
         for sql in LICENSES_SQL:
             db.execute(sql)
         db.execute(MODELS_SQL)
-        for table in ("observation_facts", "card_licenses", "dependent_licenses"):
+        for table in ("observation_facts", "card_facts", "dependent_licenses"):
             db.execute(f"DROP TABLE temp.{table}")
         db.conn.commit()
         schema.create_indexes(db, tables={"models"})
@@ -1045,15 +1045,18 @@ def _observation_facts(db: sqlite_utils.Database) -> None:
     conn.commit()
 
 
-# A model's license when no observation gives one: its most recent card's, else the license its
-# reuse links record most often (temp tables keyed by model, which MODELS_SQL joins).
+# A model's license when no observation gives one: its most recent card's that gives one, else the
+# license its reuse links record most often (temp tables keyed by model, which MODELS_SQL joins).
+# The cards' facts (the best score, the license) come from one pass over the cards (a pass for the
+# license and another, through the key, for the score: 9.0 + 4.6 CPU s at 2,000,000 models).
 LICENSES_SQL = [
-    """CREATE TEMP TABLE card_licenses (model_id PRIMARY KEY, license)""",
-    """INSERT INTO temp.card_licenses
-       SELECT model_id, license FROM (
-         SELECT model_id, license,
-                row_number() OVER (PARTITION BY model_id ORDER BY observed IS NULL, observed DESC, source) AS k
-         FROM cards WHERE license IS NOT NULL)
+    """CREATE TEMP TABLE card_facts (model_id PRIMARY KEY, card_score, license)""",
+    """INSERT INTO temp.card_facts
+       SELECT model_id, card_score, license FROM (
+         SELECT model_id, license, max(score) OVER w AS card_score, row_number() OVER w AS k
+         FROM cards
+         WINDOW w AS (PARTITION BY model_id ORDER BY license IS NULL, observed IS NULL, observed DESC, source
+                      ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING))
        WHERE k = 1""",
     """CREATE TEMP TABLE dependent_licenses (model_id PRIMARY KEY, license)""",
     """INSERT INTO temp.dependent_licenses
@@ -1081,9 +1084,6 @@ g AS (
   SELECT model_id, json_group_array(source) AS seen_in, count(*) AS n_sources
   FROM (SELECT model_id, source FROM mentions GROUP BY model_id, source ORDER BY model_id, source)
   GROUP BY model_id
-),
-card_facts AS (
-  SELECT model_id, max(score) AS card_score FROM cards GROUP BY model_id
 ),
 dependent_counts AS (
   SELECT model_id,
@@ -1113,7 +1113,7 @@ SELECT
   f.last_modified,
   f.pipeline_tag,
   f.library_name,
-  coalesce(f.license, card_licenses.license, dependent_licenses.license),
+  coalesce(f.license, card_facts.license, dependent_licenses.license),
   f.downloads_30d,
   f.downloads_observed,
   f.downloads_source,
@@ -1131,8 +1131,7 @@ SELECT
   instr(g.model_id, '/') > 0 OR coalesce(f.in_registry, 0)
 FROM g
 LEFT JOIN temp.observation_facts f ON f.model_id = g.model_id
-LEFT JOIN card_facts ON card_facts.model_id = g.model_id
-LEFT JOIN temp.card_licenses card_licenses ON card_licenses.model_id = g.model_id
+LEFT JOIN temp.card_facts card_facts ON card_facts.model_id = g.model_id
 LEFT JOIN temp.dependent_licenses dependent_licenses ON dependent_licenses.model_id = g.model_id
 LEFT JOIN dependent_counts ON dependent_counts.model_id = g.model_id
 LEFT JOIN child_counts ON child_counts.model_id = g.model_id

@@ -72,10 +72,14 @@ SELECT id AS source, coverage = 'registry' AS is_population,
 FROM sources
 """
 
-MENTIONS_SQL = " UNION ".join(
+# Every (id, source) mention, once, in id order: one GROUP BY (a sort) over every mention. A UNION
+# inserted every mention into a temp b-tree, then sorted the result again: 21.6 -> 14 CPU s at
+# 2,000,000 models.
+MENTIONS_SQL = "SELECT id, source FROM (" + " UNION ALL ".join(
     [f"SELECT [{column}] AS id, source FROM [{table}]" for table, column in MODEL_ID_COLUMNS
      if table not in ("card_sections", "code_usage_models")]
-    + ["SELECT cm.model_id, cu.source FROM code_usage_models cm JOIN code_usages cu ON cu.id = cm.usage_id"])
+    + ["SELECT cm.model_id, cu.source FROM code_usage_models cm JOIN code_usages cu ON cu.id = cm.usage_id"]
+) + ") WHERE id IS NOT NULL GROUP BY id, source ORDER BY id, source"
 
 
 def _owner(model_id: str) -> str | None:
@@ -96,16 +100,16 @@ def reconcile(db: sqlite_utils.Database) -> dict[str, int]:
     # id seen by the same sources, of (source, date, population) tuples shared by every mention of a source.
     seen: dict[str, tuple[tuple[str, str | None, int], ...]] = {}
     shared: dict = {}
-    rows = conn.execute(
-        f"SELECT m.id, m.source, d.date, coalesce(d.is_population, 0) FROM ({MENTIONS_SQL}) m "
-        "LEFT JOIN source_dates d ON d.source = m.source WHERE m.id IS NOT NULL ORDER BY m.id, m.source")
+    # source -> (date, is a population): (None, 0) for a source the sources table does not list
+    dates = {source: (date, is_population) for source, date, is_population in
+             conn.execute("SELECT source, date, coalesce(is_population, 0) FROM source_dates")}
     current, mentions = None, []
-    for model_id, source, date, is_population in rows:
+    for model_id, source in conn.execute(MENTIONS_SQL):
         if model_id != current:
             if current is not None:
                 seen[current] = shared.setdefault(tuple(mentions), tuple(mentions))
             current, mentions = model_id, []
-        mention = (source, date, is_population)
+        mention = (source, *dates.get(source, (None, 0)))
         mentions.append(shared.setdefault(mention, mention))
     if current is not None:
         seen[current] = shared.setdefault(tuple(mentions), tuple(mentions))

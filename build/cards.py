@@ -34,7 +34,7 @@ from collections import OrderedDict
 from functools import lru_cache
 from itertools import repeat
 from operator import sub
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import yaml
 from huggingface_hub import ModelCardData, fastai_utils, hub_mixin
@@ -296,10 +296,10 @@ def _has_prose_results(text: str) -> bool:
 # A setext "heading" whose text has list-item or quote lines is a list or quote
 # followed by a thematic break: list and blockquote rules are off (see _MD).
 _LISTY = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)]|>)(?:[ \t]|$)", re.M)
-# GFM table: a header row followed by a delimiter row.
-_TABLE_HEADER = re.compile(
-    r"^(?=[^\n]*\|)([^\n]*)\n[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$", re.M
-)
+# GFM table: a header row followed by a delimiter row (the specification; _has_metric_table() searches).
+_DELIMITER_ROW = r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$"
+_TABLE_HEADER = re.compile(rf"^(?=[^\n]*\|)([^\n]*)\n{_DELIMITER_ROW}", re.M)
+_DELIMITER_LINE = re.compile(rf"\n{_DELIMITER_ROW}", re.M)  # "\n" first: the regex engine skips to each newline
 _METRIC_HEADER = re.compile(
     r"\b(?:acc(?:uracy)?|f1(?:[ -]?score)?|f-?(?:score|measure)|precision|recall(?:@\d+)?|(?:sacre)?bleu"
     r"|chr-?f\+*|rouge[-\w]*|meteor|ter|wer|cer|em|exact[ _-]?match|perplexity|ppl|auc|roc[- ]?auc|map"
@@ -308,6 +308,21 @@ _METRIC_HEADER = re.compile(
     r"|gsm8k|humaneval|score|avg|average)\b",
     re.I,
 )
+
+
+def _has_metric_table(text: str) -> bool:
+    """any(_METRIC_HEADER.search(m.group(1)) for m in _TABLE_HEADER.finditer(text)), found from the
+    delimiter rows instead of trying _TABLE_HEADER at every line: a table's header is the line before
+    a delimiter row and holds a "|". (finditer() leaves out a header that is the delimiter row of the
+    table just before: a row of " \t|:-" that no metric name matches, so taking it changes nothing.)"""
+    for row in _DELIMITER_LINE.finditer(text):
+        end = row.start()
+        header = text[text.rfind("\n", 0, end) + 1:end]
+        if "|" in header and _METRIC_HEADER.search(header):
+            return True
+    return False
+
+
 # Block rules only, and only those that decide where headings are: fences,
 # indented code and HTML blocks hide "#" lines; thematic breaks and setext
 # underlines are told apart. Lists, block quotes, tables and link reference
@@ -599,12 +614,20 @@ def _is_hr(rest: str) -> bool:
     return not rest.strip(marker + " \t") and rest.count(marker) >= 3
 
 
+# HTML_SEQUENCES kinds 1-4 start "<!" or "<?" (comment, processing instruction, declaration, CDATA):
+# a line with a letter or "/" after its "<" (most of them: tags) can only start one of the others.
+_TAG_KINDS = tuple(kind for kind, (start, _, _) in enumerate(HTML_SEQUENCES)
+                   if not start.pattern.startswith(("^<!", "^<\\?")))
+assert _TAG_KINDS == (0, 5, 6), _TAG_KINDS
+_TAG_START = frozenset("/abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
 def _html_kind(rest: str) -> int:
     """Index of the first of markdown-it's HTML_SEQUENCES whose start `rest` matches, or -1."""
     if rest[:1] != "<":
         return -1
-    for kind, (start, _, _) in enumerate(HTML_SEQUENCES):
-        if start.search(rest):
+    for kind in _TAG_KINDS if rest[1:2] in _TAG_START else range(len(HTML_SEQUENCES)):
+        if HTML_SEQUENCES[kind][0].search(rest):
             return kind
     return -1
 
@@ -745,27 +768,25 @@ def _block_tokens(lines: list[str]) -> list[tuple]:
 _INTERRUPTERS = frozenset("`~*-_<#")
 
 
-def _blocks(lines: list[str]) -> list[tuple]:
-    """Headings and content blocks of a body, with their line ranges.
+def _blocks(lines: list[str]) -> Iterator[tuple]:
+    """Headings and content blocks of a body, with their line ranges, in order.
 
-    Returns ("heading", start, end, level, text), ("paragraph", start, end),
+    Yields ("heading", start, end, level, text), ("paragraph", start, end),
     ("html", start, end) and ("code", start, end, has_text) tuples.
     """
-    blocks = []
     for token in _block_tokens(lines):
         kind = token[0]
         if kind == "atx":
-            blocks.append(("heading", *token[1:]))
+            yield "heading", *token[1:]
         elif kind == "setext":
             start, end = token[1], token[2]
             text = "\n".join(lines[start:end - 1]).strip()
             if _LISTY.search(text):
-                blocks.append(("paragraph", start, end))
+                yield "paragraph", start, end
             else:
-                blocks.append(("heading", start, end, token[3], text))
+                yield "heading", start, end, token[3], text
         else:
-            blocks.append(token)
-    return blocks
+            yield token
 
 
 FILLER, TRAINER, HUMAN = "filler", "trainer", "human"
@@ -879,7 +900,7 @@ def _parse_body(body: str) -> dict:
                 else:
                     break
         if need_table and "|" in text:
-            prose_table = any(_METRIC_HEADER.search(m.group(1)) for m in _TABLE_HEADER.finditer(text))
+            prose_table = _has_metric_table(text)
         if need_results:
             prose_results = _has_prose_results(text)
     current.end = len(lines)

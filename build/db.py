@@ -754,6 +754,19 @@ assert all(COLUMNS[table][0] == "id" for table, spec in schema.TABLES.items() if
 assert COLUMNS["code_usage_models"][0] == "usage_id"
 
 
+_TRAINER_RESULTS_PHRASE_UTF8 = schema.TRAINER_RESULTS_PHRASE.encode()
+
+
+def _has_trainer_results_phrase(text: str) -> bool:
+    """The phrase is in the text, its ASCII letters in any case, as SQLite's LIKE matches it. str.lower()
+    folds ASCII letters as LIKE does, and no other character into this phrase's letters (only U+0130
+    and U+212A lower into ASCII: "i" + U+0307 and "k"). Of a non-ASCII text, its UTF-8 bytes folded
+    by bytes.lower() (ASCII letters only): the same answer, several times faster than str.lower()."""
+    if text.isascii():
+        return schema.TRAINER_RESULTS_PHRASE in text.lower()
+    return _TRAINER_RESULTS_PHRASE_UTF8 in text.encode("utf-8", "surrogatepass").lower()
+
+
 def _rows(kind: str, record: dict, n: int, where: str, analysis: tuple | None = None) -> Iterator[tuple[str, list]]:
     """The (table, row) pairs one snapshot record becomes, each row its values in COLUMNS[table]
     order. `n` numbers the records of a kind (the first value of a numbered table's row and of
@@ -786,8 +799,7 @@ def _rows(kind: str, record: dict, n: int, where: str, analysis: tuple | None = 
                 row[_CARD[name]] = _jsonable(value)
         # The row is complete before it is handed over: the writer may redact and write it at once.
         text = record["text"]
-        # lower() folds ASCII letters as LIKE does; no other letter folds into this phrase's letters
-        row[_CARD["trainer_results_list"]] = int(schema.TRAINER_RESULTS_PHRASE in text.lower())
+        row[_CARD["trainer_results_list"]] = int(_has_trainer_results_phrase(text))
         model_id, source = row[_CARD["model_id"]], row[_CARD["source"]]
         yield table, row
         yield "card_texts", [model_id, source, row[_CARD["observed"]], text]

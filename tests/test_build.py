@@ -441,14 +441,16 @@ def test_card_texts_follow_the_identity_merges(tmp_path):
 def test_trainer_results_list_is_what_like_finds_in_the_text(tmp_path):
     phrase = "achieves the following results on the evaluation set"
     texts = [f"It {phrase}:\n- Loss: 0.1\n", f"It {phrase.upper()}:\n", f"It {phrase.title()}\n",
-             "It achieves the following results on the test set:\n", "# Nothing\n", f"ÉÀ {phrase[:20]}\n"]
+             "It achieves the following results on the test set:\n", "# Nothing\n", f"ÉÀ {phrase[:20]}\n",
+             # non-ASCII texts (matched on their UTF-8 bytes): a match, and U+0130, which lowers to "i" + U+0307
+             f"Ünïcode 🤗 {phrase.title()}\n", f"\u212a {phrase.replace('i', chr(0x130), 1)}\n"]
     snap = write_snapshot(tmp_path / "snap", {"cards": [{"source": "s", "model_id": f"m/{i}", "text": t}
                                                         for i, t in enumerate(texts)]})
     build(snap, tmp_path / "db.db", progress=False)
     conn = connect(tmp_path / "db.db")  # with db_cards.db attached
     got = conn.execute("SELECT k.model_id, k.trainer_results_list, t.text LIKE ? FROM cards k "
                        "JOIN card_texts t USING (model_id, source) ORDER BY 1", [f"%{phrase}%"]).fetchall()
-    assert [flag for _, flag, _ in got] == [1, 1, 1, 0, 0, 0]
+    assert [flag for _, flag, _ in got] == [1, 1, 1, 0, 0, 0, 1, 0]
     assert all(flag == like for _, flag, like in got)
     conn.close()
 

@@ -288,7 +288,7 @@ def reference_analyze(text, tags=(), compress=False):
 def assert_same_blocks(body: str):
     lines = body.split("\n")
     assert cards._block_tokens(lines) == markdown_it_tokens(lines)
-    assert cards._blocks(lines) == reference_blocks(lines, compress=False)
+    assert list(cards._blocks(lines)) == reference_blocks(lines, compress=False)
     assert cards._parse_body(body) == reference_parse_body(body, compress=False)
 
 
@@ -345,6 +345,17 @@ def test_where_the_old_skeleton_was_wrong_the_scanner_follows_markdown_it():
                 "words": 0, "is_filler": True}]
     assert cards._parse_body(body)["sections"] == heading
     assert reference_parse_body(body, compress=True)["sections"] == []  # the old skeleton missed it
+
+
+TABLE_PIECES = ["|", "-", ":", " ", "\t", "\n", "a", "acc", "F1", "score", "x|y", "|---|", "| acc | f1 |",
+                "\n|--|--|\n", "\n:-: | --\n", "\u212a"]
+
+
+@relaxed
+@given(st.lists(st.one_of(st.sampled_from(TABLE_PIECES), st.text(max_size=2)), max_size=30).map("".join))
+def test_metric_tables_are_found_as_the_table_regex_finds_them(text):
+    spec = any(_METRIC_HEADER.search(m.group(1)) for m in _TABLE_HEADER.finditer(text))
+    assert cards._has_metric_table(text) == spec
 
 
 @relaxed

@@ -24,6 +24,7 @@ is skipped unless forced.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -536,6 +537,10 @@ def _worker_init() -> None:
     # The main process handles Ctrl-C and SIGTERM (and stops the workers); a worker just ends.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # What the worker inherits from the main process (modules, the build's state) lives as long as it
+    # does: out of the garbage collector's passes, which otherwise walk it all again and again while
+    # the worker makes rows (and copy its pages, written by the walk).
+    gc.freeze()
 
 
 class _RecordPool:

@@ -27,8 +27,8 @@ from .ids import classify
 # Per module, the names its signatures call: a file is parsed only if it names a module and one
 # of that module's called names (in a call, or in the import that aliases it). A literal name is
 # looked for as bytes (`in`: several times faster than a regular expression), a pattern as one.
-# Per module: (module, the words the file must hold, its called names). Each word is searched at
-# most once a file, and the words that rule out most modules first: a file without
+# Per module: (module, the checks the file must pass: its words, its called names). Each word is searched
+# at most once a file, and the words that rule out most modules first: a file without
 # "from_pretrained" (most files) cannot name six of the modules through it; a file without
 # "transformers" has no "sentence_transformers" either. The called names are searched in the order
 # build/signatures.py lists them (the most used first: SentenceTransformer before CrossEncoder), less
@@ -42,12 +42,23 @@ def _searched(module: str) -> list[str]:
     return [name for name in names if name not in literal or not any(o != name and o in name for o in literal)]
 
 
-_TRIGGERS = tuple(
-    (module,
-     (*([b"from_pretrained"] if _CALLED[module] == ["from_pretrained"] else []),
-      *[m.encode() for m in PYTHON_MODULES if m != module and m in module], module.encode()),
-     [name.encode() if re.escape(name) == name else re.compile(name.encode()) for name in _searched(module)])
-    for module in PYTHON_MODULES)
+def _checks(module: str) -> tuple[tuple, ...]:
+    """What the file must hold to name the module: each check is a tuple of words or patterns, one
+    of which must be in the file. A module whose called names are all literals longer than its own
+    name is checked by those names first: a longer word is cheaper to search for (the search skips
+    ahead by its length), and most files hold neither (timm: `create_model` first)."""
+    words = (*([b"from_pretrained"] if _CALLED[module] == ["from_pretrained"] else []),
+             *[m.encode() for m in PYTHON_MODULES if m != module and m in module], module.encode())
+    names = tuple(name.encode() if re.escape(name) == name else re.compile(name.encode()) for name in _searched(module))
+    checks = [(word,) for word in words]
+    if names == (b"from_pretrained",):  # already a word
+        return tuple(checks)
+    if all(type(name) is bytes and len(name) > len(module) for name in names):
+        return (names, *checks)
+    return (*checks, names)
+
+
+_TRIGGERS = tuple((module, _checks(module)) for module in PYTHON_MODULES)
 _CALL_TAIL = re.compile(r"\s*\(")                          # a name followed by this is called
 _ASSIGN_TAIL = re.compile(r"[ \t]*(?::[^=\n]*)?=(?!=)")    # `name = `, `name: type = `, `name=`
 
@@ -110,21 +121,18 @@ def _modules(data: bytes) -> list[str]:
     """The signature modules the file names together with one of their called names."""
     found = []
     present: dict = {}  # word or called name -> whether the file holds it (each searched once)
-    for module, words, names in _TRIGGERS:
-        for word in words:
-            hit = present.get(word)
-            if hit is None:
-                hit = present[word] = word in data
-            if not hit:
-                break
-        else:
-            for name in names:
-                hit = present.get(name)
+    for module, checks in _TRIGGERS:
+        for check in checks:
+            for word in check:
+                hit = present.get(word)
                 if hit is None:
-                    hit = present[name] = name in data if type(name) is bytes else bool(name.search(data))
+                    hit = present[word] = word in data if type(word) is bytes else bool(word.search(data))
                 if hit:
-                    found.append(module)
                     break
+            else:
+                break  # none of the check's words
+        else:
+            found.append(module)
     return found
 
 

@@ -657,6 +657,29 @@ def test_the_prefilter_finds_what_its_definition_finds():
     assert _modules(b"import sentence_transformers\nmodel.from_pretrained(x)") == ["transformers"]  # a substring
 
 
+def test_a_statement_repeated_in_another_file_of_a_scan_is_parsed_once(monkeypatch):
+    """The files of one scan share what they parsed (Scan.parsed): a statement the same to the
+    character in a second file is not parsed again, and each file still gets its own lines and calls."""
+    import ast
+
+    from scripts.scan import python
+    from scripts.scan.repo import Scan, scan_file
+
+    first = b'from transformers import AutoModel, pipeline\nMODEL = "org/one"\nm = AutoModel.from_pretrained(MODEL)\n'
+    second = b'"""Doc."""\nfrom transformers import AutoModel, pipeline\n\nMODEL = "org/two"\n\nm = AutoModel.from_pretrained(MODEL)\n'
+    parsed = []
+    real = ast.parse
+    monkeypatch.setattr(python.ast, "parse", lambda code, *a, **k: parsed.append(code) or real(code, *a, **k))
+    scan = Scan()
+    scan_file("a.py", first, scan)
+    scan_file("b.py", second, scan)
+    assert [(path, c.line, c.model_id) for path, c in scan.calls] == [("a.py", 3, "org/one"), ("b.py", 6, "org/two")]
+    assert len([code for code in parsed if "m = AutoModel" in code]) == 1  # the second file reuses it
+    assert [(c.line, c.model_id) for _, c in scan.calls] == [
+        (c.line, c.model_id) for c in full_calls(first) + full_calls(second)]
+    assert Scan() == Scan() and "parsed" not in repr(scan)  # not part of a scan's results
+
+
 def test_a_statement_repeated_in_a_file_is_parsed_once(monkeypatch):
     """Test files load one model the same way many times: the same text, at the same indentation,
     is parsed once a file, and every copy is still read at its own line."""

@@ -46,6 +46,8 @@ class Scan:
     files: Counter = field(default_factory=Counter)                       # scanned files by language
     bytes: Counter = field(default_factory=Counter)                       # scanned bytes by language
     skipped: Counter = field(default_factory=Counter)                     # skipped files by reason
+    # statements parsed so far, shared by the files of this scan (scripts/scan/python.py: fragment_calls)
+    parsed: dict = field(default_factory=dict, repr=False, compare=False)
 
     def merge(self, other: "Scan") -> None:
         self.calls += other.calls
@@ -100,7 +102,7 @@ def scan_file(path: str, data: bytes, scan: Scan) -> None:
         return
     try:
         if lang == "python":
-            calls = scan_python(data)
+            calls = scan_python(data, scan.parsed)
             if _name(path).lower() == "setup.py":
                 for library, req, line in scan_manifest("setup.py", data):
                     scan.libraries.append((path, library, req, line))

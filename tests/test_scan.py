@@ -629,23 +629,26 @@ def test_the_published_links_carry_the_method_that_found_them(real_db):
 # ---------------------------------------------------------------- speed-ups that must not change results
 
 def _modules_by_definition(data: bytes) -> list[str]:
-    """What the byte pre-filter must return: the modules the file names with one of their called names."""
+    """What the byte pre-filter must return: the modules the file names on a line that says "import",
+    with one of their called names anywhere in the file."""
     import re
 
     called = {m: [s.function for s in signatures.PYTHON_SIGNATURES if s.module == m] for m in signatures.PYTHON_MODULES}
-    return [m for m in signatures.PYTHON_MODULES if m.encode() in data
+    lines = [line for line in data.split(b"\n") if b"import" in line]
+    return [m for m in signatures.PYTHON_MODULES if any(m.encode() in line for line in lines)
             and any(re.search(name.encode(), data) for name in called[m])]
 
 
 def test_the_prefilter_finds_what_its_definition_finds():
-    """The pre-filter searches each word once a file, the rarest first (a file without
-    `from_pretrained` rules out six modules at once); the modules it returns are those of the definition."""
+    """The pre-filter looks for module names in the lines that say "import" only, and searches each
+    called name once a file; the modules it returns are those of the definition."""
     import random
 
     from scripts.scan.python import _modules
 
     words = [*signatures.PYTHON_MODULES, *{s.function for s in signatures.PYTHON_SIGNATURES},
-             "TransformerWordEmbeddings", "sentence_transformer", "transformer", "from_pretrain", "spac", "x"]
+             "TransformerWordEmbeddings", "sentence_transformer", "transformer", "from_pretrain", "spac", "x",
+             "import", "import", "from", "importlib", "\n", "\n", "\r\n", "#"]
     rng = random.Random(12)
     cases = [b"", b"import os\n"] + [" ".join(rng.sample(words, rng.randint(1, 6))).encode() for _ in range(3000)]
     cases += [b"import sentence_transformers\nSentenceTransformer('x')", b"from peft import PeftModel\nPeftModel.load('x')",
@@ -655,6 +658,9 @@ def test_the_prefilter_finds_what_its_definition_finds():
     assert _modules(b"import transformers\npipeline('ner')") == ["transformers"]
     assert _modules(b"import sentence_transformers\nSentenceTransformer(x)") == ["sentence_transformers"]
     assert _modules(b"import sentence_transformers\nmodel.from_pretrained(x)") == ["transformers"]  # a substring
+    # named, not imported: no call can resolve to it
+    assert _modules(b"# uses transformers\nimport torch\nmodel.from_pretrained(x)") == []
+    assert _modules(b"import torch  # transformers\nmodel.from_pretrained(x)") == ["transformers"]
 
 
 def test_a_statement_repeated_in_another_file_of_a_scan_is_parsed_once(monkeypatch):

@@ -24,15 +24,17 @@ from build.signatures import PYTHON_MODULES, PYTHON_SIGNATURES, Signature
 from .fragments import Source, Unsure, imports_only
 from .ids import classify
 
-# Per module, the names its signatures call: a file is parsed only if it names a module and one
-# of that module's called names (in a call, or in the import that aliases it). A literal name is
-# looked for as bytes (`in`: several times faster than a regular expression), a pattern as one.
-# Per module: (module, the checks the file must pass: its words, its called names). Each word is searched
-# at most once a file, and the words that rule out most modules first: a file without
-# "from_pretrained" (most files) cannot name six of the modules through it; a file without
-# "transformers" has no "sentence_transformers" either. The called names are searched in the order
-# build/signatures.py lists them (the most used first: SentenceTransformer before CrossEncoder), less
-# any literal name that holds another (a file with create_model_and_transforms has create_model).
+# Per module, the names its signatures call: a file is parsed for a module only if a line of it that
+# says "import" names the module, and the file holds one of the module's called names (in a call, or
+# in the import that aliases it). A call resolves only through an import of its module, and the
+# statement path reads only the import lines that name it, so a module named elsewhere alone (a
+# comment, a docstring, a string) gives no call; its name is looked for in those lines only (a few
+# percent of a file: one search of the file for "import", where a search of the whole file for each
+# of the thirteen module names cost 11% of a pass over peft and sentence-transformers). A literal
+# called name is looked for as bytes (`in`: several times faster than a regular expression), a
+# pattern as one; each at most once a file, in the order build/signatures.py lists them (the most
+# used first: SentenceTransformer before CrossEncoder), less any literal name that holds another (a
+# file with create_model_and_transforms has create_model).
 _CALLED = {module: sorted({s.function for s in PYTHON_SIGNATURES if s.module == module}) for module in PYTHON_MODULES}
 
 
@@ -42,23 +44,9 @@ def _searched(module: str) -> list[str]:
     return [name for name in names if name not in literal or not any(o != name and o in name for o in literal)]
 
 
-def _checks(module: str) -> tuple[tuple, ...]:
-    """What the file must hold to name the module: each check is a tuple of words or patterns, one
-    of which must be in the file. A module whose called names are all literals longer than its own
-    name is checked by those names first: a longer word is cheaper to search for (the search skips
-    ahead by its length), and most files hold neither (timm: `create_model` first)."""
-    words = (*([b"from_pretrained"] if _CALLED[module] == ["from_pretrained"] else []),
-             *[m.encode() for m in PYTHON_MODULES if m != module and m in module], module.encode())
-    names = tuple(name.encode() if re.escape(name) == name else re.compile(name.encode()) for name in _searched(module))
-    checks = [(word,) for word in words]
-    if names == (b"from_pretrained",):  # already a word
-        return tuple(checks)
-    if all(type(name) is bytes and len(name) > len(module) for name in names):
-        return (names, *checks)
-    return (*checks, names)
-
-
-_TRIGGERS = tuple((module, _checks(module)) for module in PYTHON_MODULES)
+_TRIGGERS = tuple((module, module.encode(), tuple(name.encode() if re.escape(name) == name else re.compile(name.encode())
+                                                  for name in _searched(module)))
+                  for module in PYTHON_MODULES)
 _CALL_TAIL = re.compile(r"\s*\(")                          # a name followed by this is called
 _ASSIGN_TAIL = re.compile(r"[ \t]*(?::[^=\n]*)?=(?!=)")    # `name = `, `name: type = `, `name=`
 
@@ -112,28 +100,45 @@ class Call:
 
 
 def may_match(data: bytes) -> bool:
-    """False when no signature can match: the file names none of their modules, or none of the
-    functions of the modules it names (a byte search, far faster than parsing)."""
+    """False when no signature can match: the file imports none of their modules (names one on no
+    line that says "import"), or holds none of the functions of those it does (a byte search, far
+    faster than parsing)."""
     return bool(_modules(data))
 
 
 def _modules(data: bytes) -> list[str]:
-    """The signature modules the file names together with one of their called names."""
+    """The signature modules named on a line that says "import", in a file that holds one of their
+    called names."""
+    imports = _import_lines(data)
+    if not imports:
+        return []
     found = []
-    present: dict = {}  # word or called name -> whether the file holds it (each searched once)
-    for module, checks in _TRIGGERS:
-        for check in checks:
-            for word in check:
-                hit = present.get(word)
-                if hit is None:
-                    hit = present[word] = word in data if type(word) is bytes else bool(word.search(data))
-                if hit:
-                    break
-            else:
-                break  # none of the check's words
-        else:
-            found.append(module)
+    present: dict = {}  # called name -> whether the file holds it (each searched once)
+    for module, word, names in _TRIGGERS:
+        if word not in imports:
+            continue
+        for name in names:
+            hit = present.get(name)
+            if hit is None:
+                hit = present[name] = name in data if type(name) is bytes else bool(name.search(data))
+            if hit:
+                found.append(module)
+                break
     return found
+
+
+def _import_lines(data: bytes) -> bytes:
+    """The lines of the file that hold "import" (as bytes, without their line ends), joined by newlines."""
+    lines = []
+    at = data.find(b"import")
+    while at != -1:
+        end = data.find(b"\n", at)
+        if end == -1:
+            lines.append(data[data.rfind(b"\n", 0, at) + 1:])
+            break
+        lines.append(data[data.rfind(b"\n", 0, at) + 1:end])
+        at = data.find(b"import", end)
+    return b"\n".join(lines)
 
 
 def scan_python(data: bytes, parsed: dict | None = None) -> list[Call]:

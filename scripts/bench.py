@@ -22,7 +22,7 @@ the numbers are for people to read and compare with the targets in the docs.
                 the median pass, the slowest and fastest, and the load average. Corpora: the
                 standard library of this Python (no file loads a model: the byte pre-filter skips
                 them), the code that loads models here (every .py file of this environment's
-                site-packages that names a signature module and one of its calls, and the labelled
+                site-packages that imports a signature module and holds one of its calls, and the labelled
                 corpus of tests/scan_corpus.py: every file goes past the pre-filter), and with
                 --code DIR... every .py file under those folders (checkouts of your choice)
 """

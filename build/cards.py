@@ -32,9 +32,9 @@ import re
 import sys
 from collections import OrderedDict
 from functools import lru_cache
-from itertools import repeat
+from itertools import accumulate, repeat
 from operator import sub
-from typing import Iterable, Iterator
+from typing import Iterable
 
 import yaml
 from huggingface_hub import ModelCardData, fastai_utils, hub_mixin
@@ -657,7 +657,7 @@ def _interrupts(rest: str) -> bool:
     return False
 
 
-def _block_tokens(lines: list[str]) -> list[tuple]:
+def _block_tokens(lines: list[str], body: str | None = None) -> list[tuple]:
     """The blocks markdown-it's block parser finds in "\\n".join(lines) with the rules of _MD.
 
     The same line ranges (token.map) as markdown-it-py's rules code, fence, hr, html_block
@@ -667,19 +667,22 @@ def _block_tokens(lines: list[str]) -> list[tuple]:
     markdown-it on generated Markdown and every real card. Returns ("code", start, end,
     has_text) for indented and fenced code, ("html", start, end), ("atx", start, end, level,
     text), ("setext", start, end, level) and ("paragraph", start, end); thematic breaks are
-    left out (the analysis does not use them).
+    left out (the analysis does not use them). `body`, when given, is "\n".join(lines).
     """
     n = len(lines)
     if n and not lines[-1].strip(" \t"):  # markdown-it gives a last line of spaces and tabs no line
         n -= 1
     head = lines[:n]
     # each line's text after its indent, and the indent's width (lines and the maps run in C)
-    rests = list(map(str.lstrip, head, repeat(" \t", n)))
-    cols = list(map(sub, map(len, head), map(len, rests)))
-    if "\t" in "".join(head):  # an indent with a tab: its width is not its length
-        for i, line in enumerate(head):
-            if cols[i] and "\t" in line[:cols[i]]:
-                cols[i] = _columns(line[:cols[i]])
+    if body is not None and body[:1] not in (" ", "\t") and "\n " not in body and "\n\t" not in body:
+        rests, cols = head, [0] * n  # no line is indented
+    else:
+        rests = list(map(str.lstrip, head, repeat(" \t", n)))
+        cols = list(map(sub, map(len, head), map(len, rests)))
+        if "\t" in "".join(head):  # an indent with a tab: its width is not its length
+            for i, line in enumerate(head):
+                if cols[i] and "\t" in line[:cols[i]]:
+                    cols[i] = _columns(line[:cols[i]])
     out = []
     line = 0
     while line < n:
@@ -768,27 +771,6 @@ def _block_tokens(lines: list[str]) -> list[tuple]:
 _INTERRUPTERS = frozenset("`~*-_<#")
 
 
-def _blocks(lines: list[str]) -> Iterator[tuple]:
-    """Headings and content blocks of a body, with their line ranges, in order.
-
-    Yields ("heading", start, end, level, text), ("paragraph", start, end),
-    ("html", start, end) and ("code", start, end, has_text) tuples.
-    """
-    for token in _block_tokens(lines):
-        kind = token[0]
-        if kind == "atx":
-            yield "heading", *token[1:]
-        elif kind == "setext":
-            start, end = token[1], token[2]
-            text = "\n".join(lines[start:end - 1]).strip()
-            if _LISTY.search(text):
-                yield "paragraph", start, end
-            else:
-                yield "heading", start, end, token[3], text
-        else:
-            yield token
-
-
 FILLER, TRAINER, HUMAN = "filler", "trainer", "human"
 
 
@@ -810,25 +792,23 @@ def _line_kind(line: str) -> str:
     return FILLER if not norm or norm in FILLER_PHRASES else HUMAN
 
 
-def _prose_text(lines: list[str], start: int, end: int) -> str:
-    """The original text of a paragraph without inline HTML comments and tags."""
-    text = "\n".join(lines[start:end])
-    if "<" in text:
-        text = _TAG.sub(" ", _COMMENT.sub(" ", text))
-    return text
+@lru_cache(maxsize=4096)  # logos, badges and the templates' comments repeat from card to card
+def _html_has_text(text: str) -> bool:
+    """An HTML block has text outside its comments and tags."""
+    return _ALNUM.search(_TAG.sub(" ", _COMMENT.sub(" ", text))) is not None
 
 
-def _words(lines: list[str], start: int, end: int) -> int:
-    return len(" ".join(lines[start:end]).split())
+# str.split() splits an ASCII text at the characters str.isspace() takes: in the text's bytes
+# mapped to b" " (space) or b"a" (the rest), its words are the b" a" pairs (a b" " put in front).
+_SPACE_OR_NOT = bytes(32 if chr(i).isspace() else 97 for i in range(128)) + b"a" * 128
 
 
 class _Section:
-    __slots__ = ("heading", "level", "canonical", "start", "end", "heading_words", "content", "human", "code")
+    __slots__ = ("heading", "level", "canonical", "start", "end", "heading_start", "content", "human", "code")
 
-    def __init__(self, heading: str | None, level: int, start: int, heading_words: int = 0):
-        self.heading, self.level, self.start, self.end = heading, level, start, start
+    def __init__(self, heading: str | None, level: int, heading_start: int, start: int):
+        self.heading, self.level, self.heading_start, self.start, self.end = heading, level, heading_start, start, start
         self.canonical = canonical_section(heading) if heading is not None else None
-        self.heading_words = heading_words
         self.content = self.human = self.code = False
 
 
@@ -856,16 +836,16 @@ def _parse_body_cached(body: str) -> dict:
 def _parse_body(body: str) -> dict:
     """Sections and body facts of a Markdown body (see analyze for the fields)."""
     lines = body.split("\n")
-    preamble = _Section(None, 0, 0)
+    preamble = _Section(None, 0, 0, 0)
     sections: list[_Section] = []
     current = preamble
     intro_words = 0
     prose_table = prose_results = False
-    for block in _blocks(lines):
+    for block in _block_tokens(lines, body):
         kind, start, end = block[0], block[1], block[2]
-        if kind == "heading":
+        if kind == "atx":
             current.end = start
-            current = _Section(block[4], block[3], end, _words(lines, start, end))
+            current = _Section(block[4], block[3], start, end)
             sections.append(current)
             continue
         if kind == "code":
@@ -873,9 +853,18 @@ def _parse_body(body: str) -> dict:
                 current.content = current.human = current.code = True
             continue
         if kind == "html":
-            if not current.human and _ALNUM.search(_TAG.sub(" ", _COMMENT.sub(" ", "\n".join(lines[start:end])))):
+            if not current.human and _html_has_text("\n".join(lines[start:end])):
                 current.content = current.human = True
             continue
+        if kind == "setext":
+            text = "\n".join(lines[start:end - 1]).strip()
+            # A setext "heading" whose text has list-item or quote lines is a list or quote
+            # followed by a thematic break: a paragraph here (list and blockquote rules are off).
+            if not _LISTY.search(text):
+                current.end = start
+                current = _Section(text, block[3], start, end)
+                sections.append(current)
+                continue
         # A paragraph. The intro is the prose before the first section or under
         # an unmapped title; elsewhere one human line settles the section.
         in_intro = current is preamble or (current is sections[0] and current.canonical is None)
@@ -885,7 +874,10 @@ def _parse_body(body: str) -> dict:
         need_results = not prose_results and current.canonical not in NOT_EVALUATION_TABLE_SECTIONS
         if not (need_lines or need_table or need_results):
             continue
-        text = _prose_text(lines, start, end)
+        # the paragraph's text without inline HTML comments and tags
+        text = lines[start] if end == start + 1 else "\n".join(lines[start:end])
+        if "<" in text:
+            text = _TAG.sub(" ", _COMMENT.sub(" ", text))
         for line in text.split("\n") if need_lines else ():
             line_kind = _line_kind(line)
             if line_kind == FILLER:
@@ -917,7 +909,17 @@ def _parse_body(body: str) -> dict:
                 filled[parent] = True
         open_sections.append(index)
 
-    section_words = [_words(lines, s.start, s.end) for s in sections]
+    # Words: those of the preamble, of each heading and of each section's text (the heading excluded),
+    # which partition the lines. Line i starts at offsets[i] + i in the body.
+    offsets = list(accumulate(map(len, lines), initial=0))
+    if body.isascii():
+        count = (b" " + body.encode("ascii")).translate(_SPACE_OR_NOT).count
+        section_words = [count(b" a", offsets[s.start] + s.start, offsets[s.end] + s.end) for s in sections]
+        words = count(b" a")
+    else:
+        section_words = [len(body[offsets[s.start] + s.start:offsets[s.end] + s.end].split()) for s in sections]
+        words = len(body[:offsets[preamble.end] + preamble.end].split()) + sum(section_words) + sum(
+            len(body[offsets[s.heading_start] + s.heading_start:offsets[s.start] + s.start].split()) for s in sections)
     human_outside_trainer = preamble.human or any(
         s.human for s in sections if s.canonical not in TRAINER_AUTO_SECTIONS)
     return {
@@ -927,7 +929,7 @@ def _parse_body(body: str) -> dict:
             for i, s in enumerate(sections)
         ],
         # Preamble, heading lines and section bodies partition the lines.
-        "words": _words(lines, 0, preamble.end) + sum(section_words) + sum(s.heading_words for s in sections),
+        "words": words,
         "has_usage_code": any(s.code for s in [preamble, *sections] if s.canonical in USAGE_CODE_SECTIONS),
         "has_intro": intro_words >= INTRO_MIN_WORDS,
         "prose_table": prose_table,

@@ -32,8 +32,8 @@ from hypothesis import strategies as st
 
 from build import cards
 from build.cards import (FILLER, HUMAN, INTRO_MIN_WORDS, NOT_EVALUATION_TABLE_SECTIONS, TRAINER_AUTO_SECTIONS,
-                         USAGE_CODE_SECTIONS, _ALNUM, _COMMENT, _METRIC_HEADER, _TABLE_HEADER, _TAG, _Section,
-                         _line_kind, _words, analyze)
+                         USAGE_CODE_SECTIONS, _ALNUM, _COMMENT, _METRIC_HEADER, _TABLE_HEADER, _TAG, _line_kind,
+                         analyze, canonical_section)
 from tests.test_cards import FIXTURES, MARKDOWN_PIECES, real_cards, tag_lists
 
 
@@ -192,6 +192,18 @@ def _prose_text(lines: list[str], start: int, end: int) -> str:
     return text
 
 
+def _words(lines: list[str], start: int, end: int) -> int:
+    return len(" ".join(lines[start:end]).split())
+
+
+class _Section:
+    def __init__(self, heading: str | None, level: int, start: int, heading_words: int = 0):
+        self.heading, self.level, self.start, self.end = heading, level, start, start
+        self.canonical = canonical_section(heading) if heading is not None else None
+        self.heading_words = heading_words
+        self.content = self.human = self.code = False
+
+
 def reference_parse_body(body: str, compress: bool = True) -> dict:
     """The analysis of a body as it was (the reference). Sections and body facts of a Markdown body (see analyze for the fields)."""
     lines = body.split("\n")
@@ -287,8 +299,7 @@ def reference_analyze(text, tags=(), compress=False):
 
 def assert_same_blocks(body: str):
     lines = body.split("\n")
-    assert cards._block_tokens(lines) == markdown_it_tokens(lines)
-    assert list(cards._blocks(lines)) == reference_blocks(lines, compress=False)
+    assert cards._block_tokens(lines) == cards._block_tokens(lines, body) == markdown_it_tokens(lines)
     assert cards._parse_body(body) == reference_parse_body(body, compress=False)
 
 
@@ -345,6 +356,25 @@ def test_where_the_old_skeleton_was_wrong_the_scanner_follows_markdown_it():
                 "words": 0, "is_filler": True}]
     assert cards._parse_body(body)["sections"] == heading
     assert reference_parse_body(body, compress=True)["sections"] == []  # the old skeleton missed it
+
+
+ascii_hostile = st.lists(st.one_of(st.sampled_from([p for p in PIECES if p.isascii()]),
+                                   st.text(st.characters(max_codepoint=127), max_size=6)), max_size=60).map("".join)
+
+
+@relaxed
+@given(ascii_hostile)
+def test_ascii_bodies(text):
+    """An ASCII body's words are counted on its bytes (cards._SPACE_OR_NOT), the others' by str.split()."""
+    assert_same_blocks(text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+@pytest.mark.parametrize("char", [chr(i) for i in range(128) if chr(i) not in "\r"])
+def test_ascii_word_counts_follow_str_split(char):
+    body = f"{char}a{char}b{char}\n# h{char}x {char}\n{char}\n\ny{char}{char}z\nT{char}\n---\n{char}"
+    assert body.isascii()
+    assert_same_blocks(body)
+    assert_same_blocks(body + "\u00e9")  # the same body, not ASCII
 
 
 TABLE_PIECES = ["|", "-", ":", " ", "\t", "\n", "a", "acc", "F1", "score", "x|y", "|---|", "| acc | f1 |",

@@ -28,6 +28,7 @@ import gc
 import hashlib
 import json
 import multiprocessing
+import operator
 import os
 import signal
 import sqlite3
@@ -46,7 +47,9 @@ from tqdm import tqdm
 from build import cards, combine, findings, identity, populations, schema, signatures, summaries
 from build import facets
 from build.redact import REPLACEMENT, Redactor
-from build.snapshot import BOOL_OR_TEXT, KINDS, MODEL_IDS, SnapshotError, iter_line_spans, parse_line, remove_stale
+from build.redact import may_hold_token_bytes
+from build.snapshot import (BOOL_OR_TEXT, KINDS, MODEL_IDS, Shape, SnapshotError, iter_line_spans,
+                            parse_line_shape, remove_stale)
 
 BUILDER_VERSION = "1"
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +65,13 @@ POOL_MIN_BYTES = 4 * 2**20
 WORKERS = max(1, min(4, os.cpu_count() or 1))
 CHUNK, TASK = 4096, 1024
 CARD_CHUNK, CARD_TASK = 512, 128
+
+# Python's sqlite3 binds a None parameter by its adaptation protocol: no adapter registered for
+# NoneType, it asks PrepareProtocol for `__adapt__`, whose AttributeError is raised and cleared for
+# every None (a row of model_observations has about 14): half of the cost of a worker's executemany
+# (_spans_shard). An adapter registered for NoneType is found first; {}.get gives None back, bound
+# as NULL as before. The same values are stored, by every connection of this process.
+sqlite3.register_adapter(type(None), {}.get)
 
 
 # ---------------------------------------------------------------- inputs and the skip check
@@ -421,11 +431,23 @@ def _line_rows(context: _Context, lineno: int, line: bytes) -> tuple[str, list, 
     usage_id) from the main process, which counts the records."""
     kind, path, source_ids, skip, rename = context
     where = f"{path}:{lineno}"
-    record = parse_line(kind, line, where, source_ids)
+    record, shape = parse_line_shape(kind, line, where, source_ids)
     if record["source"] in skip:
         return None
     if record["source"] in rename:
-        record = {**record, "source": rename[record["source"]]}
+        record = {**record, "source": rename[record["source"]]}  # the same shape: the key keeps its place
+    if shape is not None and kind in _PLAIN_KINDS:
+        # One row, of the record's own values (or their JSON text): where the line holds no token's
+        # beginning, none of them does (build.snapshot.signature(): no \\u escape in the line), so
+        # there is nothing to redact.
+        row = _values(kind, record, shape)
+        if _NUMBERED_KIND[kind]:
+            row[0] = 0
+        if may_hold_token_bytes(line):
+            redactor = Redactor()
+            redactor.values(_KIND_TABLE[kind], COLUMNS[_KIND_TABLE[kind]], row)
+            return record["source"], [(_KIND_TABLE[kind], row)], redactor.counts or None
+        return record["source"], [(_KIND_TABLE[kind], row)], None
     redactor = Redactor()
     rows = redactor.rows(list(_rows(kind, record, 0, where)), COLUMNS)
     return record["source"], rows, redactor.counts or None  # None: nothing to send back (most records)
@@ -649,7 +671,7 @@ _JSON_SORTED = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 def _value(column_type, value):
     """One checked field as SQLite stores it (JSON text for lists/objects, 0/1 for bools)."""
     if column_type is bool:
-        return int(value)
+        return int(value) if value != "" else value  # "" (taken as missing by the checks) is stored as given
     if column_type is BOOL_OR_TEXT and isinstance(value, bool):
         return "true" if value else "false"
     if column_type is list or column_type is MODEL_IDS:
@@ -721,11 +743,23 @@ def _layout(kind: str) -> dict[str, tuple[int, object]]:
 
 
 _LAYOUTS = {kind: _layout(kind) for kind in KINDS}
+_KIND_TABLE = schema.KIND_TABLES
+_NUMBERED_KIND = {kind: schema.TABLES[table]["pk"] == "id" for kind, table in _KIND_TABLE.items()}
+# The kinds whose record is one row of its own values (_rows() gives nothing else): _line_rows() makes
+# that row by the record's shape when the quick check passed it.
+_PLAIN_KINDS = frozenset(KINDS) - {"cards", "code_usages", "code_calls"}
 
 
-def _values(kind: str, record: dict) -> list:
+def _values(kind: str, record: dict, shape: tuple | None = None) -> list:
     """The row of a kind's table a checked record becomes, as values in COLUMNS order (None where
-    the record has nothing): what _convert() gives, without the column names."""
+    the record has nothing): what _convert() gives, without the column names. With the record's
+    shape (build.snapshot.signature()), by that shape's plan: the values picked in one step."""
+    if shape is not None:
+        pick, conversions = shape.rows or _row_plan(kind, shape)
+        row = list(pick((*record.values(), None)))
+        for i, convert in conversions:
+            row[i] = convert(row[i])
+        return row
     layout = _LAYOUTS[kind]
     row = [None] * len(COLUMNS[schema.KIND_TABLES[kind]])
     for field, value in record.items():
@@ -735,6 +769,47 @@ def _values(kind: str, record: dict) -> list:
                 i, column_type = spot
                 row[i] = value if column_type is None else _value(column_type, value)
     return row
+
+
+_BOOL_TEXT = {False: "false", True: "true"}.__getitem__
+
+
+def _json_strings(value: list) -> str:
+    """_JSON_TEXT of a list of strings: what the encoder writes, without its own Python calls."""
+    return f"[{', '.join(map(_JSON_STRING, value))}]"
+
+
+def _row_plan(kind: str, shape: Shape) -> tuple:
+    """(pick, conversions) for records of a shape signature() found fine, kept in shape.rows:
+    pick(values + (None,)) gives the row's values in COLUMNS order (the final None where the record
+    has no such field), and each (position, convert) of `conversions` gives the stored form of a
+    value, as _value() does (a list of this shape holds only strings: signature() checked)."""
+    names, types = shape.names, shape.types
+    table = schema.KIND_TABLES[kind]
+    picks = [len(names)] * len(COLUMNS[table])
+    conversions = []
+    for i, (name, value_type) in enumerate(zip(names, types)):
+        spot = _LAYOUTS[kind].get(name)
+        if spot is None:
+            continue
+        position, column_type = spot
+        picks[position] = i
+        if column_type is None or value_type is type(None):
+            continue
+        if column_type is bool:
+            conversions.append((position, int))
+        elif column_type is BOOL_OR_TEXT:
+            if value_type is bool:
+                conversions.append((position, _BOOL_TEXT))
+        elif column_type is list or column_type is MODEL_IDS:
+            conversions.append((position, _json_strings))
+        elif column_type is dict:
+            conversions.append((position, _JSON_SORTED))
+        else:
+            raise AssertionError(f"no conversion for a column of type {column_type!r}")
+    assert len(picks) > 1
+    shape.rows = (operator.itemgetter(*picks), tuple(conversions))
+    return shape.rows
 
 
 def _card_section(model_id: str, source: str, section: dict) -> list:

@@ -40,6 +40,20 @@ def _may_hold_token(text: str) -> bool:
     return "hf_" in text or "github_pat_" in text or _GH_PREFIX.search(text) is not None
 
 
+_GH_PREFIX_BYTES = re.compile(rb"gh[pousr]_")
+
+
+def may_hold_token_bytes(line: bytes) -> bool:
+    """False if no string decoded from this line of JSON, nor the JSON text of any value in it,
+    holds a token for sure: without a \\u escape in the line, each character of such a string that
+    can be part of a token's beginning (`hf_`, `github_pat_`, `gh[pousr]_`: letters and `_`) is its
+    own byte of the line (the other escapes give `"`, `\\`, `/` and control characters; the JSON
+    encoder writes letters only as themselves, and `_` never in its escapes, `\\u00XX`), so a
+    beginning in a value is one in the line."""
+    return (b"\\u" in line or b"hf_" in line or b"github_pat_" in line
+            or _GH_PREFIX_BYTES.search(line) is not None)
+
+
 def redact(text: str) -> tuple[str, int]:
     """Return `text` with every token-shaped string replaced, and how many were replaced."""
     if not _may_hold_token(text):

@@ -20,6 +20,7 @@ import ctypes
 import ctypes.util
 import json
 import math
+import operator
 import os
 import re
 import shutil
@@ -278,6 +279,10 @@ def check_record(kind: str, record, where: str, source_ids: set[str] | None = No
         raise SnapshotError(f"{where}: unknown field(s) {_short(sorted(unknown))} for kind {kind!r}")
     if not _fields_fine(kind, record):  # else name the first problem, in the order KINDS declares the fields
         _raise_field_problem(fields, record, where)
+    _check_source(record, where, source_ids)
+
+
+def _check_source(record: dict, where: str, source_ids) -> None:
     if source_ids is not None and record["source"] not in source_ids:
         raise SnapshotError(
             f"{where}: field 'source' is {_short(record['source'])}, which snapshot.json does not list")
@@ -350,6 +355,112 @@ def _check_object(obj, fields: dict[str, Field], where: str) -> None:
             raise SnapshotError(f"{where}: field {name!r} {problem}")
 
 
+# ---------------------------------------------------------------- the quick check of a decoded line
+#
+# Most lines of a large snapshot are fine, and records of a kind come in few shapes: the same fields,
+# in the same order (producers write sorted keys), with values of the same types. signature() checks
+# a record decoded from a line by its shape, (its field names, the types of their values), looked up
+# in a cache of shapes already judged (built by _plan() from KINDS), then the few values a shape
+# still needs a look at (a model id, a date, an integer's range, a list's items). Anything it does not
+# answer goes to check_record(), the careful checks that name the problem: the same records pass, the
+# same messages name the same field.
+#
+# It relies on one fact of the line: no `\u` escape in it. JSON text decoded strictly from UTF-8
+# can then hold no lone surrogate (one can only be written `\ud800`-`\udfff`), so no string needs
+# the surrogate check; and every character of every string is the line's own byte(s) or a short
+# escape (\" \\ \/ \b \f \n \r \t), which build/db.py relies on for redaction (no token shape's
+# characters can be written any other way).
+
+_ID_FINE = re.compile(r"[!-~](?:[ -~]{0,%d}[!-~])?" % (MAX_MODEL_ID_CHARS - 2)).fullmatch  # printable ASCII, no
+# space at either end, 1 to 1024 characters: a model id check_model_id() accepts (any other goes the careful way)
+_IN_64_BITS = range(MIN_INT, MAX_INT + 1).__contains__
+_STR_ONLY = frozenset({str}).issuperset  # _STR_ONLY(map(type, items)): every item a string
+_CALL = operator.call
+_PLANS: dict[str, dict] = {kind: {} for kind in KINDS}
+_MAX_PLANS = 4096  # shapes cached a kind (hostile input could make many): beyond, checked the careful way
+
+
+def _model_ids_fine(value: list) -> bool:
+    return _STR_ONLY(map(type, value)) and all(map(_ID_FINE, value))
+
+
+def _list_fine(value: list) -> bool:
+    return _STR_ONLY(map(type, value))
+
+
+def _object_fine(value: dict) -> bool:
+    return _depth_problem(value) is None
+
+
+class Shape:
+    """A shape of records signature() found fine: its field names and their values' types, and the
+    checks its records still need (`fields`, `tests`: each test true of a fine value of its field).
+    `rows` is for build/db.py, which keeps how a record of this shape becomes a row there."""
+    __slots__ = ("names", "types", "fields", "tests", "rows")
+
+    def __init__(self, names: tuple, types: tuple, fields: tuple, tests: tuple):
+        self.names, self.types, self.fields, self.tests, self.rows = names, types, fields, tests, None
+
+
+def _plan(kind: str, names: tuple, types: tuple) -> Shape | None:
+    """The Shape of records with these fields and types; None if such a record is not fine whatever
+    its values (an unknown or missing field, a type not the field's, null in a required field), or
+    not one signature() answers."""
+    fields = KINDS[kind]
+    if not set(names) <= fields.keys() or not all(f in names for f, field in fields.items() if field.required):
+        return None
+    tests = []
+    for name, value_type in zip(names, types):
+        field_type, required = fields[name].type, fields[name].required
+        if value_type is type(None):
+            if required:
+                return None
+            continue
+        if value_type is str:
+            if field_type is MODEL_ID:
+                tests.append((name, _ID_FINE))  # never matches "": a missing required id
+            elif field_type is DATE:
+                tests.append((name, _DATE.fullmatch))  # neither
+            elif field_type is str or field_type is BOOL_OR_TEXT:
+                if required:
+                    tests.append((name, bool))  # "" is a missing required field
+            else:
+                return None  # "" in an optional field of another type is fine, but rare: the careful way
+        elif value_type is int and (field_type is int or field_type is float):
+            tests.append((name, _IN_64_BITS))
+        elif value_type is float and field_type is float:
+            tests.append((name, math.isfinite))
+        elif value_type is bool and (field_type is bool or field_type is BOOL_OR_TEXT):
+            pass
+        elif value_type is list and field_type is list:
+            tests.append((name, _list_fine))
+        elif value_type is list and field_type is MODEL_IDS:
+            tests.append((name, _model_ids_fine))
+        elif value_type is dict and field_type is dict:
+            tests.append((name, _object_fine))
+        else:
+            return None
+    return Shape(names, types, tuple(name for name, _ in tests), tuple(test for _, test in tests))
+
+
+def signature(kind: str, record, line: bytes) -> Shape | None:
+    """The record's Shape if the quick check finds it fine (then check_record() would raise nothing
+    but the unlisted-source error), else None: check_record() decides, and names the problem."""
+    if type(record) is not dict or b"\\u" in line:
+        return None
+    names, types = tuple(record), tuple(map(type, record.values()))
+    plans = _PLANS[kind]
+    try:
+        shape = plans[names, types]
+    except KeyError:
+        shape = _plan(kind, names, types)
+        if len(plans) < _MAX_PLANS:
+            plans[names, types] = shape
+    if shape is None or not all(map(_CALL, shape.tests, map(record.__getitem__, shape.fields))):
+        return None
+    return shape
+
+
 # ---------------------------------------------------------------- reading
 
 def _reject_constant(name: str):
@@ -359,12 +470,23 @@ def _reject_constant(name: str):
 _DECODER = json.JSONDecoder(parse_constant=_reject_constant)  # one decoder: building one a line is slow
 
 
+_SCAN = _DECODER.scan_once  # what _DECODER.decode() calls after skipping white space
+
+
 def _decode(data: bytes, where: str):
     """bytes of one JSON document -> the value, or SnapshotError naming what is wrong."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         raise SnapshotError(f"{where}: not UTF-8 text (byte 0x{data[e.start]:02x} at column {e.start + 1})") from None
+    if text[:1] == "{":  # a record's line: _DECODER.decode() without its white-space skipping, the common case
+        try:
+            value, end = _SCAN(text, 0)
+        except (StopIteration, ValueError, RecursionError):
+            pass  # decode() again below, for its message
+        else:
+            if text[end:] == "\n":
+                return value
     if text.startswith("\ufeff"):
         raise SnapshotError(f"{where}: starts with a byte order mark (U+FEFF); write UTF-8 without one")
     try:
@@ -449,9 +571,18 @@ def iter_line_spans(folder: str | os.PathLike, kind: str) -> Iterator[tuple[int,
 
 def parse_line(kind: str, line: bytes, where: str, source_ids: set[str] | None = None) -> dict:
     """One line of a kind's file as a checked record; SnapshotError naming `where` and the field."""
+    return parse_line_shape(kind, line, where, source_ids)[0]
+
+
+def parse_line_shape(kind: str, line: bytes, where: str, source_ids: set[str] | None = None) -> tuple[dict, Shape | None]:
+    """parse_line() and the record's shape (signature()), or None where the careful checks passed it."""
     record = _decode(line, where)
-    check_record(kind, record, where, source_ids)
-    return record
+    shape = signature(kind, record, line)
+    if shape is None:
+        check_record(kind, record, where, source_ids)
+    else:
+        _check_source(record, where, source_ids)
+    return record, shape
 
 
 # ---------------------------------------------------------------- writing

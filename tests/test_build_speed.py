@@ -8,6 +8,7 @@
 No timing is asserted here: the figures are in docs/benchmarks.md, from scripts/bench_scale.py.
 """
 
+import json
 from pathlib import Path
 
 import pytest
@@ -212,3 +213,40 @@ def test_the_benchmark_sets_each_kinds_load_beside_executemany(tmp_path):
     for kind, figures in phase["kinds"].items():
         assert figures["records"] == records[kind]
         assert figures["build_s"] >= 0 and figures["executemany_s"] is not None
+
+
+# ---------------------------------------------------------------- rows by the record's shape
+
+def fixture_lines() -> list[tuple[str, bytes]]:
+    """Every fixture record, and model records with tokens in a value, a list, an object, written
+    as they are or with \\u escapes (which the quick check leaves to the careful path)."""
+    fixture = Path(__file__).parent / "fixtures" / "snapshot"
+    lines = [(path.stem, line) for path in sorted(fixture.glob("*.jsonl"))
+             for line in path.read_bytes().splitlines(keepends=True) if line.strip()]
+    for record in [{"model_id": f"a/{TOKEN}", "source": "alpha", "has_card": True, "gated": False},
+                   {"model_id": "a/b", "source": "alpha", "tags": ["x", f"k {TOKEN}"], "private": "auto"},
+                   {"model_id": "a/b", "source": "alpha", "extra": {TOKEN: [1, TOKEN]}, "likes": 3},
+                   {"model_id": "a/b", "source": "alpha", "license": "hf_ghp_github_pat_", "tags": []},
+                   {"model_id": "a/b", "source": "alpha", "has_card": "", "likes": ""}]:  # "": taken as missing
+        for ascii_only in (False, True):
+            text = json.dumps(record, ensure_ascii=ascii_only)
+            lines.append(("models", (text + "\n").encode()))
+            lines.append(("models", (text.replace("hf_", "\\u0068f_").replace("a/", "a\\/") + "\n").encode()))
+    return lines
+
+
+def test_rows_made_by_the_records_shape_are_the_careful_paths_rows(monkeypatch):
+    from build import db, snapshot
+
+    lines = fixture_lines()
+    contexts = {kind: db._Context(kind, f"{kind}.jsonl", frozenset({"alpha", "beta", "gamma"}), frozenset(), {})
+                for kind, _ in lines}
+
+    def rows():
+        return [repr(db._line_rows(contexts[kind], i, line)) for i, (kind, line) in enumerate(lines)]
+
+    quick = rows()
+    assert sum(snapshot.signature(kind, json.loads(line), line) is not None for kind, line in lines) > len(lines) / 2
+    monkeypatch.setattr(snapshot, "signature", lambda kind, record, line: None)
+    assert rows() == quick
+    assert sum("[REDACTED]" in row for row in quick) >= 12

@@ -216,3 +216,98 @@ def test_the_cards_table_declares_exactly_the_fields_the_card_parser_returns():
 def _record_fields(kind):
     renamed = schema.RENAMED.get(schema.KIND_TABLES[kind], {})
     return [renamed.get(name, name) for name in KINDS[kind]]
+
+
+# ---------------------------------------------------------------- the quick check (build/snapshot.py signature())
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from build import snapshot  # noqa: E402
+
+TOKEN_TEXT = st.sampled_from(["hf_" + "a" * 34, "x ghp_" + "B" * 36, "github_pat_" + "c" * 22, "gh", "a_b"])
+TEXT = st.one_of(st.text(max_size=8), TOKEN_TEXT, st.from_regex(r"[!-~][ -~]{0,6}[!-~]", fullmatch=True),
+                 st.sampled_from(["", " ", " a/b", "a/b ", "a\nb", "\ud800", "x" * 1025, "2022", "2022-08-15T1"]))
+ANY_VALUE = st.one_of(
+    st.none(), st.booleans(), st.integers(-2 ** 64, 2 ** 64), st.sampled_from([2 ** 63 - 1, 2 ** 63, -2 ** 63 - 1]),
+    st.floats(), TEXT, st.lists(st.one_of(TEXT, st.integers(), st.none()), max_size=3),
+    st.dictionaries(TEXT, st.one_of(st.integers(-2 ** 70, 2 ** 70), TEXT, st.floats()), max_size=2),
+    st.just({"a": json.loads("[" * 33 + "1" + "]" * 33)}))
+
+
+ID = st.one_of(st.from_regex(r"[!-~][ -~]{0,6}[!-~]", fullmatch=True), TEXT)
+INT = st.one_of(st.integers(-9, 9), st.integers(-2 ** 64, 2 ** 64))
+TYPED = {str: TEXT, snapshot.MODEL_ID: ID, int: INT, float: st.one_of(INT, st.floats()), bool: st.booleans(),
+         snapshot.DATE: st.one_of(st.sampled_from(["2022", "2022-08", "2022-08-15", "2022-08-15T00:00:00Z"]), TEXT),
+         snapshot.BOOL_OR_TEXT: st.one_of(st.booleans(), TEXT), list: st.lists(TEXT, max_size=3),
+         snapshot.MODEL_IDS: st.lists(ID, max_size=3), dict: st.dictionaries(TEXT, st.one_of(INT, TEXT), max_size=2)}
+
+
+@st.composite
+def records(draw):
+    """(kind, record, line): a record of a kind with each declared field absent, or of any value,
+    sometimes an undeclared field, written as a producer would (or with every non-ASCII character escaped)."""
+    kind = draw(st.sampled_from(sorted(KINDS)))
+    record = {name: draw(TYPED[field.type] if draw(st.integers(0, 5)) else ANY_VALUE)
+              for name, field in KINDS[kind].items() if field.required or draw(st.integers(0, 2))}
+    if draw(st.integers(0, 9)) == 0:
+        record["undeclared"] = 1
+    sort_keys = draw(st.booleans())
+    text = json.dumps(record, ensure_ascii=draw(st.booleans()), sort_keys=sort_keys)
+    if not snapshot._has_surrogate(text):
+        return kind, record, (text + "\n").encode("utf-8")
+    return kind, record, (json.dumps(record, sort_keys=sort_keys) + "\n").encode("utf-8")  # written \ud800, as JSON can
+
+
+def careful(kind, record) -> str | None:
+    try:
+        snapshot.check_record(kind, record, "f.jsonl:1")
+    except SnapshotError as e:
+        return str(e)
+    return None
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
+@given(records())
+def test_the_quick_check_passes_only_what_the_careful_checks_pass_and_names_the_same_problem(case):
+    kind, record, line = case
+    decoded = json.loads(line)  # NaN and infinities as the decoder reads them, to compare
+    expected = careful(kind, decoded)
+    if snapshot.signature(kind, decoded, line) is not None:
+        assert expected is None, (line, expected)
+    try:
+        got = snapshot.parse_line(kind, line, "f.jsonl:1")
+    except SnapshotError as e:
+        got_message = str(e)
+    else:
+        got_message = None
+        assert got == decoded
+    if expected is None or "invalid JSON" not in (got_message or ""):  # NaN / Infinity stop the reader first
+        assert got_message == expected, line
+
+
+@pytest.mark.parametrize("line, field", [
+    (b'{"model_id": "a/b", "source": "s", "downloads_30d": 9223372036854775808}', "downloads_30d"),
+    (b'{"model_id": "a/b", "source": "s", "trending_score": 1e400}', "trending_score"),
+    (b'{"model_id": "a/b", "source": "s", "license": "\\ud800"}', "license"),
+    (b'{"model_id": "a/b", "source": "s", "tags": ["x", 1]}', "tags"),
+    (b'{"model_id": "a/b ", "source": "s"}', "model_id"),
+    (b'{"model_id": "a/b", "source": ""}', "source"),
+    (b'{"model_id": "a/b", "source": "s", "observed": "08/15/2022"}', "observed"),
+    (b'{"model_id": "a/b", "source": "s", "has_card": 1}', "has_card"),
+    (b'{"model_id": "a/b", "source": "s", "extra": {"k": ' + b"[" * 40 + b"]" * 40 + b'}}', "extra"),
+])
+def test_a_record_the_quick_check_refuses_gets_the_careful_message(line, field):
+    record = json.loads(line)
+    assert snapshot.signature("models", record, line + b"\n") is None
+    with pytest.raises(SnapshotError) as e:
+        snapshot.parse_line("models", line + b"\n", "models.jsonl:5")
+    assert str(e.value) == careful("models", record).replace("f.jsonl:1", "models.jsonl:5")
+    assert str(e.value).startswith(f"models.jsonl:5: field '{field}'") or f"'{field}'" in str(e.value)
+
+
+def test_the_quick_check_answers_the_common_records():
+    for path in sorted(FIXTURE.glob("*.jsonl")):
+        lines = [line for line in path.read_bytes().splitlines(keepends=True) if line.strip()]
+        shapes = [snapshot.signature(path.stem, json.loads(line), line) for line in lines]
+        assert sum(s is not None for s in shapes) >= len(lines) / 2, path.name

@@ -456,6 +456,61 @@ const r = await pipeline("text-generation", "Xenova/no-import-so-not-this-librar
 ''',
         "package.json": '{"name": "apps", "dependencies": {"@huggingface/transformers": "^3.1.0", "@huggingface/inference": "^3.0.0"}}\n',
     },
+    # ---------------------------------------------------------------- imports continued over several lines
+    "continued-imports": {
+        # the module's name on a line without the word "import"
+        "embed.py": '''\
+from sentence_transformers \\
+    import SentenceTransformer
+
+model = SentenceTransformer("sentence-transformers/all-MiniLM-L6-v2")  # expect: sentence-transformers/all-MiniLM-L6-v2
+''',
+        "hub.py": '''\
+import os, \\
+    transformers
+import \\
+    huggingface_hub as hub
+from \\
+    diffusers import DiffusionPipeline
+
+bert = transformers.AutoModel.from_pretrained("google-bert/bert-base-cased")  # expect: google-bert/bert-base-cased
+folder = hub.snapshot_download("Qwen/Qwen2.5-0.5B")  # expect: Qwen/Qwen2.5-0.5B
+pipe = DiffusionPipeline.from_pretrained("stabilityai/sdxl-turbo")  # expect: stabilityai/sdxl-turbo
+''',
+        # brackets, a backslash after "import", and both
+        "brackets.py": '''\
+from transformers \\
+    import (AutoTokenizer,
+            AutoModelForMaskedLM)
+from setfit import (
+    SetFitModel,
+)
+from transformers import \\
+    pipeline
+
+mlm = AutoModelForMaskedLM.from_pretrained("FacebookAI/xlm-roberta-base")  # expect: FacebookAI/xlm-roberta-base
+setfit = SetFitModel.from_pretrained("sentence-transformers/paraphrase-mpnet-base-v2")  # expect: sentence-transformers/paraphrase-mpnet-base-v2
+ner = pipeline("ner", model="dslim/bert-base-NER")  # expect: dslim/bert-base-NER
+''',
+        # inside a function; a comment ending in a backslash continues nothing
+        "rerank.py": '''\
+# weights in C:\\models\\
+from gliner import GLiNER
+
+
+def rerank():
+    from sentence_transformers \\
+        import CrossEncoder
+    return CrossEncoder("cross-encoder/ms-marco-MiniLM-L-6-v2")  # expect: cross-encoder/ms-marco-MiniLM-L-6-v2
+
+
+ner = GLiNER.from_pretrained("urchade/gliner_medium-v2.1")  # expect: urchade/gliner_medium-v2.1
+''',
+        "explore.ipynb": _nb(
+            ("code", "from sentence_transformers \\\n    import SentenceTransformer"),
+            ("code", 'st = SentenceTransformer("BAAI/bge-small-en-v1.5")  # expect: BAAI/bge-small-en-v1.5'),
+        ),
+    },
     # ---------------------------------------------------------------- files the scanner must skip, never crash on
     "hostile": {
         "legacy_py2.py": 'import transformers\nprint "loading"\nm = transformers.AutoModel.from_pretrained("bert-base-cased")  # expect: bert-base-cased\n',

@@ -128,15 +128,46 @@ def _modules(data: bytes) -> list[str]:
 
 
 def _import_lines(data: bytes) -> bytes:
-    """The lines of the file that hold "import" (as bytes, without their line ends), joined by newlines."""
+    """The lines of the file that hold "import" (as bytes, without their line ends), joined by newlines.
+    A line continued by a backslash at its end is read with the lines it continues and those that
+    continue it (`from sentence_transformers \\` then `    import SentenceTransformer`: the module's
+    name is on a line without "import")."""
     lines = []
     at = data.find(b"import")
     while at != -1:
+        newline = data.rfind(b"\n", 0, at)
         end = data.find(b"\n", at)
+        # each line with its newline, and the two bytes and the newline before it: a backslash that
+        # continues the line before, or ends this one, shows in the joined lines as a backslash
+        # before a newline (two bytes between newlines cannot make a module's name)
         if end == -1:
-            lines.append(data[data.rfind(b"\n", 0, at) + 1:])
+            lines.append(data[newline - 2 if newline > 1 else 0:])
             break
-        lines.append(data[data.rfind(b"\n", 0, at) + 1:end])
+        lines.append(data[newline - 2 if newline > 1 else 0:end + 1])
+        at = data.find(b"import", end)
+    joined = b"\n".join(lines)
+    if joined.find(b"\\") != -1 and (joined.find(b"\\\n") != -1 or joined.find(b"\\\r\n") != -1):
+        return _logical_import_lines(data)
+    return joined
+
+
+def _logical_import_lines(data: bytes) -> bytes:
+    """_import_lines of a file where a backslash continues a line that holds "import" or the line
+    before one: each such line with the lines before it that end in a backslash and, while it ends
+    in one, the lines after it."""
+    lines = []
+    at = data.find(b"import")
+    while at != -1:
+        start = data.rfind(b"\n", 0, at) + 1
+        while start > 1 and (data[start - 2] == 92 or data[start - 2] == 13 and start > 2 and data[start - 3] == 92):
+            start = data.rfind(b"\n", 0, start - 1) + 1  # the line before ends in a backslash (92)
+        end = data.find(b"\n", at)
+        while end != -1 and (data[end - 1] == 92 or data[end - 1] == 13 and data[end - 2] == 92):
+            end = data.find(b"\n", end + 1)
+        if end == -1:
+            lines.append(data[start:])
+            break
+        lines.append(data[start:end])
         at = data.find(b"import", end)
     return b"\n".join(lines)
 
@@ -276,13 +307,20 @@ def fragment_calls(data: bytes, modules: list[str] | None = None, parsed: dict |
             if line != last:
                 last = line
                 words = source.lines[line]
+                found = False
                 for module in modules:
                     if module in words:
-                        words = words.split()
-                        if words[0] in ("import", "from") and any(
-                                w.split(".")[0].strip(",()") in modules for w in words[1:]):
+                        found = _imports_module(words, modules)
+                        if found:
                             imports.append(line)
                         break
+                if not found and (words[-1] in "\\\r" or line and source.lines[line - 1][-1:] in ("\\", "\r")):
+                    # a statement continued by backslashes, read as one line
+                    first, end = _logical_line(source.lines, line)
+                    if first != end:
+                        words = " ".join(source.lines[first:end + 1]).replace("\\", " ")
+                        if any(module in words for module in modules) and _imports_module(words, modules):
+                            imports.append(first)
             at = text.find("import", at + 6)
         if not parse_lines(imports):
             return None
@@ -324,6 +362,27 @@ def fragment_calls(data: bytes, modules: list[str] | None = None, parsed: dict |
     except (Unsure, RecursionError):
         return None
     return _calls([], source.lines, facts)
+
+
+def _imports_module(words: str, modules: list[str]) -> bool:
+    """Whether a line (of code) that names one of `modules` is an import of one (or may be)."""
+    words = words.split()
+    return words[0] in ("import", "from") and any(w.split(".")[0].strip(",()") in modules for w in words[1:])
+
+
+_CONTINUED = ("\\", "\\\r")  # a line that ends so is continued by the next
+
+
+def _logical_line(lines: list[str], line: int) -> tuple[int, int]:
+    """(first, last) of the lines joined to `line` by backslashes at their ends (a comment line ends
+    the walk back: its backslash continues nothing)."""
+    first = line
+    while first and lines[first - 1].endswith(_CONTINUED) and not lines[first - 1].lstrip().startswith("#"):
+        first -= 1
+    last, count = line, len(lines)
+    while last + 1 < count and lines[last].endswith(_CONTINUED):
+        last += 1
+    return first, last
 
 
 _PARSED_MAX = 4096  # statements kept parsed in one scan (fragment_calls' `parsed`)
@@ -402,7 +461,9 @@ def _lines(data: bytes) -> list[str]:
 
 def scan_notebook(data: bytes) -> list[Call]:
     """Calls in the code cells of a Jupyter notebook; line numbers count through the code cells."""
-    if not may_match(data):
+    # the JSON text's lines are not the code's: a line the code continues with a backslash (`\\\n`
+    # in JSON) is looked for in the cells' code only
+    if not may_match(data) and rb"\\\n" not in data and rb"\\\r\n" not in data:
         return []
     try:
         nb = json.loads(data)

@@ -115,12 +115,12 @@ def _modules(data: bytes) -> list[str]:
     found = []
     present: dict = {}  # called name -> whether the file holds it (each searched once)
     for module, word, names in _TRIGGERS:
-        if word not in imports:
+        if imports.find(word) < 0:  # bytes.find: `in` first tries the word as an int, and fails
             continue
         for name in names:
             hit = present.get(name)
             if hit is None:
-                hit = present[name] = name in data if type(name) is bytes else bool(name.search(data))
+                hit = present[name] = data.find(name) >= 0 if type(name) is bytes else bool(name.search(data))
             if hit:
                 found.append(module)
                 break
@@ -230,7 +230,7 @@ def fragment_calls(data: bytes, modules: list[str] | None = None, parsed: dict |
             tree = trees[code] = imports_only(code)  # import statements only: read without ast
             if tree is None:
                 try:
-                    tree = trees[code] = ast.parse(code)
+                    tree = trees[code] = Nodes(_gathered(ast.parse(code)))
                 except (SyntaxError, ValueError):
                     tree = trees[code] = None
         if tree is None:
@@ -238,7 +238,7 @@ def fragment_calls(data: bytes, modules: list[str] | None = None, parsed: dict |
         if type(tree) is list:
             facts.add_imports(tree)
         else:
-            facts.add(tree, offset)
+            facts.add_nodes(tree, offset)
         covered[span[0]:span[1]] = b"\1" * (span[1] - span[0])
         return True
 
@@ -523,6 +523,37 @@ def _dotted(node: ast.AST) -> list[str] | None:
     return None
 
 
+class Nodes(tuple):
+    """The nodes of a parsed statement that Facts gathers from (_gathered): what a scan keeps of it."""
+
+
+def _gathered(tree: ast.AST) -> list[ast.AST]:
+    """The nodes of a tree that Facts.add gathers from (calls, imports, definitions, assignments), in
+    ast.walk's order less the leaves, walked inline: a generator would cost a resumption a node. A
+    statement repeated in a scan is walked once (fragment_calls keeps these, not the tree)."""
+    found = []
+    todo = [tree]
+    pop, append, keep = todo.pop, todo.append, found.append
+    AST, fields, leaves, gathered = ast.AST, _FIELDS, _LEAF_TYPES, _GATHERED
+    while todo:
+        node = pop()
+        kind = type(node)
+        names = fields.get(kind)
+        if names is None:
+            names = fields[kind] = tuple(f for f in kind._fields if f not in _SCALARS)
+        for field in names:
+            value = getattr(node, field, None)
+            if type(value) is list:
+                for v in reversed(value):
+                    if type(v) not in leaves and isinstance(v, AST):
+                        append(v)
+            elif value is not None and type(value) not in leaves and isinstance(value, AST):
+                append(value)
+        if kind in gathered:
+            keep(node)
+    return found
+
+
 class Facts:
     """What the scanner gathers from parsed code: imports, string values of names, calls."""
 
@@ -536,28 +567,13 @@ class Facts:
 
     def add(self, tree: ast.AST, offset: int = 0) -> None:
         """Gather from one parsed tree; `offset` is added to its line numbers (a fragment)."""
+        self.add_nodes(_gathered(tree), offset)
+
+    def add_nodes(self, nodes, offset: int = 0) -> None:
+        """Gather from the nodes _gathered() found in a tree."""
         aliases, strings = self.aliases, self.strings
-        # every node that can hold what this gathers (ast.walk, skipping the leaves), walked inline:
-        # a generator would cost a resumption a node
-        todo = [tree]
-        pop, append = todo.pop, todo.append
-        AST, fields, leaves, gathered = ast.AST, _FIELDS, _LEAF_TYPES, _GATHERED
-        while todo:
-            node = pop()
+        for node in nodes:
             kind = type(node)
-            names = fields.get(kind)
-            if names is None:
-                names = fields[kind] = tuple(f for f in kind._fields if f not in _SCALARS)
-            for field in names:
-                value = getattr(node, field, None)
-                if type(value) is list:
-                    for v in reversed(value):
-                        if type(v) not in leaves and isinstance(v, AST):
-                            append(v)
-                elif value is not None and type(value) not in leaves and isinstance(value, AST):
-                    append(value)
-            if kind not in gathered:
-                continue
             if kind is ast.Call:
                 self.calls.setdefault((node.lineno + offset, node.col_offset, node.end_lineno + offset,
                                        node.end_col_offset), (node, offset))

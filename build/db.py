@@ -702,6 +702,12 @@ _PLAIN_TYPES = frozenset({str, int, float, type(None)})  # not bool: type(True) 
 _JSON_STRING = json.encoder.encode_basestring  # the C function the encoder above uses for a str
 
 
+def _json_strings(value: list) -> str:
+    """_JSON_TEXT of a list of strings: what the encoder writes, without its own Python calls
+    (encode_basestring raises TypeError on anything not a str)."""
+    return f"[{', '.join(map(_JSON_STRING, value))}]"
+
+
 def _jsonable(value):
     """A card field as SQLite stores it: lists and objects as JSON text, bools as 0/1."""
     if type(value) in _PLAIN_TYPES:  # most values: checked first
@@ -712,7 +718,7 @@ def _jsonable(value):
         # A list of strings (every list a card has), written as the encoder writes it without the
         # encoder's own Python calls; encode_basestring raises TypeError on anything not a str.
         try:
-            return f"[{', '.join(map(_JSON_STRING, value))}]"
+            return _json_strings(value)
         except TypeError:
             return _JSON_SORTED(value)
     if isinstance(value, (list, dict)):
@@ -744,7 +750,7 @@ def _layout(kind: str) -> dict[str, tuple[int, object]]:
 
 _LAYOUTS = {kind: _layout(kind) for kind in KINDS}
 _KIND_TABLE = schema.KIND_TABLES
-_NUMBERED_KIND = {kind: schema.TABLES[table]["pk"] == "id" for kind, table in _KIND_TABLE.items()}
+_NUMBERED_KIND = {kind: table in _numbered(kind) for kind, table in _KIND_TABLE.items()}
 # The kinds whose record is one row of its own values (_rows() gives nothing else): _line_rows() makes
 # that row by the record's shape when the quick check passed it.
 _PLAIN_KINDS = frozenset(KINDS) - {"cards", "code_usages", "code_calls"}
@@ -772,11 +778,6 @@ def _values(kind: str, record: dict, shape: tuple | None = None) -> list:
 
 
 _BOOL_TEXT = {False: "false", True: "true"}.__getitem__
-
-
-def _json_strings(value: list) -> str:
-    """_JSON_TEXT of a list of strings: what the encoder writes, without its own Python calls."""
-    return f"[{', '.join(map(_JSON_STRING, value))}]"
 
 
 def _row_plan(kind: str, shape: Shape) -> tuple:

@@ -511,6 +511,40 @@ ner = GLiNER.from_pretrained("urchade/gliner_medium-v2.1")  # expect: urchade/gl
             ("code", 'st = SentenceTransformer("BAAI/bge-small-en-v1.5")  # expect: BAAI/bge-small-en-v1.5'),
         ),
     },
+    "one-line-imports": {
+        # an import beside another statement on its line, after a comma without a space, after a colon
+        "semicolons.py": '''\
+import transformers; import os
+x = 1; from peft import PeftModel
+
+base = transformers.AutoModelForCausalLM.from_pretrained("Qwen/Qwen2.5-0.5B-Instruct")  # expect: Qwen/Qwen2.5-0.5B-Instruct
+lora = PeftModel.from_pretrained(base, "ybelkada/opt-350m-lora")  # expect: ybelkada/opt-350m-lora
+''',
+        "commas.py": '''\
+import os,sys,huggingface_hub as hub
+import json,sentence_transformers
+
+path = hub.hf_hub_download("openai-community/gpt2", "config.json")  # expect: openai-community/gpt2
+model = sentence_transformers.SentenceTransformer("BAAI/bge-base-en-v1.5")  # expect: BAAI/bge-base-en-v1.5
+''',
+        "optional.py": '''\
+try: import transformers
+except ImportError: transformers = None
+if transformers: from diffusers import StableDiffusionPipeline
+
+TIP = "tip: from transformers import pipeline; pipeline('ner', model='tip/in-a-string')"
+
+
+def load():
+    try: from sentence_transformers import CrossEncoder
+    except ImportError: return None
+    return CrossEncoder("cross-encoder/stsb-roberta-base")  # expect: cross-encoder/stsb-roberta-base
+
+
+clf = transformers.pipeline("text-classification", model="distilbert/distilbert-base-uncased-finetuned-sst-2-english")  # expect: distilbert/distilbert-base-uncased-finetuned-sst-2-english
+sd = StableDiffusionPipeline.from_pretrained("stable-diffusion-v1-5/stable-diffusion-v1-5")  # expect: stable-diffusion-v1-5/stable-diffusion-v1-5
+''',
+    },
     # ---------------------------------------------------------------- files the scanner must skip, never crash on
     "hostile": {
         "legacy_py2.py": 'import transformers\nprint "loading"\nm = transformers.AutoModel.from_pretrained("bert-base-cased")  # expect: bert-base-cased\n',

@@ -364,10 +364,21 @@ def fragment_calls(data: bytes, modules: list[str] | None = None, parsed: dict |
     return _calls([], source.lines, facts)
 
 
-def _imports_module(words: str, modules: list[str]) -> bool:
-    """Whether a line (of code) that names one of `modules` is an import of one (or may be)."""
-    words = words.split()
-    return words[0] in ("import", "from") and any(w.split(".")[0].strip(",()") in modules for w in words[1:])
+def _imports_module(line: str, modules: list[str]) -> bool:
+    """Whether a line (of code) that names one of `modules` is an import of one (or may be): a statement
+    on it starts with `import` or `from` and names the module. A statement starts at the line's start,
+    after a `;` (`import os; import transformers`) and after the `:` of a compound statement's header
+    (`try: import transformers`); names are split at commas with or without a space (`import
+    os,transformers`). A `;` or `:` inside a string or a comment only splits the line more: the
+    statement the line is in is parsed all the same, and what it holds is read from its tree."""
+    for statement in _STATEMENT_ENDS.split(line) if ";" in line or ":" in line else (line,):
+        words = statement.replace(",", " ").split()
+        if words and words[0] in ("import", "from") and any(w.split(".")[0].strip("()") in modules for w in words[1:]):
+            return True
+    return False
+
+
+_STATEMENT_ENDS = re.compile(r"[;:]")  # where another statement may start on a line
 
 
 _CONTINUED = ("\\", "\\\r")  # a line that ends so is continued by the next

@@ -37,6 +37,7 @@ import threading
 import time
 import traceback
 from collections import Counter, defaultdict, namedtuple
+from contextlib import closing
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Iterator, NamedTuple
@@ -311,17 +312,38 @@ def _fill(db: sqlite_utils.Database, tmps: dict[str, Path], parts: list, digest:
     _write_snapshot(writer, parts, counts, digest)
     _write_signatures(writer)
     writer.flush()
-    schema.create_indexes(db, tables=set(schema.TABLES) - {"models"})  # models' once it is filled
-    clock.lap("indexes")
+    _finish(db, tmps, writer.redactor, clock, progress)
+
+
+def _finish(db: sqlite_utils.Database, tmps: dict[str, Path], redactor: Redactor, clock: "_Clock",
+            progress: bool) -> None:
+    """What is computed from the loaded rows: indexes, model identity, `models`, the full-text
+    indexes, the summaries, the facet counts and the findings."""
+    db_file = Path(db.execute("PRAGMA main.database_list").fetchone()[2])  # the file being built
+    # The model aliases (build/identity.py) are found from the loaded rows, in Python mostly, on a
+    # connection of their own in a thread, while this one builds the indexes (SQLite works without
+    # Python's lock): every file is in WAL mode for the while, so that one reads while the other
+    # writes (the main and observations files back to no journal after; the cards file stays, see
+    # below). The indexes change no row, so the aliases are those found after them.
+    for name in ["main", *tmps]:
+        db.execute(f"PRAGMA [{name}].journal_mode = WAL")
+    aliases = _Background(_find_aliases, db_file, tmps)
+    try:
+        schema.create_indexes(db, tables=set(schema.TABLES) - {"models"})  # models' once it is filled
+    finally:
+        aliases.join()
+    clock.lap("indexes, model aliases found")
     _say(progress, "model identity ...")
-    identity.reconcile(db)
+    identity.apply(db, aliases.result)
     _rewrite_card_texts(db)
+    db.conn.commit()
+    for name in ["main", *(n for n in tmps if n != CARDS_SCHEMA)]:
+        db.execute(f"PRAGMA [{name}].journal_mode = OFF")
     # The cards database is complete but for its full-text index: built in a thread, on its own
     # connection (SQLite works without Python's lock), while the main database is finished here,
-    # reading the cards from this connection. So that both can, the file is in WAL mode from now
-    # on (back to a rollback journal once done); its statistics are written first, from here.
+    # reading the cards from this connection. So that both can, the file stays in WAL mode (back to
+    # a rollback journal once done); its statistics are written first, from here.
     db.execute(f"ANALYZE {CARDS_SCHEMA}")
-    db.execute(f"PRAGMA {CARDS_SCHEMA}.journal_mode = WAL")
     clock.lap("identity")
     fts = _Background(_finish_cards_db, tmps["cards"])
     try:
@@ -333,7 +355,7 @@ def _fill(db: sqlite_utils.Database, tmps: dict[str, Path], parts: list, digest:
             db.execute(f"DROP TABLE temp.{table}")
         db.conn.commit()
         schema.create_indexes(db, tables={"models"})
-        _write_redactions(db, writer.redactor)
+        _write_redactions(db, redactor)
         clock.lap("models")
         _say(progress, "compacting, full-text indexes, views, findings ...")
         db.vacuum()  # before the full-text indexes: VACUUM may renumber the rowids they point to
@@ -349,15 +371,16 @@ def _fill(db: sqlite_utils.Database, tmps: dict[str, Path], parts: list, digest:
         # so the main file is in WAL mode for the while (back to no journal after).
         db.conn.commit()
         db.execute("PRAGMA main.journal_mode = WAL")
-        db_file = Path(db.execute("PRAGMA main.database_list").fetchone()[2])  # the file being built
+        # The build-time facet counts of the models table (build/facets.py) are filled on this
+        # connection beside the helper's summaries too (at 2,000,000 models 8 s on one core after them).
         summaries.write(db, connect=lambda: _connection(db_file, tmps),
-                        alongside=lambda: populations.write(db))
+                        alongside=lambda: (populations.write(db), facets.write(db, finish=False)))
         db.conn.commit()
         db.execute("PRAGMA main.journal_mode = OFF")
-        clock.lap("populations, summaries")
-        facets.write(db)  # build-time facet counts of the models table (build/facets.py)
+        clock.lap("populations, summaries, facet counts")
+        facets.index_and_analyze(db)
         findings.write(db)
-        clock.lap("facet counts, findings")
+        clock.lap("findings")
     finally:
         fts.join()
     clock.lap("cards database full-text index (waited for)")
@@ -376,6 +399,11 @@ def _connection(db_file: Path, tmps: dict[str, Path]) -> sqlite3.Connection:
     return conn
 
 
+def _find_aliases(db_file: Path, tmps: dict[str, Path]) -> list[dict]:
+    with closing(_connection(db_file, tmps)) as conn:
+        return identity.find(conn)
+
+
 def _finish_cards_db(cards_tmp: Path) -> None:
     with sqlite_utils.Database(cards_tmp) as cards_db:
         cards_db.execute("PRAGMA synchronous = OFF")
@@ -387,10 +415,11 @@ class _Background:
 
     def __init__(self, function, *args):
         self.error: BaseException | None = None
+        self.result = None  # what the function returned
 
         def run():
             try:
-                function(*args)
+                self.result = function(*args)
             except BaseException as e:  # handed to join()
                 self.error = e
 

@@ -39,8 +39,10 @@ CREATE TABLE facet_counts (
 INDEX = "CREATE INDEX idx_facet_counts ON facet_counts (filter_column, filter_value, facet_column, count DESC, value)"
 
 
-def write(db: sqlite_utils.Database) -> int:
-    """Create (or replace) and fill `facet_counts`; return its row count."""
+def write(db: sqlite_utils.Database, finish: bool = True) -> int:
+    """Create (or replace) and fill `facet_counts`; return its row count. With finish=False, its
+    index and statistics are left to index_and_analyze(db): the builder fills the table beside the
+    summaries (build/summaries.py), and writes its statistics after theirs, as it always did."""
     columns = ", ".join(f"[{c}]" for c in MODEL_FACETS)
     db.execute("DROP TABLE IF EXISTS facet_counts")
     db.execute("DROP TABLE IF EXISTS temp.facet_groups")
@@ -54,8 +56,15 @@ def write(db: sqlite_utils.Database) -> int:
             db.execute(f"""INSERT INTO facet_counts SELECT ?, [{by}], ?, [{column}], sum(n) FROM temp.facet_groups
                            WHERE [{by}] IS NOT NULL
                            GROUP BY [{by}], [{column}] ORDER BY 2, 4""", [by, column])
-    db.execute(INDEX)
     db.execute("DROP TABLE temp.facet_groups")
-    db.execute("ANALYZE facet_counts")
+    if finish:
+        index_and_analyze(db)
     db.conn.commit()
     return db["facet_counts"].count
+
+
+def index_and_analyze(db: sqlite_utils.Database) -> None:
+    """The index of `facet_counts` and its statistics."""
+    db.execute(INDEX)
+    db.execute("ANALYZE facet_counts")
+    db.conn.commit()

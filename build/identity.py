@@ -38,6 +38,7 @@ population lists and no alias resolves (HFCO2's `en_lg`, spaCy package names in 
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections import defaultdict
 
 import sqlite_utils
@@ -92,7 +93,12 @@ def _name(model_id: str) -> str:
 
 def reconcile(db: sqlite_utils.Database) -> dict[str, int]:
     """Find the aliases, record them in model_aliases, rewrite every model id; {reason: merges}."""
-    conn = db.conn
+    return apply(db, find(db.conn))
+
+
+def find(conn: sqlite3.Connection) -> list[dict]:
+    """The aliases (rows of model_aliases), found by reading the loaded tables only (no index
+    needed): the builder runs this on a connection of its own while it builds the indexes."""
     conn.execute("DROP TABLE IF EXISTS temp.source_dates")
     conn.execute(SOURCE_DATES_SQL)
     # Every (id, source, source date, listed by a registry population) mention, streamed in id order.
@@ -234,6 +240,12 @@ def reconcile(db: sqlite_utils.Database) -> dict[str, int]:
             evidence += f"; {new} is in turn an alias of {end}"
         records.append({"old_id": old, "new_id": end, "source": source, "observed": observed,
                         "reason": reason, "evidence": evidence})
+    conn.execute("DROP TABLE temp.source_dates")
+    return records
+
+
+def apply(db: sqlite_utils.Database, records: list[dict]) -> dict[str, int]:
+    """Record the aliases find() found in model_aliases and rewrite every model id; {reason: merges}."""
     db["model_aliases"].insert_all(records, pk="old_id", replace=True)
     _rewrite(db)
     counts: dict[str, int] = defaultdict(int)

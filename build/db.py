@@ -932,6 +932,7 @@ class _Writer:
         self.redactor = redactor
         self.pending: dict[str, list[list]] = defaultdict(list)
         self.card_keys: set[tuple[str, str]] = set()
+        self.shards: list[tuple[_Shard, int, frozenset[str]]] = []  # not yet written (add_shard())
 
     def add(self, table: str, row: dict, redacted: bool = False) -> None:
         """Add a row given as a dict of columns (those it lacks are NULL)."""
@@ -944,6 +945,8 @@ class _Writer:
 
     def add_values(self, table: str, row: list) -> None:
         """Add a row given as its values in COLUMNS[table] order, redacted already."""
+        if self.shards:  # a worker's rows given before go first
+            self._write_shards()
         if table == "cards":
             key = (row[0], row[1])  # (model_id, source)
             if key in self.card_keys:  # a repeated card: write the first before taking the second
@@ -957,27 +960,44 @@ class _Writer:
     def add_shard(self, shard: _Shard, before: int, numbered: frozenset[str]) -> None:
         """Copy a worker's rows into their tables by SQL, in TABLES order as flush() writes them
         (a card's old sections deleted before its sections go in), the numbered tables' numbers
-        offset by `before`, the kind's records before the shard's. Committed at once."""
+        offset by `before`, the kind's records before the shard's. Written with the next ones:
+        SHARDS_PER_COMMIT shards a transaction (or fewer, by flush() or add_values())."""
         if self.pending:  # rows given one by one go first (a small file of the same kind before)
             self.flush()
         if shard.data is None:
             return
+        self.shards.append((shard, before, numbered))
+        if len(self.shards) >= SHARDS_PER_COMMIT:
+            self._write_shards()
+
+    def _write_shards(self) -> None:
+        """Write the shards add_shard() was given, in their order, in one transaction: each commit
+        writes every page the transaction changed, and many of them (the keys' b-trees) are the same
+        pages shard after shard. Each shard is attached under its own name (shard0, shard1, ...) before
+        the transaction (SQLite attaches none within one) and detached after it: attached afresh, as
+        SQLite would keep the schema it read from the last one when the new one has the same schema
+        version (tables in another order, other root pages)."""
         conn = self.db.conn
-        # Attached afresh for each shard: SQLite would keep the schema it read from the last one
-        # when the new one has the same schema version (tables in another order, other root pages).
-        conn.execute(f"ATTACH DATABASE ':memory:' AS {_SHARD}")
-        conn.deserialize(shard.data, name=_SHARD)
-        for table in sorted(shard.tables, key=_TABLE_ORDER.index):
-            columns = ", ".join(f"[{c}] + {int(before)}" if i == 0 and table in numbered else f"[{c}]"
-                                for i, c in enumerate(COLUMNS[table]))
-            if table == "cards":  # a replaced card's old sections go with it
-                conn.execute(f"DELETE FROM card_sections WHERE (model_id, source) IN "
-                             f"(SELECT model_id, source FROM {_SHARD}.cards)")
-            conn.execute(_insert_sql(table, f"SELECT {columns} FROM {_SHARD}.[{table}] WHERE true ORDER BY rowid"))
+        names = [f"{_SHARD}{i}" for i in range(len(self.shards))]
+        for name, (shard, _, _) in zip(names, self.shards):
+            conn.execute(f"ATTACH DATABASE ':memory:' AS {name}")
+            conn.deserialize(shard.data, name=name)
+        for name, (shard, before, numbered) in zip(names, self.shards):
+            for table in sorted(shard.tables, key=_TABLE_ORDER.index):
+                columns = ", ".join(f"[{c}] + {int(before)}" if i == 0 and table in numbered else f"[{c}]"
+                                    for i, c in enumerate(COLUMNS[table]))
+                if table == "cards":  # a replaced card's old sections go with it
+                    conn.execute(f"DELETE FROM card_sections WHERE (model_id, source) IN "
+                                 f"(SELECT model_id, source FROM {name}.cards)")
+                conn.execute(_insert_sql(table, f"SELECT {columns} FROM {name}.[{table}] WHERE true ORDER BY rowid"))
         conn.commit()
-        conn.execute(f"DETACH DATABASE {_SHARD}")
+        for name in names:
+            conn.execute(f"DETACH DATABASE {name}")
+        self.shards.clear()
 
     def flush(self) -> None:
+        if self.shards:
+            self._write_shards()
         conn = self.db.conn
         with self.db.atomic():
             # In TABLES order: a card is written (and its old sections deleted) before its sections.
@@ -1002,7 +1022,10 @@ def _insert_sql(table: str, rows: str | None = None) -> str:
     return f"INSERT OR REPLACE INTO {name} ({', '.join(f'[{c}]' for c in COLUMNS[table])}) {rows}"
 
 
-_SHARD = "shard"  # the schema name a worker's rows (_Shard) are read from
+_SHARD = "shard"  # the schema names a worker's rows (_Shard) are read from: shard0, shard1, ...
+# Shards written a transaction (_Writer._write_shards()), each attached: SQLite attaches at most 10
+# databases (SQLITE_MAX_ATTACHED's default), the siblings are attached already.
+SHARDS_PER_COMMIT = 10 - len(schema.SIBLINGS)
 
 
 _TABLE_ORDER = list(dict.fromkeys([*schema.TABLES, *schema.CARDS_TABLES]))

@@ -60,9 +60,13 @@ def inline_build(tmp_path_factory):
     return snap, dump(db), dump(cards_db_path(db))
 
 
-@pytest.mark.parametrize("chunk, task", [(512, 32), (7, 3), (1, 1)])
-def test_records_handled_in_worker_processes_give_the_same_databases(inline_build, tmp_path, monkeypatch, chunk, task):
+@pytest.mark.parametrize("chunk, task, per_commit", [(512, 32, 8), (7, 3, 8), (7, 3, 2), (1, 1, 1), (1, 1, 3)])
+def test_records_handled_in_worker_processes_give_the_same_databases(inline_build, tmp_path, monkeypatch, chunk, task,
+                                                                      per_commit):
+    """Whatever the chunking, and however many workers' shards one transaction writes (a repeated
+    card's later record replaces the earlier one's row and sections within one transaction too)."""
     snap, main, texts = inline_build
+    monkeypatch.setattr("build.db.SHARDS_PER_COMMIT", per_commit)
     monkeypatch.setattr("build.db.POOL_MIN_BYTES", 0)
     monkeypatch.setattr("build.db.WORKERS", 2)
     monkeypatch.setattr("build.db.CARD_CHUNK", chunk)
@@ -76,6 +80,35 @@ def test_records_handled_in_worker_processes_give_the_same_databases(inline_buil
     conn = connect(db)
     assert conn.execute("SELECT count(*) FROM cards").fetchone()[0] > 20  # the case variants merged
     assert conn.execute("SELECT redacted FROM redactions WHERE table_name = 'card_texts'").fetchone() == (9,)
+
+
+def test_rows_from_the_workers_and_from_the_main_process_keep_their_order(tmp_path, monkeypatch):
+    """Two snapshots of the same kinds, the first's files handled by the workers and the second's (small)
+    in the main process: the shards not yet written go first, so the rows (the ids of numbered tables,
+    the rowids of card_texts) are in the order of a build without workers."""
+    def snapshot(folder: Path, source: str, n: int) -> Path:
+        w = SnapshotWriter(folder)
+        for i in range(n):
+            w.write("cards", {"source": source, "model_id": f"org/m{i % 30}", "text": f"# M {i}\n\nwords {i}\n"})
+            w.write("dependents", {"source": source, "model_id": f"org/m{i % 30}", "kind": "github",
+                                   "dependent": f"r/{source}{i}"})
+        w.finish({"name": source, "producer": "tests", "created": "2024-01-01", "description": source,
+                  "sources": [{"id": source, "title": source, "license": "CC0-1.0", "files": []}]})
+        return folder
+    snaps = [snapshot(tmp_path / "big", "a", 40), snapshot(tmp_path / "small", "b", 3)]
+    monkeypatch.setattr("build.db.POOL_MIN_BYTES", 2**40)
+    build(snaps, tmp_path / "inline.db", progress=False)
+    monkeypatch.setattr("build.db.POOL_MIN_BYTES", max(p.stat().st_size for p in snaps[1].glob("*.jsonl")) + 1)
+    monkeypatch.setattr("build.db.WORKERS", 2)
+    monkeypatch.setattr("build.db.CARD_CHUNK", 5)
+    monkeypatch.setattr("build.db.CARD_TASK", 2)
+    monkeypatch.setattr("build.db.CHUNK", 5)
+    monkeypatch.setattr("build.db.TASK", 2)
+    build(snaps, tmp_path / "pool.db", progress=False)
+    assert dump(tmp_path / "pool.db") == dump(tmp_path / "inline.db")
+    assert dump(cards_db_path(tmp_path / "pool.db")) == dump(cards_db_path(tmp_path / "inline.db"))
+    conn = connect(cards_db_path(tmp_path / "pool.db"))
+    assert [r[0] for r in conn.execute("SELECT source FROM card_texts ORDER BY rowid")][-3:] == ["b"] * 3
 
 
 def test_a_card_that_fails_in_a_worker_is_reported_with_its_line(inline_build, tmp_path, monkeypatch):

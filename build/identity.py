@@ -109,17 +109,22 @@ def find(conn: sqlite3.Connection) -> list[dict]:
     # source -> (date, is a population): (None, 0) for a source the sources table does not list
     dates = {source: (date, is_population) for source, date, is_population in
              conn.execute("SELECT source, date, coalesce(is_population, 0) FROM source_dates")}
+    mention_of: dict = {}  # source -> the one (source, date, population) tuple of its mentions
     current, mentions = None, []
     for model_id, source in conn.execute(MENTIONS_SQL):
         if model_id != current:
             if current is not None:
-                seen[current] = shared.setdefault(tuple(mentions), tuple(mentions))
+                key = tuple(mentions)
+                seen[current] = shared.setdefault(key, key)
             current, mentions = model_id, []
-        mention = (source, *dates.get(source, (None, 0)))
-        mentions.append(shared.setdefault(mention, mention))
+        mention = mention_of.get(source)
+        if mention is None:
+            mention = mention_of[source] = (source, *dates.get(source, (None, 0)))
+        mentions.append(mention)
     if current is not None:
-        seen[current] = shared.setdefault(tuple(mentions), tuple(mentions))
-    del shared
+        key = tuple(mentions)
+        seen[current] = shared.setdefault(key, key)
+    del shared, mention_of
 
     aliases: dict[str, tuple[str, str, str, str | None, str]] = {}  # old -> (new, reason, source, observed, evidence)
 
@@ -136,12 +141,16 @@ def find(conn: sqlite3.Connection) -> list[dict]:
 
     legacy = {mid: max(pop_dates(mid)) for mid in seen if "/" not in mid and pop_dates(mid)}
     listed_owners: dict[str, str] = {}  # lower(owner) -> earliest population date listing one of its models
+    first_listed: dict[int, str | None] = {}  # id() of a shared mentions tuple -> its earliest population date
     for mid, mentions in seen.items():
         owner = _owner(mid)
-        for _, date, is_population in mentions:
-            if owner and is_population and date:
-                key = owner.lower()
-                listed_owners[key] = min(listed_owners.get(key, date), date)
+        if not owner:
+            continue
+        if (date := first_listed.get(id(mentions), "")) == "":
+            date = first_listed[id(mentions)] = min((d for _, d, p in mentions if p and d), default=None)
+        if date is not None:
+            key = owner.lower()
+            listed_owners[key] = min(listed_owners.get(key, date), date)
     legacy_lower = {old.lower() for old in legacy}
     twins_by_name = defaultdict(list)  # lower(legacy id) -> namespaced ids of that name
     for mid in seen:

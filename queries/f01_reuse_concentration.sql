@@ -19,7 +19,7 @@ params:
 chart: f01_download_share_by_rank
 answer: >-
   {paper_sentence}Over the {models:,} models of {population}
-  ({observed}), the median 30-day download count was {median_downloads:,}, {zero_share:.1%} had
+  ({observed}), the median 30-day download count was {median_downloads:,}, {zero_share:.2%} had
   none, and the 10 most downloaded models took {top10_share:.1%} of all downloads. {reuse_sentence}
 claims:
   - id: F1-registry-size

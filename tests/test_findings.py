@@ -84,7 +84,7 @@ def test_every_finding_gets_an_answer_from_the_data(tables):
     # liang2024 (20, 70, 5: median 20, none at zero); 3 links
     assert "The paper's clone (icse23, 2022-08-15) lists 3 models." in f1["answer"]
     assert ("Over the 3 models of liang2024 (2022-10-01), the median 30-day download count was 20, "
-            "0.0% had none") in f1["answer"]
+            "0.00% had none") in f1["answer"]
     assert "3 links join 2 repositories to 2 models" in f1["answer"]
     queries = load_queries()
     for row in findings.values():
@@ -251,3 +251,21 @@ async def test_queries_are_served_only_for_this_projects_databases(tmp_path):
     ds = Datasette([str(other)], plugins_dir=str(Path(__file__).resolve().parent.parent / "plugins"))
     await ds.invoke_startup()
     assert (await ds.client.get("/other.json")).json()["queries"] == []
+
+
+@pytest.mark.real_sources
+def test_f1_share_without_downloads_is_the_exact_ratio_of_the_raw_records(real_snapshot, real_db):
+    """Recomputed in Python from the raw snapshot, not by the query's SQL. The query gives the share
+    rounded to 4 decimals (0.4465 for 33,477 of 74,969 = 0.446545...); the sentence formatted it again
+    to one decimal, "44.6%", where the exact ratio is 44.65% (44.7% to one decimal): a double rounding.
+    It now prints the 4 decimals it gets, as a percentage with 2."""
+    downloads = {}
+    with open(real_snapshot / "models.jsonl", encoding="utf-8") as f:
+        for line in f:
+            record = json.loads(line)
+            if record["source"] == "liang2024" and record.get("downloads_30d") is not None:
+                downloads[record["model_id"].lower()] = record["downloads_30d"]
+    zero = sum(1 for n in downloads.values() if n == 0)
+    answer = sqlite_utils.Database(connect(real_db))["findings"].get("F1")["answer"]
+    assert f"Over the {len(downloads):,} models of liang2024" in answer
+    assert f"{zero / len(downloads):.2%} had none" in answer, answer

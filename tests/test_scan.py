@@ -349,18 +349,6 @@ CONTINUED = {
 }
 
 
-@pytest.mark.parametrize("name", list(CONTINUED))
-def test_an_import_continued_over_lines_is_read_as_one_statement(name):
-    from scripts.scan.python import _modules
-
-    data = CONTINUED[name]
-    whole = _key(full_calls(data))
-    assert len(whole) == 1 and whole[0][4] is not None  # the file loads one model, by its id
-    assert _modules(data)  # the pre-filter lets it through
-    fragments = fragment_calls(data)
-    assert fragments is not None and _key(fragments) == whole == _key(scan_python(data))
-
-
 def test_an_import_continued_in_a_notebook_cell_is_read():
     nb = json.dumps({"cells": [
         {"cell_type": "code", "source": ["from sentence_transformers \\\n", "    import SentenceTransformer\n"]},
@@ -391,11 +379,11 @@ ONE_LINE = {
 }
 
 
-@pytest.mark.parametrize("name", list(ONE_LINE))
-def test_an_import_beside_another_statement_on_its_line_is_read(name):
+@pytest.mark.parametrize("name, data", [*CONTINUED.items(), *ONE_LINE.items()])
+def test_an_import_continued_over_lines_or_beside_another_statement_is_read(name, data):
+    """The statement path reads it as one statement, as parsing the whole file does."""
     from scripts.scan.python import _modules
 
-    data = ONE_LINE[name]
     whole = _key(full_calls(data))
     assert len(whole) == 1 and whole[0][4] is not None  # the file loads one model, by its id
     assert _modules(data)  # the pre-filter lets it through
